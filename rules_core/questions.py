@@ -1,0 +1,32 @@
+"""One decision function per top-level question intent."""
+from __future__ import annotations
+
+from typing import Callable, Dict
+
+from rules_core.decision import Decision, Question
+from rules_core.rules import deadlines, funding, obligation, programmes, timing
+from rules_core.situation import Situation
+
+QUESTIONS: Dict[Question, Callable[[Situation], Decision]] = {
+    Question.ask_obligation: obligation.decide_obligation,
+    Question.ask_exemption: obligation.decide_exemption,
+    Question.ask_departure_semester: timing.decide_departure_semester,
+    Question.ask_application: programmes.decide_application,
+    Question.ask_funding: funding.decide,
+    Question.ask_learning_agreement: timing.decide_learning_agreement,
+    Question.ask_credit_conversion: programmes.decide_credit_conversion,
+    Question.ask_validation: timing.decide_validation,
+    Question.ask_interruption: timing.decide_interruption,
+    Question.ask_extension: programmes.decide_extension,
+    Question.ask_cancellation: programmes.decide_cancellation,
+    Question.ask_fees: programmes.decide_fees,
+    Question.ask_language_test: programmes.decide_language_test,
+    Question.ask_mobility_count: programmes.decide_mobility_count,
+    Question.ask_visa: programmes.decide_visa,
+    Question.ask_deadlines: deadlines.decide_deadlines,
+}
+
+
+def decide(question: Question | str, situation: Situation) -> Decision:
+    """The rules core's answer to one question for one situation."""
+    return QUESTIONS[Question(question)](situation)

@@ -1,0 +1,106 @@
+"""Decisions as short sentences in French or English, each with its citation.
+
+The texts live in data/texts.yml beside the rules, so every channel (terminal, Rasa,
+Telegram, staff tickets) says the same thing.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Dict, List, Sequence
+
+import yaml
+
+from rules_core.citations import Citation
+from rules_core.decision import Conclusion, Decision, FactRequest, Outcome
+
+TEXTS_FILE = Path(__file__).with_name("data") / "texts.yml"
+LANGUAGES = ("fr", "en")
+
+
+class UnknownLanguage(ValueError):
+    def __init__(self, lang: str) -> None:
+        super().__init__(f"language {lang!r} is not supported (use one of {', '.join(LANGUAGES)})")
+
+
+@lru_cache(maxsize=1)
+def texts() -> Dict[str, Any]:
+    return yaml.safe_load(TEXTS_FILE.read_text(encoding="utf-8"))
+
+
+def _check(lang: str) -> None:
+    if lang not in LANGUAGES:
+        raise UnknownLanguage(lang)
+
+
+def format_date(value: dt.date, lang: str) -> str:
+    """'mardi 12 octobre 2027' / 'Tuesday 12 October 2027'."""
+    from babel.dates import format_date as babel_format
+
+    return babel_format(value, format="EEEE d MMMM y", locale=lang)
+
+
+def format_number(value: float, lang: str) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = f"{value}"
+    return text.replace(".", ",") if lang == "fr" else text
+
+
+def _format_param(name: str, value: Any, lang: str) -> str:
+    from rules_core import countries
+
+    if isinstance(value, dt.date):
+        return format_date(value, lang)
+    if isinstance(value, bool):
+        return texts()["options"][str(value).lower()][lang]
+    if isinstance(value, (int, float)):
+        return format_number(value, lang)
+    if name == "country" and isinstance(value, str) and len(value) == 2:
+        return countries.display_name(value, lang)
+    if name in ("mobility_type", "level"):
+        return texts()["options"][f"{name}.{value}"][lang]
+    return "" if value is None else str(value)
+
+
+def render_citations(citations: Sequence[Citation], lang: str) -> str:
+    refs = [c.reference.replace("Art. ", "art. ") if lang == "fr" else c.reference for c in citations]
+    joined = refs[0] if len(refs) == 1 else ", ".join(refs[:-1]) + f" {texts()['citation']['and'][lang]} " + refs[-1]
+    return f"({joined}, {texts()['citation'][lang]})"
+
+
+def render_conclusion(conclusion: Conclusion, lang: str) -> str:
+    _check(lang)
+    template = texts()["conclusions"][conclusion.key][lang]
+    params = {name: _format_param(name, value, lang) for name, value in conclusion.params.items()}
+    return f"{template.format(**params)} {render_citations(conclusion.citations, lang)}"
+
+
+def render_option(fact: str, value: str, lang: str) -> str:
+    """Button label of a closed-set answer."""
+    _check(lang)
+    options = texts()["options"]
+    return options.get(f"{fact}.{value}", options.get(value, {})).get(lang, value)
+
+
+def render_fact_question(request: FactRequest | str, lang: str) -> str:
+    """The question a conversation asks to obtain a missing fact."""
+    _check(lang)
+    fact = request if isinstance(request, str) else request.fact
+    return texts()["facts"][fact][lang]
+
+
+def render_lines(decision: Decision, lang: str) -> List[str]:
+    _check(lang)
+    lines = [texts()["outcomes"][decision.outcome.value][lang]]
+    if decision.outcome == Outcome.missing_facts:
+        lines += [f"- {render_fact_question(r, lang)}" for r in decision.missing_facts]
+    else:
+        lines += [f"- {render_conclusion(c, lang)}" for c in decision.conclusions]
+    return lines
+
+
+def render(decision: Decision, lang: str) -> str:
+    """The whole decision as text in one language."""
+    return "\n".join(render_lines(decision, lang))

@@ -1,0 +1,1 @@
+"""The circular as rules: one module per theme, one function per article or paragraph."""

@@ -1,0 +1,55 @@
+"""Steps and deadlines before, during and after the mobility, in order, with dates when known."""
+from __future__ import annotations
+
+from rules_core.citations import art
+from rules_core.decision import Decision, Outcome, Question
+from rules_core.engine import Facts, Findings
+from rules_core.rules.timing import art_8_2_change_deadline
+from rules_core.situation import Level, MobilityType as T, Situation
+
+
+def before_departure(f: Facts, out: Findings) -> None:
+    kind = f.need("mobility_type")
+    if kind == T.free_mover:
+        out.add("deadlines.free_mover_project", art(4, 5), art(7, 3))
+    else:
+        out.add("deadlines.call", art(4, 2))
+    out.add("deadlines.learning_agreement_at_application", art(7, 4), art(8, 2))
+    if kind == T.erasmus_plus:
+        out.add("deadlines.ols_before", art(12, 1))
+    if kind == T.global_exchange:
+        out.add("deadlines.language_certificate", art(12, 3))
+    out.add("deadlines.mobility_contract", art(10))
+    out.add("deadlines.declare", art(20, 1))
+    out.add("deadlines.insurance_housing", art(13), art(15))
+
+
+def during(f: Facts, out: Findings) -> None:
+    if f.get("course_start_date") is not None and f.get("level") is not None:
+        art_8_2_change_deadline(f, out)
+    else:
+        out.add("deadlines.learning_agreement_four_weeks", art(8, 2))
+    out.add("deadlines.extension_announce", art(17, 2))
+    out.add("deadlines.withdrawal_report", art(18))
+
+
+def after_return(f: Facts, out: Findings) -> None:
+    if f.need("mobility_type") == T.erasmus_plus:
+        out.add("deadlines.ols_after", art(12, 1))
+    out.add("deadlines.transcript", art(21, 1), art(21, 3))
+    out.add("deadlines.end_of_stay_steps", art(5, 7))
+    out.add("deadlines.resits", art(23))
+    last = f.get("last_semester")
+    if last or last is None:
+        out.add("deadlines.last_semester" if last else "departure.if_last_semester", art(1, 2))
+
+
+def decide_deadlines(situation: Situation) -> Decision:
+    out = Findings(Facts(situation))
+    out.attempt(before_departure)
+    if out.missing:
+        out.conclusions = []
+        return out.decision(Question.ask_deadlines, Outcome.missing_facts)
+    during(out.facts, out)
+    after_return(out.facts, out)
+    return out.decision(Question.ask_deadlines, Outcome.yes)

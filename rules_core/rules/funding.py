@@ -1,0 +1,147 @@
+"""Funding of the mobility: Art. 5, 16(2), 17(5), 18 and Master — Financement de la mobilité.
+
+General rule, Art. 5(1): Erasmus+ mobilities may get the Erasmus+ grant, Global Exchange
+and Free mover mobilities the Fonds de mobilité grant; SEMP grants are the Swiss host's
+(Art. 5(8)). Each exclusion below is a rule of its own; exclusions are cumulative, so
+all that apply are reported.
+"""
+from __future__ import annotations
+
+from rules_core import parameters
+from rules_core.citations import art, master
+from rules_core.decision import Decision, Outcome, Question
+from rules_core.engine import Facts, Findings, Missing
+from rules_core.rules.place import Proximity, host_country, host_distance
+from rules_core.situation import Level, MobilityType as T, Situation
+
+FUNDING = "Financement de la mobilité"
+REVIEW = "review"
+
+
+def _earlier(f: Facts):
+    earlier = f.need("earlier_mobilities")
+    if any(m.funded is None for m in earlier):
+        raise Missing("earlier_mobilities")
+    return earlier
+
+
+def art_5_1_masters_not_eligible_for_fonds(f: Facts, out: Findings) -> bool:
+    if f.need("mobility_type") not in (T.global_exchange, T.free_mover):
+        return False
+    if f.need("level") != Level.master:
+        return False
+    out.add("funding.master_no_fonds", art(5, 1), master(FUNDING))
+    return True
+
+
+def art_5_2_one_funded_semester(f: Facts, out: Findings) -> bool:
+    if not any(m.funded for m in _earlier(f)):
+        return False
+    out.add("funding.already_funded", art(5, 2), funded_semesters=parameters.value("funded_semesters"))
+    return True
+
+
+def art_17_5_extension_not_funded(f: Facts, out: Findings) -> bool:
+    if not _earlier(f) or not f.need("is_extension"):
+        return False  # with no earlier mobility there is nothing to extend
+    out.add("funding.extension", art(17, 5))
+    return True
+
+
+def art_16_2_misconduct(f: Facts, out: Findings) -> bool:
+    if not _earlier(f) or not f.need("excluded_for_misconduct"):
+        return False  # Art. 16(2) concerns an additional semester after an exclusion
+    out.add("funding.misconduct", art(16, 2))
+    return True
+
+
+def art_5_3_country_of_origin(f: Facts, out: Findings) -> bool:
+    if f.need("mobility_type") != T.erasmus_plus:
+        return False
+    country = host_country(f)
+    if country != f.need("country_of_origin"):
+        return False
+    if f.need("resides_temporarily_elsewhere"):
+        # Exception written in Art. 5(3) itself: temporary residence elsewhere keeps the grant.
+        out.add("funding.origin_but_resides_elsewhere", art(5, 3), country=country)
+        return False
+    out.add("funding.country_of_origin", art(5, 3), country=country)
+    return True
+
+
+def art_5_4_proximity(f: Facts, out: Findings):
+    where = host_distance(f)
+    radius = parameters.value("proximity_radius_km")
+    params = {"radius_km": radius}
+    if where.place is not None:
+        params.update(city=where.place.name, country=where.place.country, distance_km=where.distance_km)
+        out.compute("distance_km", where.distance_km, art(5, 4), unit="km")
+    if where.proximity == Proximity.within:
+        out.add("funding.proximity", art(5, 4), **params)
+        return True
+    if where.proximity == Proximity.review:
+        out.add("funding.proximity_review", art(5, 4), **params)
+        return REVIEW
+    if where.proximity == Proximity.unknown_place:
+        out.add("funding.place_unknown", art(5, 4), city=f.get("host_city"), radius_km=radius)
+        return REVIEW
+    if where.place is not None:
+        out.add("funding.beyond_radius", art(5, 4), **params)
+    return False
+
+
+def art_5_5_refused_or_cancelled_place(f: Facts, out: Findings) -> bool:
+    if not f.need("refused_or_cancelled_place"):
+        return False
+    cites = [art(5, 5), art(18)]
+    if f.get("level") == Level.master:
+        cites.append(master(FUNDING))
+    out.add("funding.refused_place", *cites)
+    return True
+
+
+EXCLUSIONS = (
+    art_5_1_masters_not_eligible_for_fonds,
+    art_5_4_proximity,
+    art_5_3_country_of_origin,
+    art_5_2_one_funded_semester,
+    art_17_5_extension_not_funded,
+    art_16_2_misconduct,
+    art_5_5_refused_or_cancelled_place,
+)
+
+
+def art_5_1_grant(f: Facts, out: Findings) -> Outcome:
+    """The general rule, reached when no exclusion applies."""
+    kind = f.need("mobility_type")
+    level_cite = [master(FUNDING)] if f.get("level") == Level.master else []
+    if kind == T.semp:
+        out.add("funding.semp_swiss_host", art(5, 8), *level_cite)
+        outcome = Outcome.conditional
+    elif kind == T.erasmus_plus:
+        out.add("funding.erasmus_grant", art(5, 1), *level_cite)
+        outcome = Outcome.yes
+    else:
+        out.add("funding.fonds_de_mobilite", art(5, 1))
+        outcome = Outcome.yes
+    out.add("funding.rules_document", art(5, 6), *level_cite)
+    out.add("funding.repayment", art(5, 7), *level_cite)
+    return outcome
+
+
+def decide(situation: Situation) -> Decision:
+    out = Findings(Facts(situation))
+    results = [out.attempt(rule) for rule in EXCLUSIONS]
+    if any(result is True for result in results):
+        out.conclusions = [c for c in out.conclusions if c.key not in _NOT_A_BAR]
+        return out.decision(Question.ask_funding, Outcome.no)
+    if out.missing:
+        return out.decision(Question.ask_funding, Outcome.missing_facts)
+    if REVIEW in results:
+        out.add("funding.staff_review", art(5, 4))
+        return out.decision(Question.ask_funding, Outcome.needs_staff)
+    return out.decision(Question.ask_funding, art_5_1_grant(out.facts, out))
+
+
+_NOT_A_BAR = {"funding.beyond_radius", "funding.origin_but_resides_elsewhere", "funding.proximity_review",
+              "funding.place_unknown"}

@@ -1,0 +1,163 @@
+"""Obligation of mobility and exemptions: Art. 1, 2, 24-27; Master — Possibilité de mobilité."""
+from __future__ import annotations
+
+from rules_core import parameters
+from rules_core.citations import art, master
+from rules_core.decision import Decision, Outcome, Question
+from rules_core.engine import Facts, Findings, RuleConflict, exceptions
+from rules_core.situation import ExemptionGround as G, Level, Situation, SpecialStatus as S
+
+POSSIBILITY = "Possibilité de mobilité"
+
+
+def _statuses(f: Facts) -> set:
+    return set(f.need("special_statuses"))
+
+
+# -- Art. 1(1), general rule, and the exceptions written beside it -------------------------
+
+def art_24_1_validated_mobility_in_other_bachelor(f: Facts):
+    """A mobility completed and validated in another UL Bachelor counts: no second one needed."""
+    return {"obliged": False} if S.programme_change_validated_mobility in _statuses(f) else None
+
+
+def art_25_new_bachelor_after_ul_bachelor(f: Facts):
+    """A new Bachelor after a UL Bachelor degree: the obligation applies again."""
+    return {"obliged": True} if S.ul_bachelor_obtained in _statuses(f) else None
+
+
+OBLIGATION_EXCEPTIONS = (
+    (art(24, 1), art_24_1_validated_mobility_in_other_bachelor),
+    (art(25), art_25_new_bachelor_after_ul_bachelor),
+)
+
+
+def art_1_1_bachelor_obligation(f: Facts, out: Findings) -> bool:
+    """Bachelor students must study one semester abroad (30 ECTS); returns whether obliged."""
+    exception = exceptions("Art. 1(1)", f, OBLIGATION_EXCEPTIONS)
+    if exception is None:
+        out.add("obligation.bachelor", art(1, 1), ects=parameters.value("minimum_ects"))
+        return True
+    citation, result = exception
+    if citation == art(24, 1):
+        out.add("obligation.programme_change", art(24, 1))
+    else:
+        out.add("obligation.new_bachelor", art(25), art(1, 1), ects=parameters.value("minimum_ects"))
+    return result["obliged"]
+
+
+def art_27_part_time(f: Facts, out: Findings) -> None:
+    if S.part_time in _statuses(f):
+        out.add("obligation.part_time", art(27))
+
+
+def art_26_double_enrolment(f: Facts, out: Findings) -> None:
+    if S.double_enrolment in _statuses(f):
+        out.add("obligation.double_enrolment", art(26))
+
+
+def art_2_2_employment_programme(f: Facts, out: Findings) -> bool:
+    if S.employment_programme in _statuses(f):
+        out.add("obligation.employment_programme", art(2, 2))
+        return True
+    return False
+
+
+def _conflict(question: Question, out: Findings, conflict: RuleConflict) -> Decision:
+    out.conclusions = []
+    out.add("rules.conflict", *conflict.citations, rule=conflict.rule)
+    return out.decision(question, Outcome.needs_staff)
+
+
+def decide_obligation(situation: Situation) -> Decision:
+    out = Findings(Facts(situation))
+    f = out.facts
+    q = Question.ask_obligation
+    if out.attempt(lambda f, o: f.need("level")) == Level.master:
+        out.add("obligation.master_none", art(1, 1), master(POSSIBILITY))
+        return out.decision(q, Outcome.no)
+    if out.missing:
+        return out.decision(q, Outcome.missing_facts)
+    try:
+        obliged = out.attempt(art_1_1_bachelor_obligation)
+    except RuleConflict as conflict:
+        return _conflict(q, out, conflict)
+    if out.missing:
+        return out.decision(q, Outcome.missing_facts)
+    if not obliged:
+        return out.decision(q, Outcome.no)
+    art_27_part_time(f, out)
+    art_26_double_enrolment(f, out)
+    may_be_exempted = art_2_2_employment_programme(f, out)
+    out.add("obligation.internship_does_not_count", art(1, 3))
+    out.add("obligation.exemption_possible", art(2, 1))
+    return out.decision(q, Outcome.conditional if may_be_exempted else Outcome.yes)
+
+
+# -- Exemption: Art. 2, with Art. 24(1), 25, 27 ---------------------------------------------
+
+def art_2_1_grounds(f: Facts, out: Findings) -> Outcome:
+    """Each ground of Art. 2(1) and 2(3) the student reports, with who grants it."""
+    grounds = set(f.need("exemption_grounds"))
+    outcomes = set()
+    if G.foreign_diploma_four_semesters in grounds:
+        out.add("exemption.ground_1", art(2, 1, 1))
+        outcomes.add(Outcome.conditional)
+    if G.foreign_credits_validated in grounds:
+        out.add("exemption.ground_2", art(2, 1, 2), ects=parameters.value("minimum_ects"))
+        outcomes.add(Outcome.conditional)
+    if G.foreign_credits_not_validated in grounds:
+        out.add("exemption.ground_2_not_validated", art(2, 1, 2), ects=parameters.value("minimum_ects"))
+    if G.illness_or_disability in grounds:
+        out.add("exemption.ground_3", art(2, 1, 3), art(2, 3))
+        outcomes.add(Outcome.needs_staff)
+    if G.family_obligations in grounds:
+        out.add("exemption.ground_4", art(2, 1, 4))
+        outcomes.add(Outcome.conditional)
+    if G.third_country_diploma in grounds:
+        out.add("exemption.ground_5", art(2, 1, 5))
+        outcomes.add(Outcome.conditional)
+    if G.specific_needs in grounds:
+        out.add("exemption.specific_needs", art(2, 3))
+        outcomes.add(Outcome.needs_staff)
+    if Outcome.needs_staff in outcomes:
+        return Outcome.needs_staff
+    return Outcome.conditional if outcomes else Outcome.no
+
+
+def decide_exemption(situation: Situation) -> Decision:
+    out = Findings(Facts(situation))
+    f = out.facts
+    q = Question.ask_exemption
+    level = out.attempt(lambda f, o: f.need("level"))
+    if level == Level.master:
+        out.add("exemption.master_not_needed", art(1, 1), master(POSSIBILITY))
+        return out.decision(q, Outcome.no)
+    if out.missing:
+        return out.decision(q, Outcome.missing_facts)
+    statuses = out.attempt(lambda f, o: _statuses(f))
+    if statuses is not None:
+        try:
+            exception = exceptions("Art. 1(1)", f, OBLIGATION_EXCEPTIONS)
+        except RuleConflict as conflict:
+            return _conflict(q, out, conflict)
+        if exception is not None and exception[0] == art(24, 1):
+            out.add("obligation.programme_change", art(24, 1))
+            return out.decision(q, Outcome.yes)
+    grounds_outcome = out.attempt(art_2_1_grounds)
+    if out.missing:
+        return out.decision(q, Outcome.missing_facts)
+    outcome = grounds_outcome
+    if art_2_2_employment_programme(f, out) and outcome == Outcome.no:
+        outcome = Outcome.conditional
+    if S.ul_bachelor_obtained in statuses:
+        out.add("exemption.new_bachelor", art(25))
+        outcome = Outcome.conditional if outcome == Outcome.no else outcome
+    if S.part_time in statuses:
+        out.add("exemption.part_time", art(27))
+        outcome = Outcome.conditional if outcome == Outcome.no else outcome
+    if outcome == Outcome.no:
+        out.add("exemption.no_ground", art(2, 1), art(1, 1))
+    else:
+        out.add("exemption.how_to_request", art(2, 1))
+    return out.decision(q, outcome)

@@ -1,0 +1,240 @@
+"""What depends on the mobility type: Art. 4, 7, 9, 11, 12, 17, 18, 28; Master sections."""
+from __future__ import annotations
+
+from rules_core import parameters
+from rules_core.citations import art, master
+from rules_core.decision import Decision, Outcome, Question
+from rules_core.engine import Facts, Findings
+from rules_core.situation import Level, MobilityType as T, Situation
+
+SELECTION = "Procédure de sélection"
+FUNDING = "Financement de la mobilité"
+COUNT = "Nombre de mobilités possibles"
+
+
+# -- Application and allocation: Art. 4, 7 ----------------------------------------------------
+
+def art_4_allocation(f: Facts, out: Findings) -> None:
+    kind = f.need("mobility_type")
+    level = f.need("level")
+    extra = [master(SELECTION)] if level == Level.master else []
+    if kind in (T.erasmus_plus, T.semp):
+        out.add("application.allocation_erasmus_semp", art(4, 3), *extra)
+        out.add("application.nomination_erasmus_semp", art(7, 1))
+    elif kind == T.global_exchange:
+        out.add("application.allocation_global_exchange", art(4, 4), *extra)
+        out.add("application.nomination_global_exchange", art(7, 2))
+    else:
+        out.add("application.free_mover", art(4, 5), *extra)
+        out.add("application.free_mover_file", art(7, 3))
+    if level == Level.master:
+        out.add("application.master_shared_places", master(SELECTION))
+    out.add("application.calls", art(4, 2), art(4, 1))
+    out.add("application.learning_agreement", art(7, 4))
+    out.add("application.cancellation_by_ul", art(7, 5))
+    out.add("application.host_decides", art(7, 6))
+
+
+def decide_application(situation: Situation) -> Decision:
+    out = Findings(Facts(situation))
+    out.attempt(art_4_allocation)
+    if out.missing:
+        out.conclusions = []
+        return out.decision(Question.ask_application, Outcome.missing_facts)
+    return out.decision(Question.ask_application, Outcome.yes)
+
+
+# -- Credits: Art. 9 ---------------------------------------------------------------------------
+
+def art_9_conversion(f: Facts, out: Findings) -> None:
+    kind = f.need("mobility_type")
+    if kind == T.global_exchange:
+        out.add("credits.global_exchange_table", art(9, 2))
+        return
+    if kind in (T.erasmus_plus, T.semp):
+        out.add("credits.ects_or_learning_agreement", art(9, 1))
+        return
+    hours = f.need("course_hours")
+    per_credit = parameters.value("hours_per_credit")
+    low = round(hours / per_credit["max"], 1)
+    high = round(hours / per_credit["min"], 1)
+    out.compute("credits_min", low, art(9, 3), unit="ECTS")
+    out.compute("credits_max", high, art(9, 3), unit="ECTS")
+    out.add("credits.free_mover_tables", art(9, 3))
+    out.add("credits.free_mover_computation", art(9, 3), hours=hours, low=low, high=high,
+            min_hours=per_credit["min"], max_hours=per_credit["max"])
+
+
+def decide_credit_conversion(situation: Situation) -> Decision:
+    out = Findings(Facts(situation))
+    out.attempt(art_9_conversion)
+    if out.missing:
+        return out.decision(Question.ask_credit_conversion, Outcome.missing_facts)
+    out.add("credits.recognition", art(22, 1), art(22, 3))
+    return out.decision(Question.ask_credit_conversion, Outcome.yes)
+
+
+# -- Fees: Art. 11, 17(4) -----------------------------------------------------------------------
+
+def decide_fees(situation: Situation) -> Decision:
+    out = Findings(Facts(situation))
+    f = out.facts
+    kind = out.attempt(lambda f, o: f.need("mobility_type"))
+    if out.missing:
+        return out.decision(Question.ask_fees, Outcome.missing_facts)
+    outcome = Outcome.yes
+    if kind == T.free_mover:
+        out.add("fees.free_mover", art(11, 4))
+    else:
+        out.add("fees.to_ul", art(11, 3), mobility_type=kind.value)
+        if kind == T.erasmus_plus and f.get("is_extension") is not False:
+            # Art. 17(4): for an Erasmus+ extension the host sets the status, hence where fees go.
+            out.add("fees.erasmus_extension" if f.get("is_extension") else "fees.if_erasmus_extension", art(17, 4))
+            if f.get("is_extension"):
+                outcome = Outcome.conditional
+    out.add("fees.double_enrolment", art(11, 1))
+    out.add("fees.host_extra_fees", art(11, 2))
+    return out.decision(Question.ask_fees, outcome)
+
+
+# -- Language tests: Art. 12, 7(5) --------------------------------------------------------------
+
+def decide_language_test(situation: Situation) -> Decision:
+    out = Findings(Facts(situation))
+    f = out.facts
+    q = Question.ask_language_test
+    kind = out.attempt(lambda f, o: f.need("mobility_type"))
+    if out.missing:
+        return out.decision(q, Outcome.missing_facts)
+    if kind == T.erasmus_plus:
+        native = out.attempt(lambda f, o: f.need("native_speaker"))
+        if out.missing:
+            return out.decision(q, Outcome.missing_facts)
+        if native:
+            out.add("language.ols_native", art(12, 1))
+            outcome = Outcome.no
+        else:
+            out.add("language.ols_required", art(12, 1))
+            outcome = Outcome.yes
+        out.add("language.ols_not_a_certificate", art(12, 2))
+    elif kind == T.global_exchange:
+        out.add("language.global_exchange_tests", art(12, 3))
+        outcome = Outcome.conditional
+    else:
+        out.add("language.no_ols", art(12, 1), mobility_type=kind.value)
+        out.add("language.host_certificates", art(12, 2))
+        outcome = Outcome.conditional
+    out.add("language.level_can_cancel", art(7, 5))
+    return out.decision(q, outcome)
+
+
+# -- Extension: Art. 17, 28(3) -------------------------------------------------------------------
+
+def decide_extension(situation: Situation) -> Decision:
+    out = Findings(Facts(situation))
+    q = Question.ask_extension
+    kind = out.attempt(lambda f, o: f.need("mobility_type"))
+    if kind == T.global_exchange:
+        out.add("extension.not_global_exchange", art(17, 1))
+        return out.decision(q, Outcome.no)
+    same_year = out.attempt(lambda f, o: f.need("extension_same_academic_year"))
+    if same_year is False:
+        out.add("extension.not_other_year", art(17, 1))
+        return out.decision(q, Outcome.no)
+    if out.missing:
+        return out.decision(q, Outcome.missing_facts)
+    out.add("extension.procedure", art(17, 2))
+    out.add("extension.new_learning_agreement", art(17, 3))
+    if kind == T.erasmus_plus:
+        out.add("extension.erasmus_status", art(17, 4), art(11, 3), art(11, 4))
+    out.add("extension.not_funded", art(17, 5))
+    out.add("extension.first_semester_steps", art(17, 5))
+    out.add("extension.not_extra_mobility", art(28, 3))
+    return out.decision(q, Outcome.conditional)
+
+
+# -- Cancellation: Art. 18, 5(5) ------------------------------------------------------------------
+
+def decide_cancellation(situation: Situation) -> Decision:
+    out = Findings(Facts(situation))
+    q = Question.ask_cancellation
+    kind = out.attempt(lambda f, o: f.need("mobility_type"))
+    if out.missing:
+        return out.decision(q, Outcome.missing_facts)
+    if kind == T.free_mover:
+        # No place is allocated to a Free mover (Art. 4(5)); the circular sets no other consequence.
+        out.add("cancellation.free_mover", art(4, 5), art(18))
+        return out.decision(q, Outcome.needs_staff)
+    level = out.attempt(lambda f, o: f.need("level"))
+    if out.missing:
+        return out.decision(q, Outcome.missing_facts)
+    if level == Level.master:
+        out.add("cancellation.master_consequences", art(18), master(FUNDING))
+    else:
+        out.add("cancellation.consequences", art(18), art(5, 5))
+    out.add("cancellation.report_without_delay", art(18))
+    return out.decision(q, Outcome.yes)
+
+
+# -- Number of mobilities: Art. 28; Master — Nombre de mobilités possibles ---------------------------
+
+def decide_mobility_count(situation: Situation) -> Decision:
+    out = Findings(Facts(situation))
+    f = out.facts
+    q = Question.ask_mobility_count
+    level = out.attempt(lambda f, o: f.need("level"))
+    earlier = out.attempt(lambda f, o: f.need("earlier_mobilities"))
+    if out.missing:
+        return out.decision(q, Outcome.missing_facts)
+    maximum = parameters.value("maximum_mobilities")[level.value]
+    done = len(earlier)
+    if level == Level.master:
+        cite = master(COUNT)
+        out.compute("maximum_mobilities", maximum, cite)
+        out.add("count.master_done" if done >= maximum else "count.master_one", cite, maximum=maximum, done=done)
+        out.add("count.extension_not_counted", cite)
+        return out.decision(q, Outcome.no if done >= maximum else Outcome.yes)
+    out.compute("maximum_mobilities", maximum, art(28, 1))
+    if done >= maximum:
+        out.add("count.bachelor_limit_reached", art(28, 1), maximum=maximum, done=done)
+        outcome = Outcome.no
+    elif done == 0:
+        out.add("count.bachelor_first", art(28, 1), art(28, 2), maximum=maximum)
+        outcome = Outcome.yes
+    else:
+        kind = f.get("mobility_type")
+        if kind is None:
+            out.add("count.bachelor_second_if_global_exchange", art(28, 2), maximum=maximum)
+            outcome = Outcome.conditional
+        elif kind == T.global_exchange:
+            out.add("count.bachelor_second_global_exchange", art(28, 2), maximum=maximum)
+            outcome = Outcome.yes
+        else:
+            out.add("count.bachelor_second_not_global_exchange", art(28, 2), mobility_type=kind.value)
+            outcome = Outcome.no
+    out.add("count.extension_not_counted", art(28, 3))
+    return out.decision(q, outcome)
+
+
+# -- Visa: Art. 14 ---------------------------------------------------------------------------------
+
+def decide_visa(situation: Situation) -> Decision:
+    from rules_core import countries
+    from rules_core.rules.place import host_country
+
+    out = Findings(Facts(situation))
+    q = Question.ask_visa
+    eu = out.attempt(lambda f, o: f.need("eu_national"))
+    if out.missing:
+        return out.decision(q, Outcome.missing_facts)
+    if not eu:
+        out.add("visa.non_eu", art(14, 2))
+        return out.decision(q, Outcome.conditional)
+    country = out.attempt(lambda f, o: host_country(f))
+    if out.missing:
+        return out.decision(q, Outcome.missing_facts)
+    if countries.in_europe(country):
+        out.add("visa.eu_in_europe", art(14, 1), country=country)
+        return out.decision(q, Outcome.no)
+    out.add("visa.eu_outside_europe", art(14, 1), country=country)
+    return out.decision(q, Outcome.conditional)

@@ -1,0 +1,169 @@
+"""When to go, and what the stay must be: Art. 1(2), 8(2), 19, 20; Master sections."""
+from __future__ import annotations
+
+import datetime as dt
+
+from rules_core import parameters
+from rules_core.citations import art, master
+from rules_core.decision import Decision, Outcome, Question
+from rules_core.engine import Facts, Findings, Missing
+from rules_core.situation import Level, Situation
+
+POSSIBILITY = "Possibilité de mobilité"
+LEARNING_AGREEMENT = "Learning agreement"
+
+
+def _level_cite(level: Level, bachelor_article):
+    return bachelor_article if level == Level.bachelor else master(POSSIBILITY)
+
+
+def art_1_2_departure_semester(f: Facts, out: Findings) -> Outcome:
+    """Bachelor: not in semester 1 or 2; Master: not in semester 1; programmes may restrict."""
+    level = f.need("level")
+    earliest = parameters.value("earliest_departure_semester")[level.value]
+    cite = _level_cite(level, art(1, 2))
+    out.compute("earliest_departure_semester", earliest, cite, unit="semester")
+    semester = f.need("semester")
+    if semester < earliest:
+        out.add("departure.too_early", cite, semester=semester, earliest=earliest, level=level.value)
+        return Outcome.no
+    out.add("departure.allowed", cite, semester=semester, earliest=earliest, level=level.value)
+    return Outcome.yes
+
+
+def art_1_2_last_semester(f: Facts, out: Findings) -> None:
+    """In the last semester the grade-transmission deadline for graduation is never extended."""
+    cite = _level_cite(f.need("level"), art(1, 2))
+    last = f.get("last_semester")
+    if last is None:
+        out.add("departure.if_last_semester", cite)
+    elif last:
+        out.add("departure.last_semester", cite)
+
+
+def decide_departure_semester(situation: Situation) -> Decision:
+    out = Findings(Facts(situation))
+    outcome = out.attempt(art_1_2_departure_semester)
+    if out.missing:
+        return out.decision(Question.ask_departure_semester, Outcome.missing_facts)
+    if outcome == Outcome.yes:
+        art_1_2_last_semester(out.facts, out)
+    return out.decision(Question.ask_departure_semester, outcome)
+
+
+# -- Learning agreement: Art. 7(4), 8 ----------------------------------------------------------
+
+def art_8_2_change_deadline(f: Facts, out: Findings) -> None:
+    """No change accepted after four weeks following the start of courses at the host."""
+    level = f.need("level")
+    cite = art(8, 2) if level == Level.bachelor else master(LEARNING_AGREEMENT)
+    start: dt.date = f.need("course_start_date")
+    days = parameters.value("learning_agreement_change_window_days")
+    deadline = out.compute("learning_agreement_change_deadline", start + dt.timedelta(days=days), cite, unit="date")
+    out.add("learning_agreement.change_deadline", cite, start=start, deadline=deadline, days=days)
+    today = f.get("today")
+    if today is not None:
+        left = (deadline - today).days
+        if left >= 0:
+            out.compute("days_left_to_change", left, cite, unit="days")
+            out.add("learning_agreement.days_left", cite, days_left=left, deadline=deadline)
+        else:
+            out.add("learning_agreement.deadline_passed", cite, deadline=deadline)
+
+
+def decide_learning_agreement(situation: Situation) -> Decision:
+    out = Findings(Facts(situation))
+    f = out.facts
+    q = Question.ask_learning_agreement
+    out.attempt(art_8_2_change_deadline)
+    if out.missing:
+        return out.decision(q, Outcome.missing_facts)
+    if f.need("level") == Level.bachelor:
+        out.add("learning_agreement.bachelor_content", art(8, 1), ects=parameters.value("minimum_ects"))
+        out.add("learning_agreement.before_departure", art(8, 2), art(7, 4))
+    else:
+        out.add("learning_agreement.master_content", master(LEARNING_AGREEMENT))
+        out.add("learning_agreement.before_departure", master(LEARNING_AGREEMENT), art(7, 4))
+    out.add("learning_agreement.never_unilateral", art(8, 3))
+    return out.decision(q, Outcome.yes)
+
+
+# -- The stay: Art. 19 and 20 ------------------------------------------------------------------
+
+def stay_days(f: Facts, out: Findings) -> int:
+    """Days of the stay, from the dates when given (both ends counted, see parameters)."""
+    start, end = f.get("departure_date"), f.get("return_date")
+    if start is not None and end is not None:
+        days = (end - start).days + (1 if parameters.value("stay_days_count_both_ends") else 0)
+        out.compute("stay_days", days, art(20, 2), unit="days")
+        return days
+    if f.get("stay_days") is not None:
+        return f.get("stay_days")
+    raise Missing(*(name for name in ("departure_date", "return_date") if f.get(name) is None))
+
+
+def art_20_2_stay_long_enough(f: Facts, out: Findings) -> bool:
+    minimum = parameters.value("minimum_stay_days")
+    days = stay_days(f, out)
+    if days >= minimum:
+        out.add("validation.stay_ok", art(20, 2), days=days, minimum=minimum)
+        return True
+    if f.need("full_host_term"):
+        out.add("validation.full_term_ok", art(20, 2), days=days, minimum=minimum)
+        return True
+    out.add("validation.stay_too_short", art(20, 2), days=days, minimum=minimum)
+    return False
+
+
+def art_20_2_credits(f: Facts, out: Findings) -> bool:
+    minimum = parameters.value("minimum_ects")
+    ects = f.need("ects_enrolled")
+    ok = ects >= minimum
+    out.add("validation.credits_ok" if ok else "validation.credits_too_few", art(20, 2), ects=ects, minimum=minimum)
+    return ok
+
+
+def art_20_1_declared(f: Facts, out: Findings) -> bool:
+    if f.need("declared_to_mobility_office"):
+        out.add("validation.declared", art(20, 1))
+        return True
+    out.add("validation.not_declared", art(20, 1))
+    return False
+
+
+def decide_validation(situation: Situation) -> Decision:
+    out = Findings(Facts(situation))
+    q = Question.ask_validation
+    results = [out.attempt(rule) for rule in (art_20_2_credits, art_20_2_stay_long_enough, art_20_1_declared)]
+    if False in results:
+        out.conclusions = [c for c in out.conclusions if not c.key.endswith("_ok") and c.key != "validation.declared"]
+        return out.decision(q, Outcome.no)
+    if out.missing:
+        return out.decision(q, Outcome.missing_facts)
+    out.add("validation.recognition", art(22, 1))
+    return out.decision(q, Outcome.yes)
+
+
+def decide_interruption(situation: Situation) -> Decision:
+    out = Findings(Facts(situation))
+    f = out.facts
+    q = Question.ask_interruption
+    minimum = parameters.value("interruption_minimum_days")
+    days = out.attempt(stay_days)
+    if out.missing:
+        return out.decision(q, Outcome.missing_facts)
+    if days >= minimum:
+        out.add("interruption.long_enough", art(19, 1), art(20, 2), days=days, minimum=minimum)
+        out.add("interruption.missing_credits", art(23))
+        out.add("interruption.report", art(18))
+        return out.decision(q, Outcome.conditional)
+    force_majeure = out.attempt(lambda f, o: f.need("force_majeure"))
+    if out.missing:
+        return out.decision(q, Outcome.missing_facts)
+    if force_majeure:
+        out.add("interruption.force_majeure", art(19, 1), art(19, 2), days=days, minimum=minimum)
+        out.add("interruption.report", art(18))
+        return out.decision(q, Outcome.needs_staff)
+    out.add("interruption.new_departure", art(19, 1), days=days, minimum=minimum)
+    out.add("interruption.report", art(18))
+    return out.decision(q, Outcome.no)
