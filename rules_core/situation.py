@@ -53,7 +53,7 @@ class EarlierMobility(BaseModel):
     """A mobility semester already done (an extension belongs to its mobility, Art. 28(3))."""
 
     mobility_type: Optional[MobilityType] = None
-    funded: Optional[bool] = None
+    funded: bool = Field(..., description="Whether the semester was funded (Art. 5(2)).")
     validated: Optional[bool] = None
 
     class Config:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from rules_core import parameters
 from rules_core.citations import art, master
 from rules_core.decision import Decision, Outcome, Question
-from rules_core.engine import Facts, Findings, Missing
+from rules_core.engine import Facts, Findings
 from rules_core.rules.place import Proximity, host_country, host_distance
 from rules_core.situation import Level, MobilityType as T, Situation
 
@@ -19,10 +19,7 @@ REVIEW = "review"
 
 
 def _earlier(f: Facts):
-    earlier = f.need("earlier_mobilities")
-    if any(m.funded is None for m in earlier):
-        raise Missing("earlier_mobilities")
-    return earlier
+    return f.need("earlier_mobilities")
 
 
 def art_5_1_masters_not_eligible_for_fonds(f: Facts, out: Findings) -> bool:
