@@ -54,6 +54,14 @@ class Facts:
         return getattr(self.situation, name)
 
 
+def needs(facts: Facts, *names: str) -> tuple:
+    """Reads several independent facts at once, so all the missing ones are asked together."""
+    missing = [name for name in names if facts.get(name) is None]
+    if missing:
+        raise Missing(*missing)
+    return tuple(facts.get(name) for name in names)
+
+
 def fact_request(name: str) -> FactRequest:
     """How to ask for a fact, from the Situation field's type."""
     field: ModelField = Situation.__fields__[name]

@@ -150,14 +150,13 @@ def decide_exemption(situation: Situation) -> Decision:
     outcome = grounds_outcome
     if art_2_2_employment_programme(f, out) and outcome == Outcome.no:
         outcome = Outcome.conditional
+    # Art. 25 and 27 say how to ask, not a ground: the grounds of Art. 2 still decide.
     if S.ul_bachelor_obtained in statuses:
         out.add("exemption.new_bachelor", art(25))
-        outcome = Outcome.conditional if outcome == Outcome.no else outcome
     if S.part_time in statuses:
         out.add("exemption.part_time", art(27))
-        outcome = Outcome.conditional if outcome == Outcome.no else outcome
     if outcome == Outcome.no:
         out.add("exemption.no_ground", art(2, 1), art(1, 1))
-    else:
+    elif outcome == Outcome.conditional:
         out.add("exemption.how_to_request", art(2, 1))
     return out.decision(q, outcome)

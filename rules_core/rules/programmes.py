@@ -4,7 +4,7 @@ from __future__ import annotations
 from rules_core import parameters
 from rules_core.citations import art, master
 from rules_core.decision import Decision, Outcome, Question
-from rules_core.engine import Facts, Findings
+from rules_core.engine import Facts, Findings, needs
 from rules_core.situation import Level, MobilityType as T, Situation
 
 SELECTION = "Procédure de sélection"
@@ -15,8 +15,7 @@ COUNT = "Nombre de mobilités possibles"
 # -- Application and allocation: Art. 4, 7 ----------------------------------------------------
 
 def art_4_allocation(f: Facts, out: Findings) -> None:
-    kind = f.need("mobility_type")
-    level = f.need("level")
+    level, kind = needs(f, "level", "mobility_type")
     extra = [master(SELECTION)] if level == Level.master else []
     if kind in (T.erasmus_plus, T.semp):
         out.add("application.allocation_erasmus_semp", art(4, 3), *extra)
@@ -27,7 +26,7 @@ def art_4_allocation(f: Facts, out: Findings) -> None:
     else:
         out.add("application.free_mover", art(4, 5), *extra)
         out.add("application.free_mover_file", art(7, 3))
-    if level == Level.master:
+    if level == Level.master and kind != T.free_mover:  # no places are allocated to Free movers
         out.add("application.master_shared_places", master(SELECTION))
     out.add("application.calls", art(4, 2), art(4, 1))
     out.add("application.learning_agreement", art(7, 4))

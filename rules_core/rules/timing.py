@@ -6,7 +6,7 @@ import datetime as dt
 from rules_core import parameters
 from rules_core.citations import art, master
 from rules_core.decision import Decision, Outcome, Question
-from rules_core.engine import Facts, Findings, Missing
+from rules_core.engine import Facts, Findings, Missing, needs
 from rules_core.situation import Level, Situation
 
 POSSIBILITY = "Possibilité de mobilité"
@@ -19,7 +19,7 @@ def _level_cite(level: Level, bachelor_article):
 
 def art_1_2_departure_semester(f: Facts, out: Findings) -> Outcome:
     """Bachelor: not in semester 1 or 2; Master: not in semester 1; programmes may restrict."""
-    level = f.need("level")
+    level, _ = needs(f, "level", "semester")
     earliest = parameters.value("earliest_departure_semester")[level.value]
     cite = _level_cite(level, art(1, 2))
     out.compute("earliest_departure_semester", earliest, cite, unit="semester")
@@ -55,9 +55,8 @@ def decide_departure_semester(situation: Situation) -> Decision:
 
 def art_8_2_change_deadline(f: Facts, out: Findings) -> None:
     """No change accepted after four weeks following the start of courses at the host."""
-    level = f.need("level")
+    level, start = needs(f, "level", "course_start_date")
     cite = art(8, 2) if level == Level.bachelor else master(LEARNING_AGREEMENT)
-    start: dt.date = f.need("course_start_date")
     days = parameters.value("learning_agreement_change_window_days")
     deadline = out.compute("learning_agreement_change_deadline", start + dt.timedelta(days=days), cite, unit="date")
     out.add("learning_agreement.change_deadline", cite, start=start, deadline=deadline, days=days)
@@ -84,7 +83,8 @@ def decide_learning_agreement(situation: Situation) -> Decision:
     else:
         out.add("learning_agreement.master_content", master(LEARNING_AGREEMENT))
         out.add("learning_agreement.before_departure", master(LEARNING_AGREEMENT), art(7, 4))
-    out.add("learning_agreement.never_unilateral", art(8, 3))
+    level_cite = art(8, 3) if f.need("level") == Level.bachelor else master(LEARNING_AGREEMENT)
+    out.add("learning_agreement.never_unilateral", level_cite)
     return out.decision(q, Outcome.yes)
 
 
