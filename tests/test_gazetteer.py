@@ -33,4 +33,3 @@ def test_country_names_in_french_and_english_give_iso_codes():
     assert [countries.to_iso(n) for n in ("Allemagne", "germany", "DE", "Pays-Bas", "Royaume-Uni", "USA")] == \
         ["DE", "DE", "DE", "NL", "GB", "US"]
     assert countries.to_iso("Atlantis") is None
-    assert countries.in_europe("CH") and not countries.in_europe("JP")

@@ -1,11 +1,13 @@
 """Steps and deadlines before, during and after the mobility, in order, with dates when known."""
 from __future__ import annotations
 
-from rules_core.citations import art
+from rules_core.citations import art, master
 from rules_core.decision import Decision, Outcome, Question
 from rules_core.engine import Facts, Findings
 from rules_core.rules.timing import art_8_2_change_deadline
 from rules_core.situation import Level, MobilityType as T, Situation
+
+POSSIBILITY = "Possibilité de mobilité"
 
 
 def before_departure(f: Facts, out: Findings) -> None:
@@ -25,7 +27,7 @@ def before_departure(f: Facts, out: Findings) -> None:
 
 
 def during(f: Facts, out: Findings) -> None:
-    if f.get("course_start_date") is not None and f.get("level") is not None:
+    if f.get("course_start_date") is not None:
         art_8_2_change_deadline(f, out)
     else:
         out.add("deadlines.learning_agreement_four_weeks", art(8, 2))
@@ -41,7 +43,8 @@ def after_return(f: Facts, out: Findings) -> None:
     out.add("deadlines.resits", art(23))
     last = f.get("last_semester")
     if last or last is None:
-        out.add("deadlines.last_semester" if last else "departure.if_last_semester", art(1, 2))
+        cite = master(POSSIBILITY) if f.get("level") == Level.master else art(1, 2)
+        out.add("deadlines.last_semester" if last else "departure.if_last_semester", cite)
 
 
 def decide_deadlines(situation: Situation) -> Decision:

@@ -84,13 +84,14 @@ def decide_fees(situation: Situation) -> Decision:
     outcome = Outcome.yes
     if kind == T.free_mover:
         out.add("fees.free_mover", art(11, 4))
+    elif kind == T.erasmus_plus and f.get("is_extension"):
+        # Art. 17(4): for an Erasmus+ extension the host sets the status, hence where fees go.
+        out.add("fees.erasmus_extension", art(17, 4), art(11, 3), art(11, 4))
+        outcome = Outcome.conditional
     else:
         out.add("fees.to_ul", art(11, 3), mobility_type=kind.value)
-        if kind == T.erasmus_plus and f.get("is_extension") is not False:
-            # Art. 17(4): for an Erasmus+ extension the host sets the status, hence where fees go.
-            out.add("fees.erasmus_extension" if f.get("is_extension") else "fees.if_erasmus_extension", art(17, 4))
-            if f.get("is_extension"):
-                outcome = Outcome.conditional
+        if kind == T.erasmus_plus and f.get("is_extension") is None:
+            out.add("fees.if_erasmus_extension", art(17, 4))
     out.add("fees.double_enrolment", art(11, 1))
     out.add("fees.host_extra_fees", art(11, 2))
     return out.decision(Question.ask_fees, outcome)
@@ -187,6 +188,11 @@ def decide_mobility_count(situation: Situation) -> Decision:
         return out.decision(q, Outcome.missing_facts)
     maximum = parameters.value("maximum_mobilities")[level.value]
     done = len(earlier)
+    if earlier and f.get("is_extension"):
+        # Art. 28(3): extending the current mobility adds no mobility to the count.
+        cite = master(COUNT) if level == Level.master else art(28, 3)
+        out.add("count.extension_is_no_new_mobility", cite)
+        return out.decision(q, Outcome.yes)
     if level == Level.master:
         cite = master(COUNT)
         out.compute("maximum_mobilities", maximum, cite)
@@ -218,7 +224,6 @@ def decide_mobility_count(situation: Situation) -> Decision:
 # -- Visa: Art. 14 ---------------------------------------------------------------------------------
 
 def decide_visa(situation: Situation) -> Decision:
-    from rules_core import countries
     from rules_core.rules.place import host_country
 
     out = Findings(Facts(situation))
@@ -232,7 +237,7 @@ def decide_visa(situation: Situation) -> Decision:
     country = out.attempt(lambda f, o: host_country(f))
     if out.missing:
         return out.decision(q, Outcome.missing_facts)
-    if countries.in_europe(country):
+    if country in parameters.value("visa_free_area"):
         out.add("visa.eu_in_europe", art(14, 1), country=country)
         return out.decision(q, Outcome.no)
     out.add("visa.eu_outside_europe", art(14, 1), country=country)

@@ -55,11 +55,13 @@ def decide_departure_semester(situation: Situation) -> Decision:
 
 def art_8_2_change_deadline(f: Facts, out: Findings) -> None:
     """No change accepted after four weeks following the start of courses at the host."""
-    level, start = needs(f, "level", "course_start_date")
-    cite = art(8, 2) if level == Level.bachelor else master(LEARNING_AGREEMENT)
+    level, start = f.get("level"), f.need("course_start_date")
+    # The four weeks are the same at both levels; only the citation differs.
+    cites = {Level.bachelor: [art(8, 2)], Level.master: [master(LEARNING_AGREEMENT)], None: [art(8, 2), master(LEARNING_AGREEMENT)]}[level]
+    cite = cites[0]
     days = parameters.value("learning_agreement_change_window_days")
     deadline = out.compute("learning_agreement_change_deadline", start + dt.timedelta(days=days), cite, unit="date")
-    out.add("learning_agreement.change_deadline", cite, start=start, deadline=deadline, days=days)
+    out.add("learning_agreement.change_deadline", *cites, start=start, deadline=deadline, days=days)
     today = f.get("today")
     if today is not None:
         left = (deadline - today).days
@@ -74,7 +76,10 @@ def decide_learning_agreement(situation: Situation) -> Decision:
     out = Findings(Facts(situation))
     f = out.facts
     q = Question.ask_learning_agreement
-    out.attempt(art_8_2_change_deadline)
+    out.attempt(lambda f, o: needs(f, "level", "course_start_date"))
+    if out.missing:
+        return out.decision(q, Outcome.missing_facts)
+    art_8_2_change_deadline(f, out)
     if out.missing:
         return out.decision(q, Outcome.missing_facts)
     if f.need("level") == Level.bachelor:
