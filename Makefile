@@ -17,7 +17,7 @@ $(VENV)/.installed: requirements.txt constraints.txt scripts/find-python.sh
 	@touch $@
 
 run: setup
-	$(PY) -m rules_core chat
+	$(PY) -m bot
 
 test: setup
 	$(PY) -m pytest

@@ -104,3 +104,34 @@ def render_lines(decision: Decision, lang: str) -> List[str]:
 def render(decision: Decision, lang: str) -> str:
     """The whole decision as text in one language."""
     return "\n".join(render_lines(decision, lang))
+
+
+def render_fact_value(fact: str, value: Any, lang: str) -> str:
+    """A known fact as the student reads it back ('Niveau : Master')."""
+    from rules_core import countries
+
+    _check(lang)
+    labels = texts()["labels"]
+    if value is None:
+        shown = "?"
+    elif fact in ("host_country", "country_of_origin"):
+        shown = countries.display_name(value, lang)
+    elif fact == "earlier_mobilities":
+        shown = ", ".join(labels["funded" if m.get("funded") else "not_funded"][lang] for m in value) if value \
+            else texts()["options"]["none"][lang]
+    elif isinstance(value, list):
+        shown = ", ".join(render_option(fact, v, lang) for v in value) or texts()["options"]["none"][lang]
+    elif isinstance(value, bool):
+        shown = texts()["options"][str(value).lower()][lang]
+    elif isinstance(value, str) and fact in ("level", "mobility_type"):
+        shown = render_option(fact, value, lang)
+    elif isinstance(value, str) and fact.endswith("_date"):
+        shown = format_date(dt.date.fromisoformat(value), lang)
+    elif isinstance(value, dt.date):
+        shown = format_date(value, lang)
+    elif isinstance(value, (int, float)):
+        shown = format_number(value, lang)
+    else:
+        shown = str(value)
+    separator = " : " if lang == "fr" else ": "
+    return f"{labels[fact][lang]}{separator}{shown}"

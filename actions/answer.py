@@ -1,0 +1,109 @@
+"""Answers a question of the rules core, asking first for the facts it reports missing."""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import messages
+from actions.common import intent_of, language, today
+from actions.handoff import decline_handoff, handoff, offer_handoff
+from actions.slots import situation_from_slots
+from rules_core import Outcome, decide, render, render_fact_question
+from rules_core.decision import FactRequest
+from rules_core.render import render_option
+
+BUTTON_ENTITY = {"level": "level", "mobility_type": "mobility_type"}
+
+
+def fact_buttons(request: FactRequest, lang: str) -> Optional[List[Dict[str, str]]]:
+    """Quick replies for closed-set answers; their payloads are read by the extraction action."""
+    if request.kind == "bool":
+        return [{"title": render_option(request.fact, "true", lang), "payload": "/affirm"},
+                {"title": render_option(request.fact, "false", lang), "payload": "/deny"}]
+    if request.kind == "choice":
+        entity = BUTTON_ENTITY.get(request.fact, "fact_value")
+        return [{"title": render_option(request.fact, o, lang), "payload": f'/inform{{"{entity}":"{o}"}}'}
+                for o in request.options or []]
+    if request.kind == "multi_choice":
+        return [{"title": render_option(request.fact, o, lang), "payload": f'/inform{{"fact_value":"{o}"}}'}
+                for o in request.options or []] + \
+               [{"title": render_option(request.fact, "none", lang), "payload": '/inform{"fact_value":"none"}'}]
+    if request.kind == "mobilities":
+        labels = {"fr": ("Non", "Oui, financée", "Oui, non financée"), "en": ("No", "Yes, funded", "Yes, not funded")}
+        return [{"title": t, "payload": f'/inform{{"fact_value":"{v}"}}'}
+                for t, v in zip(labels[lang], ("none", "funded", "not_funded"))]
+    return None
+
+
+def tell_problems(dispatcher: CollectingDispatcher, tracker: Tracker, lang: str) -> None:
+    for problem in tracker.get_slot("input_problems") or []:
+        kind, _, detail = problem.partition(":")
+        if kind == "impossible_date":
+            dispatcher.utter_message(text=messages.text("impossible_date", lang, date=detail))
+
+
+def answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
+    lang = language(tracker)
+    intent = intent_of(tracker)
+    question = tracker.get_slot("question")
+    tell_problems(dispatcher, tracker, lang)
+    if not question:
+        dispatcher.utter_message(text=messages.text("ask_what_question", lang))
+        return [SlotSet("failures", 0)]
+
+    situation, _dropped = situation_from_slots(tracker.current_slot_values(), today(tracker))
+    decision = decide(question, situation)
+    previous_request = tracker.get_slot("requested_fact")
+
+    if decision.outcome == Outcome.missing_facts:
+        request = decision.missing_facts[0]
+        if previous_request == request.fact and not intent.startswith("ask_"):
+            dispatcher.utter_message(text=messages.text("not_caught", lang))
+        dispatcher.utter_message(text=render_fact_question(request, lang), buttons=fact_buttons(request, lang))
+        return [SlotSet("requested_fact", request.fact), SlotSet("failures", 0)]
+
+    last = tracker.get_slot("last_decision") or {}
+    if intent == "inform" and previous_request is None and last.get("question") == question:
+        dispatcher.utter_message(text=messages.text("updated", lang))
+    dispatcher.utter_message(text=render(decision, lang))
+    events: List[EventType] = [SlotSet("requested_fact", None), SlotSet("failures", 0),
+                               SlotSet("last_decision", decision_record(decision))]
+    if decision.outcome == Outcome.needs_staff:
+        events += offer_handoff(dispatcher, lang)
+    return events
+
+
+def decision_record(decision) -> Dict[str, Any]:
+    """The decision as JSON for the slot staff will read (citations included)."""
+    import json
+
+    return json.loads(decision.json())
+
+
+class ActionAnswer(Action):
+    """Decides the pending question with the facts known so far."""
+
+    def name(self) -> Text:
+        return "action_answer"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[EventType]:
+        return answer(dispatcher, tracker)
+
+
+class ActionYesNo(Action):
+    """A yes or no: accepts or declines the offer to reach staff, or answers the pending fact."""
+
+    def name(self) -> Text:
+        return "action_yes_no"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[EventType]:
+        if tracker.get_slot("handoff_offered") and not tracker.get_slot("requested_fact"):
+            if intent_of(tracker) == "affirm":
+                return handoff(dispatcher, tracker, reason="offer_accepted")
+            return decline_handoff(dispatcher, tracker)
+        return answer(dispatcher, tracker)

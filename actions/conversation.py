@@ -1,0 +1,61 @@
+"""Turns that are not questions: not understood, other languages, 'what do you know about me'."""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import messages
+from actions.common import intent_of, language
+from actions.handoff import offer_handoff
+from actions.slots import known_facts
+from bot.language import SUPPORTED
+from rules_core.render import render_fact_value
+
+FAILURES_BEFORE_OFFER = 2
+
+
+class ActionNotUnderstood(Action):
+    """Out of scope or not understood: say what the assistant can do; offer staff when it repeats."""
+
+    def name(self) -> Text:
+        return "action_not_understood"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[EventType]:
+        lang = language(tracker)
+        message = tracker.latest_message or {}
+        failures = int(tracker.get_slot("failures") or 0) + 1
+        if not (message.get("text") or "").strip():
+            key = "empty"
+        elif message.get("language") not in (None, *SUPPORTED):
+            key = "only_fr_en"
+        elif intent_of(tracker) == "out_of_scope":
+            key = "out_of_scope"
+        else:
+            key = "default"
+        dispatcher.utter_message(text=messages.text(key, lang))
+        events: List[EventType] = [SlotSet("failures", failures)]
+        if failures >= FAILURES_BEFORE_OFFER and not tracker.get_slot("handoff_offered"):
+            events += offer_handoff(dispatcher, lang)
+        return events
+
+
+class ActionShowProfile(Action):
+    """Reads back every fact the assistant holds, so the student can correct it."""
+
+    def name(self) -> Text:
+        return "action_show_profile"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[EventType]:
+        lang = language(tracker)
+        facts = known_facts(tracker.current_slot_values())
+        if not facts:
+            dispatcher.utter_message(text=messages.text("profile_empty", lang))
+            return []
+        lines = [f"- {render_fact_value(name, value, lang)}" for name, value in facts.items()]
+        dispatcher.utter_message(text=messages.text("profile_intro", lang) + "\n" + "\n".join(lines))
+        return []

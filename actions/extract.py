@@ -1,0 +1,70 @@
+"""Runs after every user message (Rasa's action_extract_slots calls it): language and facts."""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.common import intent_of, today
+from actions.slots import to_slot_value, valid_alone
+from actions.understanding import read_message
+from bot.language import conversation_language
+from rules_core.decision import Question
+
+QUESTIONS = {q.value for q in Question}
+
+
+class ActionValidateSlotMappings(Action):
+    """Sets the conversation language and every fact the message gives."""
+
+    def name(self) -> Text:
+        return "action_validate_slot_mappings"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[EventType]:
+        message = tracker.latest_message or {}
+        metadata = message.get("metadata") or {}
+        intent = intent_of(tracker)
+        events: List[EventType] = []
+
+        lang = conversation_language(message.get("language"), tracker.get_slot("language"),
+                                     metadata.get("language_code"))
+        if lang != tracker.get_slot("language"):
+            events.append(SlotSet("language", lang))
+
+        requested = tracker.get_slot("requested_fact")
+        if intent in QUESTIONS:
+            events.append(SlotSet("question", intent))
+            requested = None  # a new question: this message answers nothing pending
+
+        reading = read_message(message.get("text") or "", intent, message.get("entities") or [], requested,
+                               today(tracker))
+        facts = self._keep_place_consistent(reading.facts, tracker, requested)
+        problems = list(reading.problems)
+        for name, value in facts.items():
+            value = to_slot_value(value)
+            if value is None or valid_alone(name, value):
+                events.append(SlotSet(name, value))
+            else:
+                problems.append(f"invalid:{name}")
+        if problems or tracker.get_slot("input_problems"):
+            events.append(SlotSet("input_problems", problems or None))
+        return events
+
+    @staticmethod
+    def _keep_place_consistent(facts: Dict[str, Any], tracker: Tracker, requested: Any) -> Dict[str, Any]:
+        """A new host town forgets the old host country, and a new country a town not in it."""
+        from rules_core.gazetteer import gazetteer
+
+        facts = dict(facts)
+        city, country = facts.get("host_city"), facts.get("host_country")
+        if city and "host_country" not in facts and city != tracker.get_slot("host_city"):
+            if tracker.get_slot("host_country"):
+                facts["host_country"] = None
+        if country and "host_city" not in facts and requested != "host_country":
+            known_city = tracker.get_slot("host_city")
+            if known_city and not gazetteer().lookup(known_city, country):
+                facts["host_city"] = None
+        return facts

@@ -1,0 +1,57 @@
+"""Hands a conversation to the mobility office: what staff need, then the bot pauses."""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ConversationPaused, EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import messages
+from actions.common import intent_of, language
+from actions.slots import known_facts
+
+TRANSCRIPT_TURNS = 40
+
+
+def offer_handoff(dispatcher: CollectingDispatcher, lang: str) -> List[EventType]:
+    dispatcher.utter_message(text=messages.text("offer_handoff", lang), buttons=messages.buttons("offer_handoff", lang))
+    return [SlotSet("handoff_offered", True)]
+
+
+def decline_handoff(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
+    dispatcher.utter_message(text=messages.text("handoff_declined", language(tracker)))
+    return [SlotSet("handoff_offered", False)]
+
+
+def transcript(tracker: Tracker) -> List[Dict[str, str]]:
+    turns = [{"from": "student" if e["event"] == "user" else "assistant", "text": e.get("text") or ""}
+             for e in tracker.events if e.get("event") in ("user", "bot") and e.get("text")]
+    return turns[-TRANSCRIPT_TURNS:]
+
+
+def handoff(dispatcher: CollectingDispatcher, tracker: Tracker, reason: str) -> List[EventType]:
+    """Leaves the case for the staff desk (a custom payload the channel receives), then pauses."""
+    lang = language(tracker)
+    dispatcher.utter_message(text=messages.text("handoff_done", lang))
+    dispatcher.utter_message(json_message={"handoff": {
+        "reason": reason,
+        "language": lang,
+        "question": tracker.get_slot("question"),
+        "facts": known_facts(tracker.current_slot_values()),
+        "decision": tracker.get_slot("last_decision"),
+        "transcript": transcript(tracker),
+    }})
+    return [SlotSet("handoff_offered", False), SlotSet("failures", 0), ConversationPaused()]
+
+
+class ActionHandoff(Action):
+    """The student asked for a person."""
+
+    def name(self) -> Text:
+        return "action_handoff"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[EventType]:
+        reason = "request_human" if intent_of(tracker) == "request_human" else "offer_accepted"
+        return handoff(dispatcher, tracker, reason)

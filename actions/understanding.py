@@ -1,0 +1,260 @@
+"""From what the student wrote (NLU entities, button payloads, free text) to situation facts.
+
+Language processing only: no rule of the circular lives here. What a fact means for
+the regulation is the rules core's business.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any, Dict, Iterable, List, Optional
+
+from rules_core.countries import to_iso
+from rules_core.situation import ExemptionGround, SpecialStatus
+
+YES = {"oui", "yes", "y", "o", "ouais", "yep", "yeah", "ja", "exact", "exactement", "correct", "bien sûr", "sure"}
+NO = {"non", "no", "n", "nope", "nah", "nein", "pas du tout", "not at all", "jamais", "never", "aucun", "aucune",
+      "none", "rien", "nothing"}
+
+MONTHS = {
+    **{m: i for i, m in enumerate(["janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout",
+                                   "septembre", "octobre", "novembre", "decembre"], 1)},
+    **{m: i for i, m in enumerate(["january", "february", "march", "april", "may", "june", "july", "august",
+                                   "september", "october", "november", "december"], 1)},
+    **{m: i for i, m in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov",
+                                   "dec"], 1)},
+    "fev": 2, "fév": 2, "févr": 2, "avr": 4, "juil": 7, "sept": 9, "déc": 12, "dec.": 12, "sept.": 9,
+    "février": 2, "août": 8, "décembre": 12,
+}
+_MONTH_WORDS = "|".join(sorted((re.escape(m) for m in MONTHS), key=len, reverse=True))
+_DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:er|st|nd|rd|th)?\s+({_MONTH_WORDS})\.?(?:\s+(\d{{4}}))?\b", re.I)
+_MONTH_DAY = re.compile(rf"\b({_MONTH_WORDS})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(\d{{4}}))?\b", re.I)
+_NUMERIC = re.compile(r"\b(\d{1,2})[/.](\d{1,2})(?:[/.](\d{2,4}))?\b")
+_ISO = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
+
+NUMBER_WORDS = {
+    "un": 1, "une": 1, "one": 1, "deux": 2, "two": 2, "trois": 3, "three": 3, "quatre": 4, "four": 4, "cinq": 5,
+    "five": 5, "six": 6, "sept": 7, "seven": 7, "huit": 8, "eight": 8, "dix": 10, "ten": 10, "quinze": 15,
+    "fifteen": 15, "vingt": 20, "twenty": 20, "trente": 30, "thirty": 30, "quarante": 40, "forty": 40,
+    "cinquante": 50, "fifty": 50, "soixante": 60, "sixty": 60, "premier": 1, "first": 1, "deuxième": 2,
+    "second": 2, "troisième": 3, "third": 3, "quatrième": 4, "fourth": 4, "cinquième": 5, "fifth": 5,
+    "sixième": 6, "sixth": 6, "septième": 7, "seventh": 7, "huitième": 8, "eighth": 8,
+}
+UNIT_FACTS = [
+    (re.compile(r"\b(heures?|hours?|hrs?|h)\b", re.I), "course_hours"),
+    (re.compile(r"\b(ects|crédits?|credits?)\b", re.I), "ects_enrolled"),
+    (re.compile(r"\b(jours?|days?|nuits?)\b", re.I), "stay_days"),
+    (re.compile(r"\b(semestres?|semesters?)\b", re.I), "semester"),
+]
+SEMESTER_CODE = re.compile(r"\b([BLM]|BA|MA)\s?([1-8])\b", re.I)
+STATUS_WORDS = {
+    SpecialStatus.part_time: r"temps partiel|part[- ]time",
+    SpecialStatus.employment_programme: r"cours d'emploi|en emploi|alongside (?:my )?(?:job|employment|work)|working",
+    SpecialStatus.double_enrolment: r"deux (?:formations|programmes|bachelors?)|two (?:programmes|programs|bachelors?)|double",
+    SpecialStatus.programme_change_validated_mobility: r"chang\w* de (?:formation|bachelor|programme)|changed (?:my )?(?:programme|program|bachelor)",
+    SpecialStatus.ul_bachelor_obtained: r"déjà (?:un |mon )?(?:bachelor|licence|diplôme)|already (?:have|hold|got) a bachelor",
+}
+GROUND_WORDS = {
+    ExemptionGround.foreign_diploma_four_semesters: r"diplôme étranger|foreign (?:degree|diploma)",
+    ExemptionGround.illness_or_disability: r"malad|handicap|illness|sick|disab",
+    ExemptionGround.family_obligations: r"famil|enfant|child|parent",
+    ExemptionGround.third_country_diploma: r"pays tiers|third[- ]country|non[- ]eu|hors ue",
+    ExemptionGround.specific_needs: r"besoins? spécifiques?|specific needs|aménagement|accommodation",
+}
+
+
+class ImpossibleDate(ValueError):
+    """A date that does not exist, like 31 February."""
+
+
+@dataclass
+class Reading:
+    """What one message tells: fact values, and problems to tell the student about."""
+
+    facts: Dict[str, Any] = field(default_factory=dict)
+    problems: List[str] = field(default_factory=list)
+
+
+def _year_for(month: int, day: int, today: dt.date) -> int:
+    """A date without year is the next one to come (a course start, a return), or this year's recent past."""
+    try:
+        candidate = dt.date(today.year, month, day)
+    except ValueError:
+        candidate = dt.date(today.year, month, 28)
+    return today.year if candidate >= today - dt.timedelta(days=120) else today.year + 1
+
+
+def _make(year: Optional[int], month: int, day: int, today: dt.date, text: str) -> dt.date:
+    year = year if year is not None else _year_for(month, day, today)
+    if year < 100:
+        year += 2000
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        raise ImpossibleDate(text) from None
+
+
+def parse_dates(text: str, today: dt.date) -> List[dt.date]:
+    """Every calendar date in the text, French or English forms; raises ImpossibleDate."""
+    found: List[tuple] = []
+    for m in _ISO.finditer(text):
+        found.append((m.start(), _make(int(m[1]), int(m[2]), int(m[3]), today, m[0])))
+    for m in _DAY_MONTH.finditer(text):
+        month = MONTHS[m[2].casefold().rstrip(".")] if m[2].casefold().rstrip(".") in MONTHS else MONTHS[m[2].casefold()]
+        found.append((m.start(), _make(int(m[3]) if m[3] else None, month, int(m[1]), today, m[0])))
+    for m in _MONTH_DAY.finditer(text):
+        key = m[1].casefold().rstrip(".")
+        if key in MONTHS and not any(abs(pos - m.start()) < 4 for pos, _ in found):
+            found.append((m.start(), _make(int(m[3]) if m[3] else None, MONTHS[key], int(m[2]), today, m[0])))
+    if not found:
+        for m in _NUMERIC.finditer(text):
+            year = int(m[3]) if m[3] else None
+            found.append((m.start(), _make(year, int(m[2]), int(m[1]), today, m[0])))
+    return [d for _, d in sorted(found, key=lambda pair: pair[0])]
+
+
+def parse_number(text: str) -> Optional[float]:
+    match = re.search(r"\d+(?:[.,]\d+)?", text)
+    if match:
+        value = float(match[0].replace(",", "."))
+        return int(value) if value.is_integer() else value
+    for word in re.findall(r"[^\W\d_]+", text.casefold()):
+        if word in NUMBER_WORDS:
+            return NUMBER_WORDS[word]
+    return None
+
+
+def yes_no(text: str, intent: Optional[str]) -> Optional[bool]:
+    if intent == "affirm":
+        return True
+    if intent == "deny":
+        return False
+    words = text.casefold().strip(" !.?")
+    if words in YES or words.split(" ")[0] in YES:
+        return True
+    if words in NO or words.split(" ")[0] in NO:
+        return False
+    return None
+
+
+def _place(value: str) -> Dict[str, Any]:
+    code = to_iso(value)
+    return {"host_country": code} if code else {"host_city": value}
+
+
+def _from_entities(entities: Iterable[dict], text: str, requested: Optional[str]) -> Dict[str, Any]:
+    facts: Dict[str, Any] = {}
+    for entity in entities:
+        name, value = entity.get("entity"), entity.get("value")
+        if value is None:
+            continue
+        if name == "level" and value in ("bachelor", "master"):
+            facts["level"] = value
+        elif name == "mobility_type" and value in ("erasmus_plus", "semp", "global_exchange", "free_mover"):
+            facts["mobility_type"] = value
+        elif name == "semester":
+            number = parse_number(str(value))
+            if number is not None and 1 <= number <= 8:
+                facts["semester"] = int(number)
+            code = SEMESTER_CODE.search(str(entity.get("text") or value))
+            if code and "level" not in facts:
+                facts["level"] = "master" if code[1].upper().startswith("M") else "bachelor"
+        elif name == "location":
+            if requested == "country_of_origin" and to_iso(str(value)):
+                facts["country_of_origin"] = to_iso(str(value))
+            else:
+                facts.update(_place(str(value)))
+    return facts
+
+
+def _number_fact(text: str, requested: Optional[str]) -> Dict[str, Any]:
+    number = parse_number(text)
+    if number is None:
+        return {}
+    for pattern, fact in UNIT_FACTS:
+        if pattern.search(text):
+            return {fact: number}
+    if requested in ("course_hours", "ects_enrolled", "stay_days", "semester"):
+        return {requested: number}
+    return {}
+
+
+def read_message(text: str, intent: Optional[str], entities: Iterable[dict], requested: Optional[str],
+                 today: dt.date) -> Reading:
+    """All the facts one message gives, the answer to the pending question included."""
+    reading = Reading()
+    text = text or ""
+    entities = list(entities or [])
+    button = next((e.get("value") for e in entities if e.get("entity") == "fact_value"), None)
+    reading.facts.update(_from_entities(entities, text, requested))
+
+    try:
+        dates = parse_dates(text, today)
+    except ImpossibleDate as bad:
+        reading.problems.append(f"impossible_date:{bad}")
+        dates = []
+    if dates:
+        if requested in ("departure_date", "return_date", "course_start_date"):
+            reading.facts[requested] = dates[0]
+            if requested == "departure_date" and len(dates) > 1:
+                reading.facts["return_date"] = dates[1]
+        elif len(dates) >= 2:
+            reading.facts["departure_date"], reading.facts["return_date"] = dates[0], dates[1]
+        else:
+            reading.facts["course_start_date"] = dates[0]
+    elif not dates and "semester" not in reading.facts:
+        code = SEMESTER_CODE.search(text)
+        if code:
+            reading.facts["semester"] = int(code[2])
+            reading.facts.setdefault("level", "master" if code[1].upper().startswith("M") else "bachelor")
+        reading.facts.update({k: v for k, v in _number_fact(text, requested).items() if k not in reading.facts})
+
+    if requested and requested not in reading.facts:
+        answer = _answer_to(requested, text, intent, button)
+        if answer is not None:
+            reading.facts[requested] = answer
+    return reading
+
+
+def _answer_to(requested: str, text: str, intent: Optional[str], button: Optional[str]) -> Any:
+    """The pending question's answer, when the message is a bare answer to it."""
+    from rules_core.engine import fact_request
+
+    kind = fact_request(requested).kind
+    if kind == "bool":
+        return yes_no(text, intent)
+    if kind == "mobilities":
+        if button in ("funded", "not_funded"):
+            return [{"funded": button == "funded"}]
+        if button == "none":
+            return []
+        answer = yes_no(text, intent)
+        if answer is False:
+            return []
+        if re.search(r"non[- ]financ|pas financ|not funded|unfunded|sans bourse|without", text, re.I):
+            return [{"funded": False}]
+        if re.search(r"financ|funded|bourse|grant", text, re.I):
+            return [{"funded": True}]
+        return None
+    if kind == "multi_choice":
+        options = fact_request(requested).options or []
+        if button in options:
+            return [button]
+        if button == "none" or yes_no(text, intent) is False:
+            return []
+        patterns = STATUS_WORDS if requested == "special_statuses" else GROUND_WORDS
+        picked = [opt.value for opt, pattern in patterns.items() if re.search(pattern, text, re.I)]
+        if requested == "exemption_grounds" and re.search(r"ects|crédits|credits", text, re.I):
+            validated = not re.search(r"pas (?:encore )?valid|not (?:yet )?validated", text, re.I)
+            picked.append("foreign_credits_validated" if validated else "foreign_credits_not_validated")
+        return picked or None
+    if kind == "choice":
+        options = fact_request(requested).options or []
+        return button if button in options else None
+    if kind == "text" and requested in ("host_country", "country_of_origin"):
+        return to_iso(text.strip(" .!?")) or None
+    if kind == "text" and requested == "host_city":
+        cleaned = text.strip(" .!?")
+        return cleaned if 0 < len(cleaned) <= 60 and not re.search(r"\d{3,}", cleaned) else None
+    return None

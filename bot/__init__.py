@@ -1,0 +1,1 @@
+"""Channels around the assistant: language detection shared with Rasa, terminal chat, Telegram."""

@@ -1,0 +1,70 @@
+"""Which language a message is written in, from spaCy's stop-word lists.
+
+French and English are the assistant's languages; German and Luxembourgish are
+recognised so the student can be told politely which languages it speaks. A message
+with too few clues ("ok", "B3", "Erasmus+") has no language of its own: the
+conversation keeps its language.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Dict, FrozenSet, Optional
+
+SUPPORTED = ("fr", "en")
+_WORDS = re.compile(r"[^\W\d_]+", re.UNICODE)
+
+# Domain words students use that stop-word lists do not hold.
+_EXTRA = {
+    "fr": {"bourse", "semestre", "étranger", "etranger", "partir", "dispense", "stage", "frais", "oui", "non",
+           "merci", "bonjour", "salut", "faut", "dois", "suis", "quand", "combien", "cours", "heures", "jours",
+           "crédits", "credits", "obligatoire", "prolonger", "annuler", "licence", "inscription", "logement"},
+    "en": {"grant", "semester", "abroad", "go", "exemption", "internship", "fees", "yes", "no", "thanks", "thank",
+           "hello", "hi", "must", "when", "how", "courses", "hours", "days", "compulsory", "extend", "cancel",
+           "need", "funding", "housing", "want", "can", "get", "have", "am", "my", "do", "does"},
+    "de": {"ich", "muss", "nicht", "ausland", "semester", "danke", "hallo", "stipendium", "wann", "kann", "bin"},
+    "lb": {"ech", "muss", "net", "ausland", "merci", "moien", "wéi", "kann", "sinn", "hunn", "wann"},
+}
+
+
+@lru_cache(maxsize=1)
+def _lexicons() -> Dict[str, FrozenSet[str]]:
+    from spacy.lang.de.stop_words import STOP_WORDS as DE
+    from spacy.lang.en.stop_words import STOP_WORDS as EN
+    from spacy.lang.fr.stop_words import STOP_WORDS as FR
+    from spacy.lang.lb.stop_words import STOP_WORDS as LB
+
+    words = {"fr": set(FR) | _EXTRA["fr"], "en": set(EN) | _EXTRA["en"], "de": set(DE) | _EXTRA["de"],
+             "lb": set(LB) | _EXTRA["lb"]}
+    # A word two languages share says nothing about which one it is.
+    return {
+        lang: frozenset(w for w in own if not any(w in other for o, other in words.items() if o != lang))
+        for lang, own in words.items()
+    }
+
+
+def detect(text: str) -> Optional[str]:
+    """'fr', 'en', 'de', 'lb', or None when the text gives too few clues."""
+    tokens = [t.casefold() for t in _WORDS.findall(text or "")]
+    if not tokens:
+        return None
+    lexicons = _lexicons()
+    scores = {lang: sum(t in words for t in tokens) for lang, words in lexicons.items()}
+    if re.search(r"[éèêàçùâîôûœ]", text or "", re.IGNORECASE):
+        scores["fr"] += 1
+    if re.search(r"[äöüß]", text or "", re.IGNORECASE):
+        scores["de"] += 1
+    ranked = sorted(scores.items(), key=lambda kv: -kv[1])
+    (best, top), (_, second) = ranked[0], ranked[1]
+    return best if top >= 1 and top > second else None
+
+
+def conversation_language(detected: Optional[str], previous: Optional[str], prior: Optional[str]) -> str:
+    """The language to answer in: the message's, else the conversation's, else the channel's hint."""
+    if detected in SUPPORTED:
+        return detected
+    if previous in SUPPORTED:
+        return previous
+    if prior and prior[:2].lower() in SUPPORTED:
+        return prior[:2].lower()
+    return "fr"

@@ -1,0 +1,42 @@
+"""Talks to the Rasa server's standard REST channel."""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional
+
+import httpx
+
+
+class AssistantUnavailable(Exception):
+    """Rasa (or its action server) did not answer; the message was not processed."""
+
+
+class RasaClient:
+    def __init__(self, base_url: str, timeout_s: float = 30.0) -> None:
+        self._http = httpx.Client(base_url=base_url, timeout=timeout_s)
+
+    def send(self, sender: str, text: str, metadata: Optional[Dict[str, Any]] = None) -> List[Dict[str, Any]]:
+        """Sends one user message; returns the assistant's replies (text, buttons, custom payloads)."""
+        try:
+            response = self._http.post("/webhooks/rest/webhook",
+                                       json={"sender": sender, "message": text, "metadata": metadata or {}})
+            response.raise_for_status()
+            return response.json()
+        except (httpx.HTTPError, ValueError) as error:
+            raise AssistantUnavailable(str(error)) from error
+
+    def tracker(self, sender: str) -> Dict[str, Any]:
+        try:
+            response = self._http.get(f"/conversations/{sender}/tracker")
+            response.raise_for_status()
+            return response.json()
+        except (httpx.HTTPError, ValueError) as error:
+            raise AssistantUnavailable(str(error)) from error
+
+    def append_event(self, sender: str, event: Dict[str, Any]) -> None:
+        try:
+            self._http.post(f"/conversations/{sender}/tracker/events", json=event).raise_for_status()
+        except httpx.HTTPError as error:
+            raise AssistantUnavailable(str(error)) from error
+
+    def close(self) -> None:
+        self._http.close()

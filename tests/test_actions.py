@@ -1,0 +1,199 @@
+"""The actions, driven with a rasa_sdk Tracker and CollectingDispatcher."""
+import asyncio
+import datetime as dt
+
+import yaml
+from rasa_sdk import Tracker
+from rasa_sdk.events import ConversationPaused, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.answer import ActionAnswer, ActionYesNo
+from actions.conversation import ActionNotUnderstood, ActionShowProfile
+from actions.extract import ActionValidateSlotMappings
+from actions.handoff import ActionHandoff
+
+DOMAIN = yaml.safe_load(open("domain.yml", encoding="utf-8"))
+TODAY = "2027-09-20"
+
+
+def tracker(text="", intent="inform", entities=(), detected=None, events=(), **slots):
+    message = {"text": text, "intent": {"name": intent, "confidence": 0.9}, "entities": list(entities),
+               "language": detected, "metadata": {"today": TODAY}}
+    return Tracker("student-1", {**{name: None for name in DOMAIN["slots"]}, **slots}, message, list(events), False,
+                   None, {}, "action_listen")
+
+
+def run(action, tracker_):
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(action.run(dispatcher, tracker_, DOMAIN))
+    return dispatcher.messages, events
+
+
+def slots_set(events):
+    return {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+
+
+# -- extraction -------------------------------------------------------------------------------
+
+def test_a_french_question_with_facts_sets_the_language_the_question_and_the_facts():
+    _, events = run(ActionValidateSlotMappings(), tracker(
+        "je suis en B3 et je pars à Trèves en Erasmus, j'ai droit à une bourse ?", "ask_funding",
+        [{"entity": "semester", "value": "3", "text": "B3"}, {"entity": "location", "value": "Trier"},
+         {"entity": "mobility_type", "value": "erasmus_plus"}], detected="fr"))
+    assert slots_set(events) == {"language": "fr", "question": "ask_funding", "semester": 3, "level": "bachelor",
+                                 "host_city": "Trier", "mobility_type": "erasmus_plus"}
+
+
+def test_a_message_in_english_switches_the_conversation_to_english():
+    _, events = run(ActionValidateSlotMappings(), tracker("do I need a visa?", "ask_visa", detected="en",
+                                                          language="fr"))
+    assert slots_set(events)["language"] == "en"
+
+
+def test_a_message_without_language_clues_keeps_the_conversation_language():
+    _, events = run(ActionValidateSlotMappings(), tracker("B3", "inform", detected=None, language="en"))
+    assert "language" not in slots_set(events)
+
+
+def test_a_bare_yes_answers_the_pending_yes_no_question():
+    _, events = run(ActionValidateSlotMappings(), tracker("oui", "affirm", detected="fr",
+                                                          requested_fact="native_speaker"))
+    assert slots_set(events)["native_speaker"] is True
+
+
+def test_an_impossible_date_is_reported_not_stored():
+    _, events = run(ActionValidateSlotMappings(), tracker("le 31 février", "inform", detected="fr",
+                                                          requested_fact="course_start_date"))
+    assert slots_set(events)["input_problems"] == ["impossible_date:31 février"]
+    assert "course_start_date" not in slots_set(events)
+
+
+def test_a_new_host_town_forgets_the_host_country_of_the_previous_one():
+    _, events = run(ActionValidateSlotMappings(), tracker("finalement Metz", "inform",
+                                                          [{"entity": "location", "value": "Metz"}], detected="fr",
+                                                          host_city="Verdun", host_country="CA", language="fr"))
+    assert slots_set(events) == {"host_city": "Metz", "host_country": None}
+
+
+# -- answering --------------------------------------------------------------------------------
+
+def test_a_question_with_a_missing_fact_asks_for_it_with_quick_replies():
+    messages, events = run(ActionAnswer(), tracker("j'ai droit à une bourse ?", "ask_funding", detected="fr",
+                                                   question="ask_funding", language="fr"))
+    assert messages[-1]["text"].startswith("Quel type de mobilité")
+    assert [b["payload"] for b in messages[-1]["buttons"]][0] == '/inform{"mobility_type":"erasmus_plus"}'
+    assert slots_set(events)["requested_fact"] == "mobility_type"
+
+
+def test_known_facts_give_the_rendered_decision_with_its_citation():
+    messages, events = run(ActionAnswer(), tracker(
+        "Erasmus", "inform", question="ask_funding", mobility_type="erasmus_plus", host_city="Metz",
+        requested_fact="mobility_type", language="en"))
+    assert messages[-1]["text"].startswith("No.\n- Metz (France) is about 45.8 km")
+    assert "(Art. 5(4), mobility circular of 11 February 2021)" in messages[-1]["text"]
+    assert slots_set(events)["requested_fact"] is None
+    assert slots_set(events)["last_decision"]["outcome"] == "no"
+
+
+def test_the_learning_agreement_deadline_is_a_date_with_weekday_and_days_left():
+    messages, _ = run(ActionAnswer(), tracker("", "inform", question="ask_learning_agreement", level="bachelor",
+                                              course_start_date="2027-09-14", language="fr"))
+    assert "après le mardi 12 octobre 2027" in messages[-1]["text"]
+    assert "Il vous reste 22 jour(s)" in messages[-1]["text"]
+
+
+def test_a_correction_after_an_answer_gives_the_updated_answer():
+    last = {"question": "ask_obligation", "outcome": "yes"}
+    messages, _ = run(ActionAnswer(), tracker("en fait je suis en master", "inform", question="ask_obligation",
+                                              level="master", last_decision=last, language="fr"))
+    assert messages[0]["text"].startswith("Compte tenu de ce que vous venez de me dire")
+    assert messages[1]["text"].startswith("Non.\n- La circulaire n'impose pas")
+
+
+def test_a_case_for_staff_ends_with_the_offer_to_reach_the_mobility_office():
+    messages, events = run(ActionAnswer(), tracker("", "inform", question="ask_interruption", stay_days=40,
+                                                   force_majeure=True, language="en"))
+    assert messages[-2]["text"].startswith("Your case needs a look from the mobility office")
+    assert messages[-1]["buttons"] == [{"title": "Yes", "payload": "/affirm"}, {"title": "No", "payload": "/deny"}]
+    assert slots_set(events)["handoff_offered"] is True
+
+
+def test_an_impossible_date_gets_a_clear_message_then_the_question_again():
+    messages, _ = run(ActionAnswer(), tracker("31 février", "inform", question="ask_learning_agreement",
+                                              level="bachelor", requested_fact="course_start_date",
+                                              input_problems=["impossible_date:31 février"], language="fr"))
+    assert messages[0]["text"] == "La date « 31 février » n'existe pas. Pouvez-vous la vérifier ?"
+    assert messages[-1]["text"].startswith("À quelle date commencent les cours")
+
+
+def test_facts_without_a_question_are_acknowledged():
+    messages, _ = run(ActionAnswer(), tracker("je suis en B3", "inform", level="bachelor", language="fr"))
+    assert messages[-1]["text"] == "C'est noté. Quelle est votre question ?"
+
+
+# -- yes / no, handoff ------------------------------------------------------------------------
+
+def test_accepting_the_offer_hands_the_case_over_with_facts_decision_and_transcript_then_pauses():
+    events_so_far = [{"event": "user", "text": "je dois rentrer plus tôt"}, {"event": "bot", "text": "Combien de jours ?"}]
+    messages, events = run(ActionYesNo(), tracker("oui", "affirm", events=events_so_far, handoff_offered=True,
+                                                  question="ask_interruption", stay_days=40, force_majeure=True,
+                                                  last_decision={"outcome": "needs_staff"}, language="fr"))
+    handoff = messages[-1]["custom"]["handoff"]
+    assert handoff["facts"] == {"stay_days": 40, "force_majeure": True}
+    assert handoff["decision"] == {"outcome": "needs_staff"} and handoff["language"] == "fr"
+    assert handoff["transcript"][0] == {"from": "student", "text": "je dois rentrer plus tôt"}
+    assert ConversationPaused() in events
+
+
+def test_declining_the_offer_keeps_the_bot():
+    messages, events = run(ActionYesNo(), tracker("non", "deny", handoff_offered=True, language="en"))
+    assert messages[-1]["text"].startswith("All right.")
+    assert slots_set(events)["handoff_offered"] is False
+
+
+def test_asking_for_a_person_hands_over_at_once():
+    messages, events = run(ActionHandoff(), tracker("je veux parler à quelqu'un", "request_human",
+                                                    language="fr"))
+    assert messages[-1]["custom"]["handoff"]["reason"] == "request_human"
+    assert ConversationPaused() in events
+
+
+def test_a_yes_to_a_pending_fact_is_an_answer_not_a_handoff():
+    messages, events = run(ActionYesNo(), tracker("yes", "affirm", question="ask_language_test",
+                                                  mobility_type="erasmus_plus", native_speaker=True,
+                                                  requested_fact="native_speaker", language="en"))
+    assert messages[-1]["text"].startswith("No.\n- As a native speaker")
+    assert ConversationPaused() not in events
+
+
+# -- not understood, profile --------------------------------------------------------------------
+
+def test_out_of_scope_says_what_the_assistant_can_do_and_the_second_failure_offers_staff():
+    messages, events = run(ActionNotUnderstood(), tracker("quel temps fait-il ?", "out_of_scope", detected="fr",
+                                                          language="fr"))
+    assert messages[0]["text"].startswith("Désolé, je ne peux répondre qu'aux questions sur la mobilité")
+    assert slots_set(events) == {"failures": 1}
+    messages, events = run(ActionNotUnderstood(), tracker("et la cantine ?", "out_of_scope", failures=1,
+                                                          language="fr"))
+    assert messages[-1]["buttons"][0]["payload"] == "/affirm"
+    assert slots_set(events) == {"failures": 2, "handoff_offered": True}
+
+
+def test_a_german_message_is_told_politely_which_languages_the_assistant_speaks():
+    messages, _ = run(ActionNotUnderstood(), tracker("Muss ich ins Ausland?", "out_of_scope", detected="de",
+                                                     language="en"))
+    assert messages[0]["text"] == "Sorry, I only speak French and English. Could you ask again in one of these languages?"
+
+
+def test_an_empty_message_gets_a_prompt():
+    messages, _ = run(ActionNotUnderstood(), tracker("   ", "nlu_fallback", language="fr"))
+    assert messages[0]["text"].startswith("Votre message est vide")
+
+
+def test_the_profile_reads_back_every_known_fact():
+    messages, _ = run(ActionShowProfile(), tracker("que sais-tu de moi", "ask_profile", level="master",
+                                                   host_country="DE", earlier_mobilities=[{"funded": True}],
+                                                   course_start_date="2027-09-14", language="fr"))
+    assert messages[0]["text"].splitlines()[1:] == [
+        "- Niveau : Master", "- Pays d'accueil : Allemagne", "- Mobilités déjà faites : financée",
+        "- Début des cours sur place : mardi 14 septembre 2027"]
