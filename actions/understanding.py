@@ -64,6 +64,18 @@ GROUND_WORDS = {
 }
 
 
+_MINE = r"\b(?:je suis|j'suis|i'm|i am|im|en|in|my|mon|ma)\s+(?:en\s+|a\s+|an\s+|in\s+)?"
+
+# A keyword backup for the statistical entity extractor, which can miss a word in a long sentence.
+KEYWORDS = {
+    "mobility_type": [("erasmus_plus", r"\berasmus\b|\be\+"), ("semp", r"\bsemp\b|swiss[- ]european"),
+                      ("global_exchange", r"global[- ]?exchange"), ("free_mover", r"free[- ]?mover|hors convention")],
+    # A level word counts only when the student says it is theirs ("je suis en master", "my BSc").
+    "level": [("master", _MINE + r"(?:master|msc|mastère)\b"),
+              ("bachelor", _MINE + r"(?:bachelor|licence|bsc|bachelier)\b")],
+}
+
+
 class ImpossibleDate(ValueError):
     """A date that does not exist, like 31 February."""
 
@@ -188,6 +200,10 @@ def read_message(text: str, intent: Optional[str], entities: Iterable[dict], req
     entities = list(entities or [])
     button = next((e.get("value") for e in entities if e.get("entity") == "fact_value"), None)
     reading.facts.update(_from_entities(entities, text, requested))
+    for fact, options in KEYWORDS.items():
+        found = {value for value, pattern in options if re.search(pattern, text, re.I)}
+        if fact not in reading.facts and len(found) == 1:
+            reading.facts[fact] = found.pop()
 
     try:
         dates = parse_dates(text, today)

@@ -18,10 +18,12 @@ _WORDS = re.compile(r"[^\W\d_]+", re.UNICODE)
 _EXTRA = {
     "fr": {"bourse", "semestre", "étranger", "etranger", "partir", "dispense", "stage", "frais", "oui", "non",
            "merci", "bonjour", "salut", "faut", "dois", "suis", "quand", "combien", "cours", "heures", "jours",
-           "crédits", "credits", "obligatoire", "prolonger", "annuler", "licence", "inscription", "logement"},
+           "crédits", "obligatoire", "prolonger", "annuler", "licence", "inscription", "logement", "désolé",
+           "plutôt", "français", "étudiant", "svp", "stp", "puis", "peux", "veux"},
     "en": {"grant", "semester", "abroad", "go", "exemption", "internship", "fees", "yes", "no", "thanks", "thank",
            "hello", "hi", "must", "when", "how", "courses", "hours", "days", "compulsory", "extend", "cancel",
-           "need", "funding", "housing", "want", "can", "get", "have", "am", "my", "do", "does"},
+           "need", "funding", "housing", "want", "can", "get", "have", "am", "my", "do", "does", "actually",
+           "sorry", "prefer", "english", "please", "student", "which", "what", "where", "will", "would"},
     "de": {"ich", "muss", "nicht", "ausland", "semester", "danke", "hallo", "stipendium", "wann", "kann", "bin"},
     "lb": {"ech", "muss", "net", "ausland", "merci", "moien", "wéi", "kann", "sinn", "hunn", "wann"},
 }
@@ -36,11 +38,7 @@ def _lexicons() -> Dict[str, FrozenSet[str]]:
 
     words = {"fr": set(FR) | _EXTRA["fr"], "en": set(EN) | _EXTRA["en"], "de": set(DE) | _EXTRA["de"],
              "lb": set(LB) | _EXTRA["lb"]}
-    # A word two languages share says nothing about which one it is.
-    return {
-        lang: frozenset(w for w in own if not any(w in other for o, other in words.items() if o != lang))
-        for lang, own in words.items()
-    }
+    return {lang: frozenset(own) for lang, own in words.items()}
 
 
 def detect(text: str) -> Optional[str]:
@@ -49,14 +47,18 @@ def detect(text: str) -> Optional[str]:
     if not tokens:
         return None
     lexicons = _lexicons()
-    scores = {lang: sum(t in words for t in tokens) for lang, words in lexicons.items()}
+    scores = {lang: 0.0 for lang in lexicons}
+    for token in tokens:
+        holders = [lang for lang, words in lexicons.items() if token in words]
+        for lang in holders:  # a word several languages hold is weak evidence for each
+            scores[lang] += 1 / len(holders)
     if re.search(r"[éèêàçùâîôûœ]", text or "", re.IGNORECASE):
         scores["fr"] += 1
     if re.search(r"[äöüß]", text or "", re.IGNORECASE):
         scores["de"] += 1
     ranked = sorted(scores.items(), key=lambda kv: -kv[1])
     (best, top), (_, second) = ranked[0], ranked[1]
-    return best if top >= 1 and top > second else None
+    return best if top >= 0.75 and top > second else None
 
 
 def conversation_language(detected: Optional[str], previous: Optional[str], prior: Optional[str]) -> str:

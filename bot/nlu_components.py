@@ -1,4 +1,6 @@
-"""A Rasa NLU component that tells which language each message is written in.
+"""Custom Rasa NLU components: the message's language, and an empty-message-safe classifier.
+
+LanguageDetector tells which language each message is written in.
 
 It adds `language` to the parse result (read by the actions) and routes messages in a
 language the assistant does not speak (German, Luxembourgish) to `out_of_scope`, so
@@ -9,6 +11,7 @@ from __future__ import annotations
 from typing import Any, Dict, List, Text
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
@@ -41,4 +44,21 @@ class LanguageDetector(GraphComponent):
                 other = {"name": "out_of_scope", "confidence": 1.0}
                 message.data[INTENT] = other
                 message.data[INTENT_RANKING_KEY] = [other] + list(message.get(INTENT_RANKING_KEY) or [])
+        return messages
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
+class RobustLogisticRegressionClassifier(LogisticRegressionClassifier):
+    """Rasa's LogisticRegressionClassifier, except that an empty message is `nlu_fallback`
+    instead of an error (the stock component fails on a message without features)."""
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        empty = [m for m in messages if not (m.get(TEXT) or "").strip()]
+        others = [m for m in messages if (m.get(TEXT) or "").strip()]
+        if others:
+            super().process(others)
+        for message in empty:
+            fallback = {"name": "nlu_fallback", "confidence": 1.0}
+            message.set(INTENT, fallback, add_to_output=True)
+            message.set(INTENT_RANKING_KEY, [fallback], add_to_output=True)
         return messages

@@ -2,3 +2,16 @@ import os
 
 # Rasa must never phone home from tests.
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
+
+import pytest
+
+
+@pytest.fixture(scope="session")
+def trained_model():
+    """The assistant's model, trained once if the training data changed (a few minutes)."""
+    from bot.services import train_if_needed
+    from bot.settings import Settings
+
+    settings = Settings()
+    train_if_needed(settings, echo=lambda *_: None)
+    return settings.model_path

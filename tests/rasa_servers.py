@@ -8,7 +8,7 @@ from bot import services
 from bot.settings import Settings
 
 
-def test_settings(tmp_dir: Path, rasa_port: int = 5105, action_port: int = 5155) -> Settings:
+def isolated_settings(tmp_dir: Path, rasa_port: int = 5105, action_port: int = 5155) -> Settings:
     endpoints = tmp_dir / "endpoints.yml"
     endpoints.write_text(
         f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n'

@@ -4,14 +4,14 @@ import uuid
 import pytest
 
 from bot.rest_client import RasaClient
-from tests.rasa_servers import Servers, test_settings
+from tests.rasa_servers import Servers, isolated_settings
 
 TODAY = {"today": "2027-09-20"}
 
 
 @pytest.fixture(scope="module")
 def servers(tmp_path_factory):
-    running = Servers(test_settings(tmp_path_factory.mktemp("rasa"))).start()
+    running = Servers(isolated_settings(tmp_path_factory.mktemp("rasa"))).start()
     yield running
     running.stop()
 
