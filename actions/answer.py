@@ -66,14 +66,23 @@ def answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType
         return [SlotSet("requested_fact", request.fact), SlotSet("failures", 0)]
 
     last = tracker.get_slot("last_decision") or {}
+    record = decision_record(decision)
     if intent == "inform" and previous_request is None and last.get("question") == question:
+        if _same_answer(last, record):  # the message changed nothing this answer depends on
+            dispatcher.utter_message(text=messages.text("noted_anything_else", lang))
+            return [SlotSet("failures", 0)]
         dispatcher.utter_message(text=messages.text("updated", lang))
     dispatcher.utter_message(text=render(decision, lang))
     events: List[EventType] = [SlotSet("requested_fact", None), SlotSet("failures", 0),
-                               SlotSet("last_decision", decision_record(decision))]
+                               SlotSet("last_decision", record)]
     if decision.outcome == Outcome.needs_staff:
         events += offer_handoff(dispatcher, lang)
     return events
+
+
+def _same_answer(before: Dict[str, Any], after: Dict[str, Any]) -> bool:
+    keys = ("outcome", "conclusions", "values")
+    return all(before.get(k) == after.get(k) for k in keys)
 
 
 def decision_record(decision) -> Dict[str, Any]:

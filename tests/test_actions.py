@@ -197,3 +197,12 @@ def test_the_profile_reads_back_every_known_fact():
     assert messages[0]["text"].splitlines()[1:] == [
         "- Niveau : Master", "- Pays d'accueil : Allemagne", "- Mobilités déjà faites : financée",
         "- Début des cours sur place : mardi 14 septembre 2027"]
+
+
+def test_a_message_that_changes_nothing_is_acknowledged_without_repeating_the_answer():
+    first, events = run(ActionAnswer(), tracker("", "inform", question="ask_fees", mobility_type="free_mover",
+                                                language="en"))
+    last = slots_set(events)["last_decision"]
+    messages, _ = run(ActionAnswer(), tracker("ok cool", "inform", question="ask_fees", mobility_type="free_mover",
+                                              last_decision=last, language="en"))
+    assert [m["text"] for m in messages] == ["Noted; that does not change my answer. Anything else?"]
