@@ -10,11 +10,22 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import messages
 from actions.common import intent_of, language
 from actions.handoff import offer_handoff
-from actions.slots import known_facts
+from actions.answer import answer
+from actions.slots import FACT_SLOTS, known_facts
 from bot.language import SUPPORTED
 from rules_core.render import render_fact_value
 
 FAILURES_BEFORE_OFFER = 2
+
+
+def facts_set_by_this_message(tracker: Tracker) -> bool:
+    """Whether the extraction after the latest user message set a fact slot."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return False
+        if event.get("event") == "slot" and event.get("name") in FACT_SLOTS and event.get("value") is not None:
+            return True
+    return False
 
 
 class ActionNotUnderstood(Action):
@@ -25,6 +36,9 @@ class ActionNotUnderstood(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[EventType]:
+        if tracker.get_slot("question") and facts_set_by_this_message(tracker):
+            # The intent was unclear but the message gave facts: carry on with the question.
+            return answer(dispatcher, tracker)
         lang = language(tracker)
         message = tracker.latest_message or {}
         failures = int(tracker.get_slot("failures") or 0) + 1

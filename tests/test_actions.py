@@ -206,3 +206,12 @@ def test_a_message_that_changes_nothing_is_acknowledged_without_repeating_the_an
     messages, _ = run(ActionAnswer(), tracker("ok cool", "inform", question="ask_fees", mobility_type="free_mover",
                                               last_decision=last, language="en"))
     assert [m["text"] for m in messages] == ["Noted; that does not change my answer. Anything else?"]
+
+
+def test_an_unclear_message_that_answers_the_pending_question_carries_the_question_on():
+    events_so_far = [{"event": "user", "text": "I am in bachelor actually"},
+                     {"event": "slot", "name": "level", "value": "bachelor"}]
+    messages, _ = run(ActionNotUnderstood(), tracker("I am in bachelor actually", "nlu_fallback", detected="en",
+                                                     events=events_so_far, question="ask_obligation",
+                                                     requested_fact="level", level="bachelor", language="en"))
+    assert messages[-1]["text"] == "Does any of these situations apply to you?"
