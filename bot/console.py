@@ -14,6 +14,7 @@ HANDOFF_NOTE = {
     "fr": "[Transmis au bureau de la mobilité. En mode terminal, aucun agent n'est connecté : tapez /resume pour reprendre avec l'assistant.]",
     "en": "[Passed to the mobility office. In terminal mode no staff member is connected: type /resume to continue with the assistant.]",
 }
+PAUSED_NOTE = "[Message transmis au bureau de la mobilité / Message passed to the mobility office — /resume]"
 UNAVAILABLE = "L'assistant est momentanément indisponible, réessayez dans un instant. / The assistant is briefly unavailable, please try again in a moment."
 
 
@@ -46,14 +47,17 @@ def chat(client: RasaClient, sender: str, stdin: TextIO = sys.stdin, out: TextIO
             return 0
         if text.strip() == "/resume":
             try:
-                client.append_event(sender, {"event": "resume"})
+                client.resume(sender)
                 out.write("[OK]\n")
             except AssistantUnavailable:
                 out.write(UNAVAILABLE + "\n")
             continue
         choice = _button_choice(text, buttons)
         try:
-            buttons = show(client.send(sender, choice or text), out)
+            replies = client.send(sender, choice or text)
+            buttons = show(replies, out)
+            if not replies:
+                out.write(PAUSED_NOTE + "\n")
         except AssistantUnavailable:
             out.write(UNAVAILABLE + "\n")
 

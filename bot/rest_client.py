@@ -38,5 +38,11 @@ class RasaClient:
         except httpx.HTTPError as error:
             raise AssistantUnavailable(str(error)) from error
 
+    def resume(self, sender: str) -> None:
+        """Gives a paused conversation back to the bot, listening for the student's next message
+        (without action_listen the rules would not match the turn after the pause)."""
+        self.append_event(sender, {"event": "resume"})
+        self.append_event(sender, {"event": "action", "name": "action_listen"})
+
     def close(self) -> None:
         self._http.close()

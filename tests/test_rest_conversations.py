@@ -102,3 +102,11 @@ def test_a_returning_student_keeps_their_facts_after_a_restart(servers, client, 
     replies = say(client, student, "qu'est-ce que tu sais sur moi ?")
     assert "- Niveau : Master" in texts(replies)
     assert "- Type de mobilité : Erasmus+" in texts(replies)
+
+
+def test_after_staff_hand_the_conversation_back_the_bot_answers_again(client, student):
+    say(client, student, "I want to talk to a person from the mobility office")
+    assert say(client, student, "hello?") == []
+    client.resume(student)
+    assert "Goodbye" in texts(say(client, student, "goodbye!"))
+    assert "Are you a Bachelor or a Master student?" in texts(say(client, student, "do I have to go abroad?"))
