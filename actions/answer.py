@@ -13,7 +13,7 @@ from actions.handoff import decline_handoff, handoff, offer_handoff
 from actions.slots import situation_from_slots
 from rules_core import Outcome, decide, render, render_fact_question
 from rules_core.decision import FactRequest
-from rules_core.render import render_option
+from rules_core.render import render_fact_value, render_option
 
 BUTTON_ENTITY = {"level": "level", "mobility_type": "mobility_type"}
 
@@ -54,7 +54,11 @@ def answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType
         dispatcher.utter_message(text=messages.text("ask_what_question", lang))
         return [SlotSet("failures", 0)]
 
-    situation, _dropped = situation_from_slots(tracker.current_slot_values(), today(tracker))
+    situation, dropped = situation_from_slots(tracker.current_slot_values(), today(tracker))
+    cleared: List[EventType] = [SlotSet(name, None) for name in dropped]
+    if dropped:  # never lose a fact silently: say which one could not be used, then ask again
+        labels = ", ".join(render_fact_value(name, None, lang).split(":")[0].strip() for name in dropped)
+        dispatcher.utter_message(text=messages.text("set_aside", lang, facts=labels))
     decision = decide(question, situation)
     previous_request = tracker.get_slot("requested_fact")
 
@@ -63,7 +67,8 @@ def answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType
         if previous_request == request.fact and not intent.startswith("ask_"):
             dispatcher.utter_message(text=messages.text("not_caught", lang))
         dispatcher.utter_message(text=render_fact_question(request, lang), buttons=fact_buttons(request, lang))
-        return [SlotSet("requested_fact", request.fact), SlotSet("failures", 0)]
+        return cleared + [SlotSet("requested_fact", request.fact), SlotSet("failures", 0),
+                          SlotSet("handoff_offered", False)]
 
     last = tracker.get_slot("last_decision") or {}
     record = decision_record(decision)
@@ -73,8 +78,8 @@ def answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType
             return [SlotSet("failures", 0)]
         dispatcher.utter_message(text=messages.text("updated", lang))
     dispatcher.utter_message(text=render(decision, lang))
-    events: List[EventType] = [SlotSet("requested_fact", None), SlotSet("failures", 0),
-                               SlotSet("last_decision", record)]
+    events: List[EventType] = cleared + [SlotSet("requested_fact", None), SlotSet("failures", 0),
+                               SlotSet("last_decision", record), SlotSet("handoff_offered", False)]
     if decision.outcome == Outcome.needs_staff:
         events += offer_handoff(dispatcher, lang)
     return events

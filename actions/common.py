@@ -14,7 +14,7 @@ def today(tracker: Tracker) -> dt.date:
     """Today, or the date a channel or test pins in the message metadata."""
     pinned = ((tracker.latest_message or {}).get("metadata") or {}).get("today")
     try:
-        return dt.date.fromisoformat(pinned) if pinned else dt.date.today()
+        return dt.date.fromisoformat(pinned) if isinstance(pinned, str) and pinned else dt.date.today()
     except ValueError:
         return dt.date.today()
 

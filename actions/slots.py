@@ -32,9 +32,13 @@ def situation_from_slots(slots: Dict[str, Any], today: dt.date) -> Tuple[Situati
         try:
             return Situation(**facts, today=today), dropped
         except ValidationError as error:
-            bad = {str(e["loc"][0]) for e in error.errors() if e["loc"] and e["loc"][0] in facts}
-            if not bad:  # a cross-field problem: drop the most recent kind of fact, the dates
-                bad = {name for name in ("return_date", "departure_date", "semester") if name in facts}
+            bad = set()
+            for problem in error.errors():
+                field = str(problem["loc"][0]) if problem["loc"] else ""
+                if field == "__root__":  # cross-field checks name their field first: "return_date: ..."
+                    field = problem["msg"].split(":", 1)[0]
+                if field in facts:
+                    bad.add(field)
             if not bad:
                 return Situation(today=today), sorted(facts)
             dropped.extend(sorted(bad))

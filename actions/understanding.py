@@ -47,11 +47,14 @@ UNIT_FACTS = [
     (re.compile(r"\b(jours?|days?|nuits?)\b", re.I), "stay_days"),
     (re.compile(r"\b(semestres?|semesters?)\b", re.I), "semester"),
 ]
+# "B2" next to these words is a language level (CEFR), not a semester.
+LANGUAGE_LEVEL_CONTEXT = re.compile(r"niveau|level|langue|language|anglais|english|français|french|allemand|german|"
+                                    r"espagnol|spanish|ols|toefl|ielts|cecr|cefr", re.I)
 SEMESTER_CODE = re.compile(r"\b([BLM]|BA|MA)\s?([1-8])\b", re.I)
 STATUS_WORDS = {
     SpecialStatus.part_time: r"temps partiel|part[- ]time",
-    SpecialStatus.employment_programme: r"cours d'emploi|en emploi|alongside (?:my )?(?:job|employment|work)|working",
-    SpecialStatus.double_enrolment: r"deux (?:formations|programmes|bachelors?)|two (?:programmes|programs|bachelors?)|double",
+    SpecialStatus.employment_programme: r"cours d'emploi|alongside (?:my )?(?:job|employment)|part of .*employment programme",
+    SpecialStatus.double_enrolment: r"deux (?:formations|programmes|bachelors?)|two (?:programmes|programs|bachelors?)|double (?:inscription|enrol)",
     SpecialStatus.programme_change_validated_mobility: r"chang\w* de (?:formation|bachelor|programme)|changed (?:my )?(?:programme|program|bachelor)",
     SpecialStatus.ul_bachelor_obtained: r"déjà (?:un |mon )?(?:bachelor|licence|diplôme)|already (?:have|hold|got) a bachelor",
 }
@@ -59,7 +62,7 @@ GROUND_WORDS = {
     ExemptionGround.foreign_diploma_four_semesters: r"diplôme étranger|foreign (?:degree|diploma)",
     ExemptionGround.illness_or_disability: r"malad|handicap|illness|sick|disab",
     ExemptionGround.family_obligations: r"famil|enfant|child|parent",
-    ExemptionGround.third_country_diploma: r"pays tiers|third[- ]country|non[- ]eu|hors ue",
+    ExemptionGround.third_country_diploma: r"(?:pays tiers|third[- ]country).*(?:diplôme|diploma|bac)|(?:diplôme|diploma|bac).*(?:pays tiers|third[- ]country)",
     ExemptionGround.specific_needs: r"besoins? spécifiques?|specific needs|aménagement|accommodation",
 }
 
@@ -98,6 +101,8 @@ def _year_for(month: int, day: int, today: dt.date) -> int:
 
 
 def _make(year: Optional[int], month: int, day: int, today: dt.date, text: str) -> dt.date:
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        raise ImpossibleDate(text)
     year = year if year is not None else _year_for(month, day, today)
     if year < 100:
         year += 2000
@@ -123,7 +128,11 @@ def parse_dates(text: str, today: dt.date) -> List[dt.date]:
         for m in _NUMERIC.finditer(text):
             year = int(m[3]) if m[3] else None
             found.append((m.start(), _make(year, int(m[2]), int(m[1]), today, m[0])))
-    return [d for _, d in sorted(found, key=lambda pair: pair[0])]
+    dates = [d for _, d in sorted(found, key=lambda pair: pair[0])]
+    if len(dates) >= 2 and dates[1] < dates[0] and not re.search(r"\d{4}", text):
+        # "from 15 March to 10 June" without years: the same stay, so the start is the year before.
+        dates[0] = dates[0].replace(year=dates[0].year - 1)
+    return dates
 
 
 def parse_number(text: str) -> Optional[float]:
@@ -137,15 +146,22 @@ def parse_number(text: str) -> Optional[float]:
     return None
 
 
+UNSURE = re.compile(r"sais pas|sait pas|aucune idée|pas sûr|no idea|no clue|don'?t know|not sure|dunno", re.I)
+
+
 def yes_no(text: str, intent: Optional[str]) -> Optional[bool]:
+    """A yes or a no; "je ne sais pas" / "no idea" is neither."""
+    if UNSURE.search(text or ""):
+        return None
     if intent == "affirm":
         return True
     if intent == "deny":
         return False
-    words = text.casefold().strip(" !.?")
-    if words in YES or words.split(" ")[0] in YES:
+    words = re.sub(r"[!.?,;]+", " ", (text or "").casefold()).split()
+    short = " ".join(words)
+    if short in YES or (words and words[0] in YES and len(words) <= 3):
         return True
-    if words in NO or words.split(" ")[0] in NO:
+    if short in NO or (words and words[0] in NO and len(words) <= 3):
         return False
     return None
 
@@ -158,6 +174,8 @@ def _place(value: str) -> Dict[str, Any]:
 def _from_entities(entities: Iterable[dict], text: str, requested: Optional[str]) -> Dict[str, Any]:
     facts: Dict[str, Any] = {}
     for entity in entities:
+        if not isinstance(entity, dict):
+            continue
         name, value = entity.get("entity"), entity.get("value")
         if value is None:
             continue
@@ -180,16 +198,28 @@ def _from_entities(entities: Iterable[dict], text: str, requested: Optional[str]
     return facts
 
 
+_NUMBER_UNIT = re.compile(r"(\d+(?:[.,]\d+)?)\s*(heures?|hours?|hrs?|h|ects|crédits?|credits?|jours?|days?|nuits?)\b",
+                          re.I)
+
+
 def _number_fact(text: str, requested: Optional[str]) -> Dict[str, Any]:
-    number = parse_number(text)
-    if number is None:
-        return {}
-    for pattern, fact in UNIT_FACTS:
-        if pattern.search(text):
-            return {fact: number}
-    if requested in ("course_hours", "ects_enrolled", "stay_days", "semester"):
-        return {requested: number}
-    return {}
+    """Each number with the unit written right after it ("85 days and 30 ECTS")."""
+    facts: Dict[str, Any] = {}
+    semester = re.search(r"\b(?:semestre|semester|sem\.?)\s*([1-8])\b|\b([1-8])(?:e|ème|th|rd|nd|st)?\s+(?:semestre|semester)\b",
+                         text, re.I)
+    if semester:
+        facts["semester"] = int(semester[1] or semester[2])
+    if requested == "exemption_grounds":  # credits earned elsewhere are not the credits enrolled abroad
+        return facts
+    for match in _NUMBER_UNIT.finditer(text):
+        for pattern, fact in UNIT_FACTS:
+            if pattern.fullmatch(match[2]) and fact not in facts:
+                facts[fact] = parse_number(match[1])
+    if not facts and requested in ("course_hours", "ects_enrolled", "stay_days", "semester"):
+        number = parse_number(text)
+        if number is not None:
+            facts[requested] = number
+    return facts
 
 
 def read_message(text: str, intent: Optional[str], entities: Iterable[dict], requested: Optional[str],
@@ -198,7 +228,7 @@ def read_message(text: str, intent: Optional[str], entities: Iterable[dict], req
     reading = Reading()
     text = text or ""
     entities = list(entities or [])
-    button = next((e.get("value") for e in entities if e.get("entity") == "fact_value"), None)
+    button = next((e.get("value") for e in entities if isinstance(e, dict) and e.get("entity") == "fact_value"), None)
     reading.facts.update(_from_entities(entities, text, requested))
     for fact, options in KEYWORDS.items():
         found = {value for value, pattern in options if re.search(pattern, text, re.I)}
@@ -221,7 +251,7 @@ def read_message(text: str, intent: Optional[str], entities: Iterable[dict], req
             reading.facts["course_start_date"] = dates[0]
     elif not dates and "semester" not in reading.facts:
         code = SEMESTER_CODE.search(text)
-        if code:
+        if code and not LANGUAGE_LEVEL_CONTEXT.search(text):
             reading.facts["semester"] = int(code[2])
             reading.facts.setdefault("level", "master" if code[1].upper().startswith("M") else "bachelor")
         reading.facts.update({k: v for k, v in _number_fact(text, requested).items() if k not in reading.facts})
@@ -230,6 +260,11 @@ def read_message(text: str, intent: Optional[str], entities: Iterable[dict], req
         answer = _answer_to(requested, text, intent, button)
         if answer is not None:
             reading.facts[requested] = answer
+    if requested == "earlier_mobilities" and "mobility_type" in reading.facts:
+        # "I had an Erasmus semester" describes the earlier mobility, not the planned one.
+        earlier_type = reading.facts.pop("mobility_type")
+        for mobility in reading.facts.get("earlier_mobilities") or []:
+            mobility.setdefault("mobility_type", earlier_type)
     return reading
 
 
@@ -248,10 +283,11 @@ def _answer_to(requested: str, text: str, intent: Optional[str], button: Optiona
         answer = yes_no(text, intent)
         if answer is False:
             return []
+        count = 2 if re.search(r"\b(?:2|deux|two|twice|deux fois)\b", text, re.I) else 1
         if re.search(r"non[- ]financ|pas financ|not funded|unfunded|sans bourse|without", text, re.I):
-            return [{"funded": False}]
+            return [{"funded": False} for _ in range(count)]
         if re.search(r"financ|funded|bourse|grant", text, re.I):
-            return [{"funded": True}]
+            return [{"funded": True}] + [{"funded": False} for _ in range(count - 1)]
         return None
     if kind == "multi_choice":
         options = fact_request(requested).options or []
@@ -262,8 +298,10 @@ def _answer_to(requested: str, text: str, intent: Optional[str], button: Optiona
         patterns = STATUS_WORDS if requested == "special_statuses" else GROUND_WORDS
         picked = [opt.value for opt, pattern in patterns.items() if re.search(pattern, text, re.I)]
         if requested == "exemption_grounds" and re.search(r"ects|crédits|credits", text, re.I):
-            validated = not re.search(r"pas (?:encore )?valid|not (?:yet )?validated", text, re.I)
-            picked.append("foreign_credits_validated" if validated else "foreign_credits_not_validated")
+            if re.search(r"pas (?:encore )?valid|not (?:yet )?validated|non valid", text, re.I):
+                picked.append("foreign_credits_not_validated")
+            elif re.search(r"valid", text, re.I):  # only when the student says so; else the buttons ask
+                picked.append("foreign_credits_validated")
         return picked or None
     if kind == "choice":
         options = fact_request(requested).options or []
@@ -271,6 +309,9 @@ def _answer_to(requested: str, text: str, intent: Optional[str], button: Optiona
     if kind == "text" and requested in ("host_country", "country_of_origin"):
         return to_iso(text.strip(" .!?")) or None
     if kind == "text" and requested == "host_city":
+        from rules_core.gazetteer import gazetteer
+
         cleaned = text.strip(" .!?")
-        return cleaned if 0 < len(cleaned) <= 60 and not re.search(r"\d{3,}", cleaned) else None
+        # Only a town the gazetteer knows: "merci" or "je ne sais pas" is not a host city.
+        return cleaned if 0 < len(cleaned) <= 60 and gazetteer().lookup(cleaned) else None
     return None

@@ -18,6 +18,7 @@ from typing import Dict, List, Tuple
 
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+os.environ.setdefault("LOG_LEVEL", "WARNING")
 
 ROOT = Path(__file__).resolve().parent.parent
 TEST_DIR = ROOT / "tests" / "nlu"

@@ -54,8 +54,8 @@ def detect(text: str) -> Optional[str]:
             scores[lang] += 1 / len(holders)
     if re.search(r"[éèêàçùâîôûœ]", text or "", re.IGNORECASE):
         scores["fr"] += 1
-    if re.search(r"[äöüß]", text or "", re.IGNORECASE):
-        scores["de"] += 1
+    if scores["de"] > 0 and re.search(r"[äöüß]", text or "", re.IGNORECASE):
+        scores["de"] += 1  # umlauts back up German words, but alone they are just a town name
     ranked = sorted(scores.items(), key=lambda kv: -kv[1])
     (best, top), (_, second) = ranked[0], ranked[1]
     return best if top >= 0.75 and top > second else None

@@ -79,8 +79,9 @@ def _wait_until_up(url: str, process: subprocess.Popen, name: str, timeout_s: fl
 def _start(args: List[str], name: str, settings: Settings, health_url: str) -> subprocess.Popen:
     settings.var_dir.mkdir(exist_ok=True)
     logfile = settings.var_dir / f"{name.replace(' ', '_')}.log"
-    process = subprocess.Popen(args, cwd=settings.project_dir, env=_env(), stdout=open(logfile, "w"),
-                               stderr=subprocess.STDOUT, start_new_session=True)
+    with open(logfile, "w") as log_handle:  # the child keeps its own copy of the file
+        process = subprocess.Popen(args, cwd=settings.project_dir, env=_env(), stdout=log_handle,
+                                   stderr=subprocess.STDOUT, start_new_session=True)
     try:
         _wait_until_up(health_url, process, name, settings.startup_timeout_s, logfile)
     except StartupError:

@@ -91,9 +91,17 @@ def render_fact_question(request: FactRequest | str, lang: str) -> str:
     return texts()["facts"][fact][lang]
 
 
+# "How / what / where" questions: a plain "Yes." would answer nothing that was asked.
+INFORMATIONAL = {"ask_application", "ask_credit_conversion", "ask_fees", "ask_cancellation", "ask_deadlines",
+                 "ask_learning_agreement"}
+
+
 def render_lines(decision: Decision, lang: str) -> List[str]:
     _check(lang)
-    lines = [texts()["outcomes"][decision.outcome.value][lang]]
+    header = decision.outcome.value
+    if decision.outcome == Outcome.yes and decision.question.value in INFORMATIONAL:
+        header = "informational"
+    lines = [texts()["outcomes"][header][lang]]
     if decision.outcome == Outcome.missing_facts:
         lines += [f"- {render_fact_question(r, lang)}" for r in decision.missing_facts]
     else:

@@ -130,8 +130,6 @@ class Situation(BaseModel):
 
     @root_validator(skip_on_failure=True)
     def _consistent(cls, values):
-        if values.get("level") == Level.master and (values.get("semester") or 0) > 4:
-            raise ValueError("semester: a Master programme has at most 4 semesters")
         start, end = values.get("departure_date"), values.get("return_date")
         if start and end and end < start:
             raise ValueError("return_date: the return cannot come before the departure")

@@ -215,3 +215,18 @@ def test_an_unclear_message_that_answers_the_pending_question_carries_the_questi
                                                      events=events_so_far, question="ask_obligation",
                                                      requested_fact="level", level="bachelor", language="en"))
     assert messages[-1]["text"] == "Does any of these situations apply to you?"
+
+
+def test_dates_that_do_not_fit_together_are_named_cleared_and_asked_again():
+    messages, events = run(ActionAnswer(), tracker("", "inform", question="ask_validation", ects_enrolled=30,
+                                                   departure_date="2027-06-01", return_date="2027-03-01",
+                                                   language="en"))
+    assert messages[0]["text"] == "These details do not fit together, so I set them aside: Return. Could you give them again?"
+    assert slots_set(events)["return_date"] is None
+    assert messages[-1]["text"].startswith("On what date did (or will) you come back?")
+
+
+def test_a_pending_offer_is_forgotten_once_a_new_answer_is_given():
+    _, events = run(ActionAnswer(), tracker("", "inform", question="ask_fees", mobility_type="semp",
+                                            handoff_offered=True, language="en"))
+    assert slots_set(events)["handoff_offered"] is False

@@ -39,8 +39,10 @@ def art_5_2_one_funded_semester(f: Facts, out: Findings) -> bool:
 
 
 def art_17_5_extension_not_funded(f: Facts, out: Findings) -> bool:
-    if not _earlier(f) or not f.need("is_extension"):
-        return False  # with no earlier mobility there is nothing to extend
+    if f.get("is_extension") is not True:
+        # Asked only after an earlier mobility: with none, there is nothing to extend.
+        if not _earlier(f) or not f.need("is_extension"):
+            return False
     out.add("funding.extension", art(17, 5))
     return True
 

@@ -1,6 +1,8 @@
 """What depends on the mobility type: Art. 4, 7, 9, 11, 12, 17, 18, 28; Master sections."""
 from __future__ import annotations
 
+import math
+
 from rules_core import parameters
 from rules_core.citations import art, master
 from rules_core.decision import Decision, Outcome, Question
@@ -55,8 +57,9 @@ def art_9_conversion(f: Facts, out: Findings) -> None:
         return
     hours = f.need("course_hours")
     per_credit = parameters.value("hours_per_credit")
-    low = round(hours / per_credit["max"], 1)
-    high = round(hours / per_credit["min"], 1)
+    # Rounded outwards to a tenth, so the range shown always contains the exact one.
+    low = math.floor(hours / per_credit["max"] * 10) / 10
+    high = math.ceil(hours / per_credit["min"] * 10) / 10
     out.compute("credits_min", low, art(9, 3), unit="ECTS")
     out.compute("credits_max", high, art(9, 3), unit="ECTS")
     out.add("credits.free_mover_tables", art(9, 3))

@@ -1,0 +1,72 @@
+"""Reading facts from what students type: dates, numbers with units, yes/no, places, codes."""
+import datetime as dt
+
+import pytest
+
+from actions.understanding import read_message
+
+TODAY = dt.date(2027, 9, 20)
+
+
+def facts(text, requested=None, intent="inform", entities=()):
+    reading = read_message(text, intent, list(entities), requested, TODAY)
+    return reading.facts, reading.problems
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("les cours commencent le 14 septembre 2027", {"course_start_date": dt.date(2027, 9, 14)}),
+    ("courses start Sept 14th", {"course_start_date": dt.date(2027, 9, 14)}),
+    ("du 1/9/2027 au 28/11/2027", {"departure_date": dt.date(2027, 9, 1), "return_date": dt.date(2027, 11, 28)}),
+    ("parti le 15 mars, rentré le 10 juin", {"departure_date": dt.date(2027, 3, 15), "return_date": dt.date(2027, 6, 10)}),
+    ("I stayed 85 days and had 30 ECTS", {"stay_days": 85, "ects_enrolled": 30}),
+    ("semester 3, 30 ECTS", {"semester": 3, "ects_enrolled": 30}),
+    ("un cours de 45 heures", {"course_hours": 45}),
+    ("je suis en B3", {"semester": 3, "level": "bachelor"}),
+    ("my French is B2", {}),
+    ("je suis en master et je pars en Erasmus", {"level": "master", "mobility_type": "erasmus_plus"}),
+    ("does the master section apply?", {}),
+])
+def test_facts_are_read_from_free_text(text, expected):
+    assert facts(text)[0] == expected
+
+
+@pytest.mark.parametrize("text", ["le 31 février", "le 12/13", "0/0", "2027-02-30"])
+def test_an_impossible_date_is_a_problem_to_report_not_a_crash(text):
+    found, problems = facts(text, requested="course_start_date")
+    assert "course_start_date" not in found and problems and problems[0].startswith("impossible_date:")
+
+
+@pytest.mark.parametrize("text, intent, expected", [
+    ("oui", "affirm", True), ("non", "deny", False), ("yes", None, True), ("nope", None, False),
+    ("non je sais pas", "deny", None), ("no idea", "deny", None), ("I don't know", None, None),
+])
+def test_yes_and_no_answer_the_pending_question_and_unsure_answers_do_not(text, intent, expected):
+    assert facts(text, requested="force_majeure", intent=intent)[0].get("force_majeure") is expected
+
+
+def test_only_a_known_town_answers_the_host_city_question():
+    assert facts("Tübingen", requested="host_city")[0] == {"host_city": "Tübingen"}
+    assert facts("merci", requested="host_city", intent="thank")[0] == {}
+    assert facts("je ne sais pas encore", requested="host_city")[0] == {}
+
+
+def test_a_country_answers_the_country_of_origin_question_not_the_host():
+    found, _ = facts("Allemagne", requested="country_of_origin", entities=[{"entity": "location", "value": "Germany"}])
+    assert found == {"country_of_origin": "DE"}
+
+
+def test_earlier_mobilities_keep_their_count_funding_and_type():
+    assert facts("oui, deux fois, une financée", requested="earlier_mobilities", intent="affirm")[0] == \
+        {"earlier_mobilities": [{"funded": True}, {"funded": False}]}
+    assert facts("I had an Erasmus semester, funded", requested="earlier_mobilities")[0] == \
+        {"earlier_mobilities": [{"funded": True, "mobility_type": "erasmus_plus"}]}
+
+
+def test_credits_earned_elsewhere_are_a_ground_only_when_the_student_says_they_are_validated():
+    assert facts("30 ECTS obtenus à l'étranger", requested="exemption_grounds")[0] == {}
+    assert facts("30 ECTS obtenus à l'étranger, validés", requested="exemption_grounds")[0] == \
+        {"exemption_grounds": ["foreign_credits_validated"]}
+
+
+def test_odd_entities_do_not_break_the_reading():
+    assert facts("hello", entities=["not a dict", {"entity": "location"}])[0] == {}
