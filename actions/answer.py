@@ -64,7 +64,7 @@ def answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType
 
     if decision.outcome == Outcome.missing_facts:
         request = decision.missing_facts[0]
-        if previous_request == request.fact and not intent.startswith("ask_"):
+        if previous_request == request.fact and not intent.startswith("ask_") and not tracker.get_slot("input_problems"):
             dispatcher.utter_message(text=messages.text("not_caught", lang))
         dispatcher.utter_message(text=render_fact_question(request, lang), buttons=fact_buttons(request, lang))
         return cleared + [SlotSet("requested_fact", request.fact), SlotSet("failures", 0),

@@ -36,7 +36,8 @@ class ActionNotUnderstood(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[EventType]:
-        if tracker.get_slot("question") and facts_set_by_this_message(tracker):
+        message_language = (tracker.latest_message or {}).get("language")
+        if message_language in (None, *SUPPORTED) and tracker.get_slot("question") and facts_set_by_this_message(tracker):
             # The intent was unclear but the message gave facts: carry on with the question.
             return answer(dispatcher, tracker)
         lang = language(tracker)

@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.common import intent_of, today
 from actions.slots import to_slot_value, valid_alone
 from actions.understanding import read_message
-from bot.language import conversation_language
+from bot.language import SUPPORTED, conversation_language
 from rules_core.decision import Question
 
 QUESTIONS = {q.value for q in Question}
@@ -39,6 +39,8 @@ class ActionValidateSlotMappings(Action):
             events.append(SlotSet("question", intent))
             requested = None  # a new question: this message answers nothing pending
 
+        if message.get("language") not in (None, *SUPPORTED):
+            return events  # a language the assistant does not speak: nothing is read as a fact
         reading = read_message(message.get("text") or "", intent, message.get("entities") or [], requested,
                                today(tracker))
         facts = self._keep_place_consistent(reading.facts, tracker, requested)

@@ -167,8 +167,13 @@ def yes_no(text: str, intent: Optional[str]) -> Optional[bool]:
 
 
 def _place(value: str) -> Dict[str, Any]:
+    """A country, or a town the gazetteer knows ("Ausland" tagged as a place is neither)."""
+    from rules_core.gazetteer import gazetteer
+
     code = to_iso(value)
-    return {"host_country": code} if code else {"host_city": value}
+    if code:
+        return {"host_country": code}
+    return {"host_city": value} if gazetteer().lookup(value) else {}
 
 
 def _from_entities(entities: Iterable[dict], text: str, requested: Optional[str]) -> Dict[str, Any]:

@@ -230,3 +230,10 @@ def test_a_pending_offer_is_forgotten_once_a_new_answer_is_given():
     _, events = run(ActionAnswer(), tracker("", "inform", question="ask_fees", mobility_type="semp",
                                             handoff_offered=True, language="en"))
     assert slots_set(events)["handoff_offered"] is False
+
+
+def test_a_german_message_sets_no_fact_even_if_a_word_looks_like_a_place():
+    _, events = run(ActionValidateSlotMappings(), tracker("Muss ich ins Ausland?", "out_of_scope",
+                                                          [{"entity": "location", "value": "Ausland"}], detected="de",
+                                                          language="fr", question="ask_fees"))
+    assert slots_set(events) == {}

@@ -110,3 +110,9 @@ def test_after_staff_hand_the_conversation_back_the_bot_answers_again(client, st
     client.resume(student)
     assert "Goodbye" in texts(say(client, student, "goodbye!"))
     assert "Are you a Bachelor or a Master student?" in texts(say(client, student, "do I have to go abroad?"))
+
+
+def test_a_german_message_during_a_question_gets_the_languages_answer_not_a_repeat(client, student):
+    say(client, student, "et pour les frais d'inscription en free mover ?")
+    replies = say(client, student, "Muss ich ins Ausland?")
+    assert texts(replies).startswith("Désolé, je ne parle que français et anglais")
