@@ -15,7 +15,7 @@ from typing import Iterator, List, Optional
 
 import httpx
 
-from bot.settings import Settings
+from bot.settings import ROOT, Settings
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +28,7 @@ class StartupError(RuntimeError):
 
 
 def _env() -> dict:
-    return {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "PYTHONPATH": str(Settings().project_dir),
+    return {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "PYTHONPATH": str(ROOT),
             "TF_CPP_MIN_LOG_LEVEL": "3", "PYTHONWARNINGS": "ignore"}
 
 

@@ -14,13 +14,12 @@ CIRCULAR_VERSION = dt.date(2021, 2, 11)
 CIRCULAR_TITLE_FR = "Circulaire concernant la mobilité des étudiants de l'Université du Luxembourg"
 
 # The Master section has no article numbers; it is cited by heading (regulation notes).
-MASTER_HEADINGS = (
-    "Possibilité de mobilité",
-    "Procédure de sélection",
-    "Financement de la mobilité",
-    "Learning agreement",
-    "Nombre de mobilités possibles",
-)
+POSSIBILITY = "Possibilité de mobilité"
+SELECTION = "Procédure de sélection"
+FUNDING = "Financement de la mobilité"
+LEARNING_AGREEMENT = "Learning agreement"
+COUNT = "Nombre de mobilités possibles"
+MASTER_HEADINGS = (POSSIBILITY, SELECTION, FUNDING, LEARNING_AGREEMENT, COUNT)
 _ARTICLE = re.compile(r"^Art\. (?P<n>\d{1,2})(\((?P<p>\d)\))?( (?P<item>[1-5])°)?$")
 
 

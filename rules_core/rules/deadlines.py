@@ -1,13 +1,11 @@
 """Steps and deadlines before, during and after the mobility, in order, with dates when known."""
 from __future__ import annotations
 
-from rules_core.citations import art, master
+from rules_core.citations import POSSIBILITY, art, master
 from rules_core.decision import Decision, Outcome, Question
 from rules_core.engine import Facts, Findings
 from rules_core.rules.timing import art_8_2_change_deadline
 from rules_core.situation import Level, MobilityType as T, Situation
-
-POSSIBILITY = "Possibilité de mobilité"
 
 
 def before_departure(f: Facts, out: Findings) -> None:

@@ -8,18 +8,13 @@ all that apply are reported.
 from __future__ import annotations
 
 from rules_core import parameters
-from rules_core.citations import art, master
+from rules_core.citations import FUNDING, art, master
 from rules_core.decision import Decision, Outcome, Question
 from rules_core.engine import Facts, Findings
 from rules_core.rules.place import Proximity, host_country, host_distance
 from rules_core.situation import Level, MobilityType as T, Situation
 
-FUNDING = "Financement de la mobilité"
-REVIEW = "review"
-
-
-def _earlier(f: Facts):
-    return f.need("earlier_mobilities")
+REVIEW = "review"  # a result that sends the case to staff
 
 
 def art_5_1_masters_not_eligible_for_fonds(f: Facts, out: Findings) -> bool:
@@ -32,7 +27,7 @@ def art_5_1_masters_not_eligible_for_fonds(f: Facts, out: Findings) -> bool:
 
 
 def art_5_2_one_funded_semester(f: Facts, out: Findings) -> bool:
-    if not any(m.funded for m in _earlier(f)):
+    if not any(m.funded for m in f.need("earlier_mobilities")):
         return False
     out.add("funding.already_funded", art(5, 2), funded_semesters=parameters.value("funded_semesters"))
     return True
@@ -41,14 +36,14 @@ def art_5_2_one_funded_semester(f: Facts, out: Findings) -> bool:
 def art_17_5_extension_not_funded(f: Facts, out: Findings) -> bool:
     if f.get("is_extension") is not True:
         # Asked only after an earlier mobility: with none, there is nothing to extend.
-        if not _earlier(f) or not f.need("is_extension"):
+        if not f.need("earlier_mobilities") or not f.need("is_extension"):
             return False
     out.add("funding.extension", art(17, 5))
     return True
 
 
 def art_16_2_misconduct(f: Facts, out: Findings) -> bool:
-    if not _earlier(f) or not f.need("excluded_for_misconduct"):
+    if not f.need("earlier_mobilities") or not f.need("excluded_for_misconduct"):
         return False  # Art. 16(2) concerns an additional semester after an exclusion
     out.add("funding.misconduct", art(16, 2))
     return True

@@ -2,12 +2,10 @@
 from __future__ import annotations
 
 from rules_core import parameters
-from rules_core.citations import art, master
+from rules_core.citations import POSSIBILITY, art, master
 from rules_core.decision import Decision, Outcome, Question
 from rules_core.engine import Facts, Findings, RuleConflict, exceptions
 from rules_core.situation import ExemptionGround as G, Level, Situation, SpecialStatus as S
-
-POSSIBILITY = "Possibilité de mobilité"
 
 
 def _statuses(f: Facts) -> set:

@@ -4,14 +4,10 @@ from __future__ import annotations
 import math
 
 from rules_core import parameters
-from rules_core.citations import art, master
+from rules_core.citations import SELECTION, FUNDING, COUNT, art, master
 from rules_core.decision import Decision, Outcome, Question
 from rules_core.engine import Facts, Findings, needs
 from rules_core.situation import Level, MobilityType as T, Situation
-
-SELECTION = "Procédure de sélection"
-FUNDING = "Financement de la mobilité"
-COUNT = "Nombre de mobilités possibles"
 
 
 # -- Application and allocation: Art. 4, 7 ----------------------------------------------------

@@ -4,13 +4,10 @@ from __future__ import annotations
 import datetime as dt
 
 from rules_core import parameters
-from rules_core.citations import art, master
+from rules_core.citations import POSSIBILITY, LEARNING_AGREEMENT, art, master
 from rules_core.decision import Decision, Outcome, Question
 from rules_core.engine import Facts, Findings, Missing, needs
 from rules_core.situation import Level, Situation
-
-POSSIBILITY = "Possibilité de mobilité"
-LEARNING_AGREEMENT = "Learning agreement"
 
 
 def _level_cite(level: Level, bachelor_article):
