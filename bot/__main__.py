@@ -1,33 +1,53 @@
-"""`python -m bot`: the assistant, in Telegram when TELEGRAM_BOT_TOKEN is set, else in the terminal."""
+"""`python -m bot`: the assistant, in Telegram when TELEGRAM_BOT_TOKEN is set, else in the terminal.
+
+Exit statuses: 0 stopped normally, 1 the assistant could not start, 2 a setting is wrong.
+"""
 from __future__ import annotations
 
 import sys
 
-from bot.settings import Settings
+from bot.office_hours import OfficeHours, OfficeHoursError
+from bot.settings import Settings, SettingsError
 
 
 def main() -> int:
-    settings = Settings.from_env()
-    if settings.telegram_token:
-        sys.stderr.write("Telegram mode is not available in this version yet (see the Telegram issue); "
-                         "unset TELEGRAM_BOT_TOKEN to chat in the terminal.\n")
+    try:
+        settings = Settings.from_env()
+        OfficeHours.parse(settings.office_hours, settings.office_timezone)
+    except (SettingsError, OfficeHoursError, ValueError) as error:
+        sys.stderr.write(f"error: {error}\n")
         return 2
-    from bot.console import chat
-    from bot.rest_client import RasaClient
     from bot.services import StartupError, assistant
 
     try:
         with assistant(settings):
-            client = RasaClient(settings.rasa_url, settings.request_timeout_s)
-            try:
-                return chat(client, settings.sender_id)
-            finally:
-                client.close()
+            return telegram(settings) if settings.telegram_token else console(settings)
     except StartupError as error:
         sys.stderr.write(f"error: {error}\n")
         return 1
     except KeyboardInterrupt:
         return 0
+
+
+def telegram(settings: Settings) -> int:
+    from bot import logs
+    from bot.telegram_app import run
+
+    logs.configure([settings.telegram_token or "", settings.webhook_secret or "", settings.pseudonym_key or ""])
+    if settings.staff_chat_id is None and not settings.staff_user_ids:
+        sys.stderr.write("warning: neither STAFF_CHAT_ID nor STAFF_USER_IDS is set; tickets will only be stored.\n")
+    return run(settings)
+
+
+def console(settings: Settings) -> int:
+    from bot.console import chat
+    from bot.rest_client import RasaClient
+
+    client = RasaClient(settings.rasa_url, settings.request_timeout_s)
+    try:
+        return chat(client, settings.sender_id)
+    finally:
+        client.close()
 
 
 if __name__ == "__main__":

@@ -46,3 +46,40 @@ class RasaClient:
 
     def close(self) -> None:
         self._http.close()
+
+
+class AsyncRasaClient:
+    """The same REST channel for the Telegram adapter, which runs in an event loop."""
+
+    def __init__(self, base_url: str, timeout_s: float = 30.0) -> None:
+        self._http = httpx.AsyncClient(base_url=base_url, timeout=timeout_s)
+
+    async def send(self, sender: str, text: str, metadata: Optional[Dict[str, Any]] = None) -> List[Dict[str, Any]]:
+        """Sends one user message; returns the assistant's replies (text, buttons, custom payloads)."""
+        try:
+            response = await self._http.post("/webhooks/rest/webhook",
+                                             json={"sender": sender, "message": text, "metadata": metadata or {}})
+            response.raise_for_status()
+            replies = response.json()
+        except (httpx.HTTPError, ValueError) as error:
+            raise AssistantUnavailable(str(error)) from error
+        if not isinstance(replies, list):
+            raise AssistantUnavailable(f"unexpected answer from Rasa: {type(replies).__name__}")
+        return replies
+
+    async def append_events(self, sender: str, events: List[Dict[str, Any]]) -> None:
+        try:
+            response = await self._http.post(f"/conversations/{sender}/tracker/events", json=events)
+            response.raise_for_status()
+        except httpx.HTTPError as error:
+            raise AssistantUnavailable(str(error)) from error
+
+    async def resume(self, sender: str) -> None:
+        """Gives a paused conversation back to the bot (see RasaClient.resume)."""
+        await self.append_events(sender, [{"event": "resume"}, {"event": "action", "name": "action_listen"}])
+
+    async def set_language(self, sender: str, language: str) -> None:
+        await self.append_events(sender, [{"event": "slot", "name": "language", "value": language}])
+
+    async def close(self) -> None:
+        await self._http.aclose()

@@ -4,9 +4,31 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping, Optional
+from typing import FrozenSet, Mapping, Optional
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+class SettingsError(ValueError):
+    """An environment variable holds a value that cannot be used; the message names it."""
+
+
+def _ids(env: Mapping[str, str], name: str) -> FrozenSet[int]:
+    raw = env.get(name, "")
+    try:
+        return frozenset(int(part) for part in raw.replace(",", " ").split())
+    except ValueError:
+        raise SettingsError(f"{name} must list numeric Telegram ids separated by commas, got {raw!r}") from None
+
+
+def _optional_int(env: Mapping[str, str], name: str) -> Optional[int]:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a numeric Telegram chat id, got {raw!r}") from None
 
 
 @dataclass(frozen=True)
@@ -18,22 +40,59 @@ class Settings:
     model_name: str = "assistant"
     endpoints_file: str = "endpoints.yml"
     sender_id: str = "console"
-    telegram_token: Optional[str] = field(default=None, repr=False)  # a secret: never printed
     request_timeout_s: float = 30.0
     startup_timeout_s: float = 300.0
+    # Telegram. Secrets are kept out of repr so they never reach a log line.
+    telegram_token: Optional[str] = field(default=None, repr=False)
+    telegram_base_url: str = "https://api.telegram.org/bot"
+    telegram_base_file_url: str = "https://api.telegram.org/file/bot"
+    webhook_url: Optional[str] = None  # set: webhook mode; unset: long polling
+    webhook_secret: Optional[str] = field(default=None, repr=False)
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = 8443
+    # The staff desk.
+    staff_chat_id: Optional[int] = None
+    staff_user_ids: FrozenSet[int] = frozenset()
+    staff_language: str = "fr"
+    office_hours: str = "mon-fri 09:00-17:00"
+    office_timezone: str = "Europe/Luxembourg"
+    tickets_db_url: Optional[str] = field(default=None, repr=False)  # default: SQLite in var/
+    pseudonym_key: Optional[str] = field(default=None, repr=False)  # default: a random key kept in var/
+    rasa_retry_s: float = 5.0  # how often messages kept while Rasa was down are tried again
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> "Settings":
         rasa_port = int(env.get("RASA_PORT", "5005"))
+        staff_language = env.get("STAFF_LANGUAGE", "fr")
+        if staff_language not in ("fr", "en"):
+            raise SettingsError(f"STAFF_LANGUAGE must be fr or en, got {staff_language!r}")
+        webhook_url = env.get("TELEGRAM_WEBHOOK_URL") or None
+        webhook_secret = env.get("TELEGRAM_WEBHOOK_SECRET") or None
+        if webhook_url and not webhook_secret:
+            raise SettingsError("TELEGRAM_WEBHOOK_SECRET is required in webhook mode (TELEGRAM_WEBHOOK_URL is set)")
         return cls(
             rasa_port=rasa_port,
             action_port=int(env.get("ACTION_PORT", "5055")),
             rasa_url=env.get("RASA_URL", f"http://127.0.0.1:{rasa_port}"),
             endpoints_file=env.get("RASA_ENDPOINTS", "endpoints.yml"),
             sender_id=env.get("CONSOLE_SENDER_ID", "console"),
-            telegram_token=env.get("TELEGRAM_BOT_TOKEN") or None,
             request_timeout_s=float(env.get("RASA_TIMEOUT_S", "30")),
             startup_timeout_s=float(env.get("STARTUP_TIMEOUT_S", "300")),
+            telegram_token=env.get("TELEGRAM_BOT_TOKEN") or None,
+            telegram_base_url=env.get("TELEGRAM_API_BASE_URL", "https://api.telegram.org/bot"),
+            telegram_base_file_url=env.get("TELEGRAM_API_BASE_FILE_URL", "https://api.telegram.org/file/bot"),
+            webhook_url=webhook_url,
+            webhook_secret=webhook_secret,
+            webhook_listen=env.get("TELEGRAM_WEBHOOK_LISTEN", "127.0.0.1"),
+            webhook_port=int(env.get("TELEGRAM_WEBHOOK_PORT", "8443")),
+            staff_chat_id=_optional_int(env, "STAFF_CHAT_ID"),
+            staff_user_ids=_ids(env, "STAFF_USER_IDS"),
+            staff_language=staff_language,
+            office_hours=env.get("OFFICE_HOURS", "mon-fri 09:00-17:00"),
+            office_timezone=env.get("OFFICE_TIMEZONE", "Europe/Luxembourg"),
+            tickets_db_url=env.get("TICKETS_DB_URL") or None,
+            pseudonym_key=env.get("PSEUDONYM_KEY") or None,
+            rasa_retry_s=float(env.get("RASA_RETRY_S", "5")),
         )
 
     @property
@@ -47,3 +106,7 @@ class Settings:
     @property
     def var_dir(self) -> Path:
         return self.project_dir / "var"
+
+    @property
+    def tickets_url(self) -> str:
+        return self.tickets_db_url or f"sqlite:///{self.var_dir / 'tickets.db'}"

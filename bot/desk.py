@@ -1,0 +1,231 @@
+"""The staff desk: tickets posted to staff with the whole case, relay both ways, take and close.
+
+Staff read everything the assistant gathered (facts, last decision with its citations, the
+conversation), so the student never repeats themselves. Only configured staff act on tickets.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from typing import Any, Callable, Dict, List, Optional
+
+from babel.dates import format_datetime
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.constants import ParseMode
+
+from bot import texts
+from bot.office_hours import OfficeHours
+from bot.settings import Settings
+from bot.telegram_format import html_message
+from bot.telegram_send import DeliveryFailed, send_text, with_retries
+from bot.tickets import Ticket, TicketStore
+
+log = logging.getLogger(__name__)
+
+
+class StaffDesk:
+    def __init__(self, settings: Settings, store: TicketStore, bot: Bot, hours: OfficeHours,
+                 clock: Callable[[], dt.datetime]) -> None:
+        self.settings = settings
+        self.clock = clock
+        self.store = store
+        self.bot = bot
+        self.hours = hours
+
+    # -- who is staff, where tickets go -----------------------------------------------------
+
+    def is_staff(self, user_id: Optional[int], chat_id: Optional[int]) -> bool:
+        """Configured staff users anywhere; when no user is configured, anyone in the staff chat."""
+        if self.settings.staff_user_ids:
+            return user_id in self.settings.staff_user_ids
+        return self.settings.staff_chat_id is not None and chat_id == self.settings.staff_chat_id
+
+    def destinations(self) -> List[int]:
+        if self.settings.staff_chat_id is not None:
+            return [self.settings.staff_chat_id]
+        return sorted(self.settings.staff_user_ids)
+
+    @property
+    def lang(self) -> str:
+        return self.settings.staff_language
+
+    # -- what staff read --------------------------------------------------------------------
+
+    def header(self, ticket: Ticket) -> str:
+        lang = self.lang
+        case = ticket.case
+        reason = texts.text(f"reasons.{ticket.reason}", lang) if texts.has(f"reasons.{ticket.reason}") \
+            else ticket.reason
+        lines = [texts.text("ticket_header", lang, id=ticket.id, ref=ticket.ref, language=ticket.language,
+                            reason=reason)]
+        if case.get("question"):
+            lines.append(texts.text("ticket_question", lang, question=case["question"]))
+        facts = case.get("facts") or {}
+        if facts:
+            from rules_core.render import render_fact_value
+
+            lines.append(texts.text("ticket_facts", lang))
+            lines += [f"- {_safe(lambda: render_fact_value(name, value, lang), f'{name}: {value}')}"
+                      for name, value in facts.items()]
+        else:
+            lines.append(texts.text("ticket_no_facts", lang))
+        if ticket.status == "taken" and ticket.taken_by:
+            lines.append(texts.text("ticket_taken_by", lang, name=ticket.taken_by))
+        lines.append(texts.text("ticket_how_to_reply", lang, id=ticket.id))
+        return "\n".join(lines)
+
+    def details(self, ticket: Ticket) -> str:
+        lang = self.lang
+        parts: List[str] = []
+        decision = ticket.case.get("decision")
+        if decision:
+            parts.append(texts.text("ticket_decision", lang) + "\n" + _render_decision(decision, lang))
+        transcript = ticket.case.get("transcript") or []
+        if transcript:
+            who = {"student": texts.text("transcript_student", lang),
+                   "assistant": texts.text("transcript_assistant", lang)}
+            parts.append(texts.text("ticket_transcript", lang) + "\n" + "\n".join(
+                f"{who.get(turn.get('from'), turn.get('from'))}: {turn.get('text', '')}" for turn in transcript))
+        return "\n\n".join(parts)
+
+    def buttons(self, ticket: Ticket) -> Optional[InlineKeyboardMarkup]:
+        if not ticket.is_open:
+            return None
+        row = [] if ticket.status == "taken" else [
+            InlineKeyboardButton(texts.text("button_take", self.lang), callback_data=f"take:{ticket.id}")]
+        row.append(InlineKeyboardButton(texts.text("button_close", self.lang), callback_data=f"close:{ticket.id}"))
+        return InlineKeyboardMarkup([row])
+
+    # -- the ticket's life ------------------------------------------------------------------
+
+    async def open_ticket(self, ref: str, reason: str, case: Dict[str, Any], language: str) -> Ticket:
+        """Opens (or finds) the student's ticket, posts it to staff, tells the student when to expect an answer."""
+        existing = self.store.open_ticket_of(ref)
+        if existing:
+            return existing
+        ticket = self.store.open_ticket(ref, case.get("language") or language, reason, case)
+        log.info("ticket #%d opened for %s (%s)", ticket.id, ref, reason)
+        for chat_id in self.destinations():
+            try:
+                posted = await send_text(self.bot, chat_id, self.header(ticket), keyboard=self.buttons(ticket))
+                for message in posted:
+                    self.store.add_staff_post(chat_id, message.message_id, ticket.id)
+                details = self.details(ticket)
+                if details:
+                    for message in await send_text(self.bot, chat_id, details, reply_to=posted[0].message_id):
+                        self.store.add_staff_post(chat_id, message.message_id, ticket.id)
+            except DeliveryFailed as error:  # the ticket is stored; staff still see it when the chat works again
+                log.error("ticket #%d could not be posted to a staff chat: %s", ticket.id, error)
+        if not self.destinations():
+            log.warning("ticket #%d opened but no staff chat or staff user is configured", ticket.id)
+        when = self.expected_answer(ticket.language)
+        if when:
+            await self.tell_student(ref, texts.text("ticket_opened_closed_office", ticket.language, when=when))
+        return ticket
+
+    def expected_answer(self, lang: str) -> Optional[str]:
+        """When the office next opens, in the student's language; None while it is open."""
+        opening = self.hours.next_opening(self.clock())
+        if opening is None:
+            return None
+        return format_datetime(opening, "EEEE d MMMM, HH:mm", locale=lang if lang in ("fr", "en") else "fr")
+
+    async def relay_to_staff(self, ticket: Ticket, text: str) -> None:
+        """A student message while the ticket is open: stored with the ticket, posted under it."""
+        self.store.add_ticket_message(ticket.id, "student", text)
+        posts = self.store.staff_posts_of(ticket.id)
+        for chat_id in self.destinations():
+            first = min((m for c, m in posts if c == chat_id), default=None)
+            try:
+                for message in await send_text(self.bot, chat_id, text, reply_to=first,
+                                               bold_prefix=texts.text("ticket_student_says", self.lang, id=ticket.id)):
+                    self.store.add_staff_post(chat_id, message.message_id, ticket.id)
+            except DeliveryFailed as error:
+                log.error("a message of ticket #%d could not be posted to staff: %s", ticket.id, error)
+
+    async def staff_reply(self, ticket_id: int, text: str, staff_name: str) -> bool:
+        """Sends a staff answer to the ticket's student; False when the ticket is not open."""
+        ticket = self.store.ticket(ticket_id)
+        if ticket is None or not ticket.is_open:
+            return False
+        if ticket.status == "open":
+            ticket = self.store.take(ticket_id, staff_name) or ticket
+            await self.refresh_posts(ticket)
+        self.store.add_ticket_message(ticket_id, "staff", text)
+        student = self.store.student(ticket.ref)
+        if student is None:
+            return False
+        await send_text(self.bot, student.chat_id, text, bold_prefix=texts.text("office_prefix", ticket.language))
+        log.info("staff answered ticket #%d", ticket_id)
+        return True
+
+    async def take(self, ticket_id: int, staff_name: str) -> Optional[Ticket]:
+        ticket = self.store.take(ticket_id, staff_name)
+        if ticket:
+            await self.refresh_posts(ticket)
+        return ticket
+
+    async def close(self, ticket_id: int, staff_name: str) -> Optional[Ticket]:
+        """Closes the ticket, gives the conversation back to the assistant and tells the student."""
+        ticket = self.store.close_ticket(ticket_id)
+        if ticket is None:
+            return None
+        self.store.set_resume_pending(ticket.ref, True)  # done before the student's next message reaches Rasa
+        await self.refresh_posts(ticket)
+        for chat_id in self.destinations():
+            try:
+                await send_text(self.bot, chat_id, texts.text("ticket_closed_by", self.lang, id=ticket_id,
+                                                              name=staff_name))
+            except DeliveryFailed as error:
+                log.error("closing note of ticket #%d not posted: %s", ticket_id, error)
+        await self.tell_student(ticket.ref, texts.text("ticket_closed", ticket.language))
+        log.info("ticket #%d closed", ticket_id)
+        return ticket
+
+    async def refresh_posts(self, ticket: Ticket) -> None:
+        """Shows who took the ticket and which buttons still apply on its first post in each chat."""
+        posts = self.store.staff_posts_of(ticket.id)
+        for chat_id in {c for c, _ in posts}:
+            first = min(m for c, m in posts if c == chat_id)
+            try:
+                await with_retries(lambda: self.bot.edit_message_text(
+                    html_message(self.header(ticket)), chat_id=chat_id, message_id=first, parse_mode=ParseMode.HTML,
+                    reply_markup=self.buttons(ticket)), "editMessageText")
+            except DeliveryFailed as error:
+                log.warning("ticket #%d post not updated: %s", ticket.id, error)
+
+    async def erase_posts(self, posts: List[tuple]) -> None:
+        """After `/forget`: the staff copies of the student's tickets are blanked out."""
+        erased = texts.text("ticket_erased", self.lang)
+        for chat_id, message_id in posts:
+            try:
+                await with_retries(lambda: self.bot.edit_message_text(
+                    erased, chat_id=chat_id, message_id=message_id, reply_markup=None), "editMessageText")
+            except DeliveryFailed as error:
+                log.warning("a staff post could not be erased: %s", error)
+
+    async def tell_student(self, ref: str, text: str) -> None:
+        student = self.store.student(ref)
+        if student is None:
+            return
+        try:
+            await send_text(self.bot, student.chat_id, text)
+        except DeliveryFailed as error:
+            log.warning("a desk message to %s was not delivered: %s", ref, error)
+
+
+def _render_decision(record: Dict[str, Any], lang: str) -> str:
+    from rules_core.decision import Decision
+    from rules_core.render import render
+
+    return _safe(lambda: render(Decision.parse_obj(record), lang), json.dumps(record, ensure_ascii=False))
+
+
+def _safe(make, fallback: str) -> str:
+    """Staff must get the ticket even when one part cannot be rendered nicely."""
+    try:
+        return make()
+    except Exception:  # noqa: BLE001 - a rendering problem must not lose the ticket
+        log.exception("a ticket part could not be rendered")
+        return fallback

@@ -1,0 +1,31 @@
+"""Logging for the long-running processes: secrets are redacted from every line."""
+from __future__ import annotations
+
+import logging
+from typing import Iterable
+
+
+class RedactSecrets(logging.Filter):
+    """Replaces each secret by [REDACTED] in the final message (arguments included)."""
+
+    def __init__(self, secrets: Iterable[str]) -> None:
+        super().__init__()
+        self.secrets = [s for s in secrets if s]
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if any(secret in message for secret in self.secrets):
+            for secret in self.secrets:
+                message = message.replace(secret, "[REDACTED]")
+            record.msg, record.args = message, None
+        return True
+
+
+def configure(secrets: Iterable[str], level: int = logging.INFO) -> None:
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(RedactSecrets(secrets))
+    logging.basicConfig(level=level, handlers=[handler], force=True)
+    # httpx logs every request URL at INFO, and Telegram's URLs hold the bot token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("httpcore").setLevel(logging.WARNING)

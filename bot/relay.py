@@ -1,0 +1,158 @@
+"""Each student's messages, in order, from the durable inbox to Rasa (or to staff while a ticket is
+open), and the assistant's replies back to Telegram.
+
+One worker per conversation keeps each student's messages in order while conversations run side
+by side. A message leaves the inbox only once it has been answered: when Rasa is down the student
+is told once, and the message is tried again until Rasa is back, restarts included.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any, Dict, List, Optional
+
+from telegram import Bot
+
+from bot import texts
+from bot.desk import StaffDesk
+from bot.pseudonym import rasa_sender
+from bot.rest_client import AssistantUnavailable, AsyncRasaClient
+from bot.telegram_format import quick_replies
+from bot.telegram_send import DeliveryFailed, send_text
+from bot.tickets import InboxMessage, Student, TicketStore
+
+log = logging.getLogger(__name__)
+
+REQUEST_HUMAN = "/request_human"
+
+
+class Relay:
+    def __init__(self, store: TicketStore, rasa: AsyncRasaClient, bot: Bot, desk: StaffDesk,
+                 retry_s: float = 5.0) -> None:
+        self.store = store
+        self.rasa = rasa
+        self.bot = bot
+        self.desk = desk
+        self.retry_s = retry_s
+        self._workers: Dict[str, asyncio.Task] = {}
+        self._retry_task: Optional[asyncio.Task] = None
+
+    # -- life -------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Answers what was kept before a restart, then keeps retrying what Rasa could not take."""
+        self.retry_pending()
+        self._retry_task = asyncio.create_task(self._retry_forever())
+
+    async def stop(self) -> None:
+        tasks = [t for t in [self._retry_task, *self._workers.values()] if t and not t.done()]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        self._workers.clear()
+
+    async def _retry_forever(self) -> None:
+        while True:
+            await asyncio.sleep(self.retry_s)
+            self.retry_pending()
+
+    def retry_pending(self) -> None:
+        for ref in self.store.refs_with_pending():
+            self.submit(ref)
+
+    # -- work -------------------------------------------------------------------------------
+
+    def receive(self, ref: str, text: str, shown: Optional[str] = None,
+                meta: Optional[Dict[str, Any]] = None) -> None:
+        """Keeps the message first (nothing is lost if anything fails later), then processes it."""
+        self.store.keep(ref, text, shown, meta)
+        self.submit(ref)
+
+    def submit(self, ref: str) -> None:
+        worker = self._workers.get(ref)
+        if worker is None or worker.done():
+            self._workers[ref] = asyncio.create_task(self._drain(ref))
+
+    async def wait_idle(self, ref: str) -> None:
+        worker = self._workers.get(ref)
+        if worker is not None and not worker.done():
+            await asyncio.gather(worker, return_exceptions=True)
+
+    async def cancel(self, ref: str) -> None:
+        worker = self._workers.pop(ref, None)
+        if worker is not None and not worker.done():
+            worker.cancel()
+            await asyncio.gather(worker, return_exceptions=True)
+
+    async def _drain(self, ref: str) -> None:
+        try:
+            while True:
+                message = self.store.next_pending(ref)
+                student = self.store.student(ref)
+                if message is None or student is None:
+                    return
+                if not await self._process(student, message):
+                    return  # Rasa is down: the retry loop comes back
+                self.store.mark_done(message.id)
+        except asyncio.CancelledError:
+            raise
+        except Exception:  # noqa: BLE001 - one conversation's failure must not stop the others
+            log.exception("conversation %s failed; its message stays in the inbox", ref)
+
+    async def _process(self, student: Student, message: InboxMessage) -> bool:
+        """True when the message was dealt with; False when it must wait for Rasa."""
+        ticket = self.store.open_ticket_of(student.ref)
+        if ticket is not None:
+            await self.desk.relay_to_staff(ticket, message.shown or message.text)
+            return True
+        sender = rasa_sender(student.ref)
+        try:
+            if student.resume_pending:
+                await self.rasa.resume(sender)
+                self.store.set_resume_pending(student.ref, False)
+            replies = await self.rasa.send(sender, message.text, message.meta)
+            if not replies:
+                # Rasa answers nothing when its action server is down, or when the conversation is
+                # still paused: resume it (harmless otherwise) and try again later.
+                await self.rasa.resume(sender)
+                raise AssistantUnavailable("Rasa gave no reply (action server down?)")
+        except AssistantUnavailable as error:
+            log.warning("Rasa unavailable for %s: %s", student.ref, error)
+            return await self._while_unavailable(student, message)
+        await self._deliver(student, replies)
+        return True
+
+    async def _while_unavailable(self, student: Student, message: InboxMessage) -> bool:
+        lang = student.language or "fr"
+        if message.text == REQUEST_HUMAN:  # a person does not need the assistant to be up
+            await self.desk.open_ticket(student.ref, "assistant_unavailable", {"language": lang}, lang)
+            await self._tell(student, texts.text("handoff_while_unavailable", lang))
+            return True
+        if self.store.mark_told_unavailable(student.ref):
+            await self._tell(student, texts.text("unavailable", lang))
+        return False
+
+    async def _deliver(self, student: Student, replies: List[Dict[str, Any]]) -> None:
+        handoff: Optional[Dict[str, Any]] = None
+        for reply in replies:
+            custom = reply.get("custom") or {}
+            if isinstance(custom, dict) and isinstance(custom.get("handoff"), dict):
+                handoff = custom["handoff"]
+            text, buttons = reply.get("text"), reply.get("buttons")
+            if not text and not buttons:
+                continue
+            keyboard = quick_replies(buttons, self.store.keep_payload) if buttons else None
+            try:
+                await send_text(self.bot, student.chat_id, text or "…", keyboard=keyboard)
+            except DeliveryFailed as error:  # e.g. the student blocked the bot: nothing more to do
+                log.warning("reply to %s not delivered: %s", student.ref, error)
+        if handoff is not None:
+            language = handoff.get("language") if handoff.get("language") in ("fr", "en") else (student.language or "fr")
+            self.store.set_language(student.ref, language)
+            await self.desk.open_ticket(student.ref, str(handoff.get("reason") or "offer_accepted"), handoff, language)
+
+    async def _tell(self, student: Student, text: str) -> None:
+        try:
+            await send_text(self.bot, student.chat_id, text)
+        except DeliveryFailed as error:
+            log.warning("notice to %s not delivered: %s", student.ref, error)

@@ -1,0 +1,376 @@
+"""The Telegram adapter: students talk to the assistant, staff answer tickets, in one bot.
+
+`build_application(settings)` wires every handler; `serve(application, stop)` runs it (long
+polling, or a webhook that checks Telegram's secret-token header) until `stop` is set.
+"""
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import signal
+from dataclasses import dataclass
+from typing import Any, Callable, Dict, Optional
+from urllib.parse import urlparse
+
+from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Update, User
+from telegram.ext import (Application, ApplicationBuilder, CallbackQueryHandler, CommandHandler, ContextTypes,
+                          MessageHandler, filters)
+
+from bot import texts
+from bot.desk import StaffDesk
+from bot.language import SUPPORTED, detect
+from bot.office_hours import OfficeHours
+from bot.pseudonym import load_key, rasa_sender, student_ref
+from bot.relay import REQUEST_HUMAN, Relay
+from bot.rest_client import AssistantUnavailable, AsyncRasaClient
+from bot.settings import Settings
+from bot.telegram_format import LONG_PAYLOAD_PREFIX
+from bot.telegram_send import DeliveryFailed, send_text, with_retries
+from bot.tickets import Student, TicketStore
+from bot.tracker_erasure import erase_conversation, tracker_db_url
+
+log = logging.getLogger(__name__)
+
+ADAPTER = "adapter"
+STUDENT_COMMANDS = ("start", "help", "lang", "profile", "forget", "human")
+
+
+@dataclass
+class Adapter:
+    """What the handlers share: settings, storage, the Rasa client, the desk and the relay."""
+
+    settings: Settings
+    store: TicketStore
+    rasa: AsyncRasaClient
+    desk: StaffDesk
+    relay: Relay
+    key: bytes
+
+    async def start(self) -> None:
+        self.store.create()
+        await self._set_commands()
+        self.relay.start()
+        log.info("Telegram adapter ready (%s mode)", "webhook" if self.settings.webhook_url else "polling")
+
+    async def stop(self) -> None:
+        await self.relay.stop()
+        await self.rasa.close()
+        self.store.close()
+
+    async def _set_commands(self) -> None:
+        for lang in ("fr", "en"):
+            commands = [BotCommand(name, texts.text(f"commands.{name}", lang)) for name in STUDENT_COMMANDS]
+            try:
+                await with_retries(lambda: self.desk.bot.set_my_commands(
+                    commands, language_code=None if lang == "en" else lang), "setMyCommands")
+            except DeliveryFailed as error:  # the menu is a comfort; the bot works without it
+                log.warning("bot commands not set: %s", error)
+
+    def student(self, update: Update) -> Student:
+        """The student behind an update, known by their pseudonymous reference only."""
+        user, chat = update.effective_user, update.effective_chat
+        return self.store.remember_student(student_ref(self.key, user.id), chat.id)
+
+    def meta(self, student: Student, user: Optional[User]) -> Dict[str, Any]:
+        """What Rasa may use to pick the language of a message with no clue of its own."""
+        code = student.language or (user.language_code if user else None)
+        return {"language_code": code} if code else {}
+
+
+def _lang(student: Optional[Student], user: Optional[User]) -> Optional[str]:
+    if student and student.language in SUPPORTED:
+        return student.language
+    code = (user.language_code or "")[:2].lower() if user else ""
+    return code if code in SUPPORTED else None
+
+
+def _say(key: str, lang: Optional[str], **params: Any) -> str:
+    """In the student's language, or in both when it is not known yet."""
+    return texts.text(key, lang, **params) if lang else texts.both(key, **params)
+
+
+def _adapter(context: ContextTypes.DEFAULT_TYPE) -> Adapter:
+    return context.bot_data[ADAPTER]
+
+
+async def _reply(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str,
+                 keyboard: Optional[InlineKeyboardMarkup] = None) -> None:
+    try:
+        await send_text(context.bot, update.effective_chat.id, text, keyboard=keyboard)
+    except DeliveryFailed as error:
+        log.warning("reply not delivered: %s", error)
+
+
+# -- students ---------------------------------------------------------------------------------
+
+async def on_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Welcomes the student and says what the assistant can do."""
+    adapter = _adapter(context)
+    await _reply(update, context, _say("start", _lang(adapter.student(update), update.effective_user)))
+
+
+async def on_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Lists the commands."""
+    adapter = _adapter(context)
+    await _reply(update, context, _say("help", _lang(adapter.student(update), update.effective_user)))
+
+
+async def on_lang(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Sets the language the assistant answers in."""
+    adapter = _adapter(context)
+    student = adapter.student(update)
+    choice = (context.args[0].lower() if context.args else "")[:2]
+    if choice not in SUPPORTED:
+        await _reply(update, context, _say("lang_usage", _lang(student, update.effective_user)))
+        return
+    adapter.store.set_language(student.ref, choice)
+    try:
+        await adapter.rasa.set_language(rasa_sender(student.ref), choice)
+    except AssistantUnavailable:  # the choice still travels with every message's metadata
+        log.warning("language slot not set for %s: Rasa unavailable", student.ref)
+    await _reply(update, context, texts.text("lang_set", choice))
+
+
+async def on_profile(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Shows what the assistant knows of the student's situation (asked of the assistant itself)."""
+    adapter = _adapter(context)
+    student = adapter.student(update)
+    adapter.relay.receive(student.ref, "/ask_profile", "/profile", adapter.meta(student, update.effective_user))
+
+
+async def on_human(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Hands the conversation to the mobility office, with everything gathered so far."""
+    adapter = _adapter(context)
+    student = adapter.student(update)
+    if adapter.store.open_ticket_of(student.ref):
+        await _reply(update, context, _say("ticket_already_open", _lang(student, update.effective_user)))
+        return
+    adapter.relay.receive(student.ref, REQUEST_HUMAN, "/human", adapter.meta(student, update.effective_user))
+
+
+async def on_forget(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Asks the student to confirm the erasure of everything kept about them."""
+    adapter = _adapter(context)
+    lang = _lang(adapter.student(update), update.effective_user) or "fr"
+    keyboard = InlineKeyboardMarkup([[InlineKeyboardButton(texts.text("forget_yes", lang), callback_data="forget:yes")],
+                                     [InlineKeyboardButton(texts.text("forget_no", lang), callback_data="forget:no")]])
+    await _reply(update, context, texts.text("forget_confirm", lang), keyboard)
+
+
+async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A text: a staff answer when it replies to a ticket post, else a student's message to the assistant."""
+    adapter = _adapter(context)
+    message, chat = update.effective_message, update.effective_chat
+    replied = message.reply_to_message
+    ticket_id = adapter.store.ticket_of_post(chat.id, replied.message_id) if replied else None
+    if ticket_id is not None:
+        await _staff_answer(update, context, ticket_id, message.text)
+        return
+    if chat.type != chat.PRIVATE:
+        return  # staff talking among themselves, or a group the bot should not be in
+    student = adapter.student(update)
+    detected = detect(message.text)
+    if detected in SUPPORTED and detected != student.language:
+        adapter.store.set_language(student.ref, detected)
+    adapter.relay.receive(student.ref, message.text, None, adapter.meta(student, update.effective_user))
+
+
+async def on_not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Stickers, photos, voice, documents...: a polite word, nothing breaks."""
+    adapter = _adapter(context)
+    student = adapter.student(update)
+    key = "not_text_ticket" if adapter.store.open_ticket_of(student.ref) else "not_text"
+    await _reply(update, context, _say(key, _lang(student, update.effective_user)))
+
+
+async def on_edited(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """An edited message is not re-read; the student is told to send a new one."""
+    adapter = _adapter(context)
+    await _reply(update, context, _say("edited", _lang(adapter.student(update), update.effective_user)))
+
+
+async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A quick reply pressed: its payload goes to the assistant like a typed answer."""
+    adapter, query = _adapter(context), update.callback_query
+    await query.answer()
+    if query.message is None or update.effective_chat.type != update.effective_chat.PRIVATE:
+        return
+    student = adapter.student(update)
+    payload = adapter.store.payload(query.data) if query.data.startswith(LONG_PAYLOAD_PREFIX) else query.data
+    if payload is None:
+        await _reply(update, context, _say("button_expired", _lang(student, update.effective_user)))
+        return
+    title = next((button.text for row in query.message.reply_markup.inline_keyboard for button in row
+                  if button.callback_data == query.data), None) if query.message.reply_markup else None
+    try:  # a choice is made once: the keyboard goes
+        await with_retries(lambda: query.edit_message_reply_markup(reply_markup=None), "editMessageReplyMarkup")
+    except DeliveryFailed as error:
+        log.info("keyboard not removed: %s", error)
+    adapter.relay.receive(student.ref, payload, title, adapter.meta(student, update.effective_user))
+
+
+async def on_forget_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Erases the student's conversation, tickets and facts once they confirmed."""
+    adapter, query = _adapter(context), update.callback_query
+    await query.answer()
+    student = adapter.student(update)
+    lang = _lang(student, update.effective_user) or "fr"
+    try:
+        await with_retries(lambda: query.edit_message_reply_markup(reply_markup=None), "editMessageReplyMarkup")
+    except DeliveryFailed as error:
+        log.info("keyboard not removed: %s", error)
+    if query.data != "forget:yes":
+        await _reply(update, context, texts.text("forget_cancelled", lang))
+        return
+    await adapter.relay.cancel(student.ref)
+    posts = adapter.store.forget(student.ref)
+    await adapter.desk.erase_posts(posts)
+    try:
+        erased = erase_conversation(tracker_db_url(adapter.settings), rasa_sender(student.ref))
+    except Exception:  # noqa: BLE001 - the student must hear that the erasure is incomplete
+        log.exception("conversation of %s not erased from the tracker store", student.ref)
+        await _reply(update, context, texts.text("forget_failed", lang))
+        return
+    log.info("student %s forgotten (%d tracker events, %d staff posts)", student.ref, erased, len(posts))
+    await _reply(update, context, texts.text("forgotten", lang))
+
+
+# -- staff ------------------------------------------------------------------------------------
+
+def _staff_name(user: Optional[User]) -> str:
+    return (user.full_name if user else "") or "staff"
+
+
+async def _staff_answer(update: Update, context: ContextTypes.DEFAULT_TYPE, ticket_id: int, text: str) -> None:
+    adapter = _adapter(context)
+    lang = adapter.settings.staff_language
+    if not adapter.desk.is_staff(update.effective_user.id, update.effective_chat.id):
+        await _reply(update, context, texts.text("staff_only", lang))
+        return
+    try:
+        delivered = await adapter.desk.staff_reply(ticket_id, text, _staff_name(update.effective_user))
+    except DeliveryFailed as error:
+        await _reply(update, context, texts.text("reply_not_delivered", lang, id=ticket_id, error=str(error)))
+        return
+    await _reply(update, context, texts.text("reply_delivered" if delivered else "no_such_ticket", lang, id=ticket_id))
+
+
+async def on_reply_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """`/reply <ticket> <text>`: a staff answer without replying to the ticket's post."""
+    adapter = _adapter(context)
+    lang = adapter.settings.staff_language
+    if not adapter.desk.is_staff(update.effective_user.id, update.effective_chat.id):
+        await _reply(update, context, texts.text("staff_only", lang))
+        return
+    parts = (update.effective_message.text or "").split(maxsplit=2)
+    number = parts[1].lstrip("#") if len(parts) > 1 else ""
+    if len(parts) < 3 or not number.isdigit():
+        await _reply(update, context, texts.text("reply_usage", lang))
+        return
+    await _staff_answer(update, context, int(number), parts[2])
+
+
+async def on_staff_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Take or Close on a ticket post, for staff only."""
+    adapter, query = _adapter(context), update.callback_query
+    lang = adapter.settings.staff_language
+    if not adapter.desk.is_staff(update.effective_user.id, update.effective_chat.id):
+        await query.answer(texts.text("staff_only", lang), show_alert=True)
+        return
+    action, _, number = query.data.partition(":")
+    name = _staff_name(update.effective_user)
+    ticket = await (adapter.desk.take if action == "take" else adapter.desk.close)(int(number), name)
+    await query.answer(None if ticket else texts.text("no_such_ticket", lang, id=number))
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Logs the exception (with the update's number only: no student data in logs)."""
+    log.error("update %s failed", getattr(update, "update_id", "?"), exc_info=context.error)
+
+
+def _utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+# -- wiring -----------------------------------------------------------------------------------
+
+def build_application(settings: Settings, store: Optional[TicketStore] = None,
+                      clock: Callable[[], dt.datetime] = _utc_now) -> Application:
+    """The bot with every handler wired; storage and clients are created here, opened at start."""
+    if not settings.telegram_token:
+        raise ValueError("TELEGRAM_BOT_TOKEN is not set")
+    application = (ApplicationBuilder().token(settings.telegram_token).base_url(settings.telegram_base_url)
+                   .base_file_url(settings.telegram_base_file_url).build())
+    store = store or TicketStore(settings.tickets_url)
+    hours = OfficeHours.parse(settings.office_hours, settings.office_timezone)
+    rasa = AsyncRasaClient(settings.rasa_url, settings.request_timeout_s)
+    desk = StaffDesk(settings, store, application.bot, hours, clock)
+    relay = Relay(store, rasa, application.bot, desk, settings.rasa_retry_s)
+    application.bot_data[ADAPTER] = Adapter(settings, store, rasa, desk, relay, load_key(settings))
+
+    private = filters.ChatType.PRIVATE
+    # Edited messages first: a handler group stops at its first match, so they reach nothing else.
+    application.add_handler(MessageHandler(filters.UpdateType.EDITED & private, on_edited))
+    application.add_handler(CommandHandler("start", on_start, filters=private))
+    application.add_handler(CommandHandler("help", on_help, filters=private))
+    application.add_handler(CommandHandler("lang", on_lang, filters=private))
+    application.add_handler(CommandHandler("profile", on_profile, filters=private))
+    application.add_handler(CommandHandler("human", on_human, filters=private))
+    application.add_handler(CommandHandler("forget", on_forget, filters=private))
+    application.add_handler(CommandHandler("reply", on_reply_command))
+    application.add_handler(CallbackQueryHandler(on_staff_button, pattern=r"^(take|close):\d+$"))
+    application.add_handler(CallbackQueryHandler(on_forget_answer, pattern=r"^forget:(yes|no)$"))
+    application.add_handler(CallbackQueryHandler(on_button))
+    application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND & filters.UpdateType.MESSAGE, on_text))
+    application.add_handler(MessageHandler(private & filters.COMMAND & filters.UpdateType.MESSAGE, on_unknown_command))
+    application.add_handler(MessageHandler(private & ~filters.TEXT & filters.UpdateType.MESSAGE, on_not_text))
+    application.add_error_handler(on_error)
+    return application
+
+
+async def on_unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A command the bot does not have: the list of those it has."""
+    await on_help(update, context)
+
+
+def webhook_path(settings: Settings) -> str:
+    return urlparse(settings.webhook_url or "").path.strip("/") or "telegram"
+
+
+async def serve(application: Application, stop: asyncio.Event) -> None:
+    """Runs the adapter until `stop` is set; messages kept before a restart are answered first."""
+    settings: Settings = application.bot_data[ADAPTER].settings
+    adapter: Adapter = application.bot_data[ADAPTER]
+    async with application:
+        await adapter.start()
+        try:
+            await application.start()
+            if settings.webhook_url:
+                await application.updater.start_webhook(
+                    listen=settings.webhook_listen, port=settings.webhook_port, url_path=webhook_path(settings),
+                    webhook_url=settings.webhook_url, secret_token=settings.webhook_secret,
+                    allowed_updates=Update.ALL_TYPES)
+            else:
+                await application.updater.start_polling(allowed_updates=Update.ALL_TYPES)
+            await stop.wait()
+        finally:
+            if application.updater.running:
+                await application.updater.stop()
+            if application.running:
+                await application.stop()
+            await adapter.stop()
+
+
+def run(settings: Settings) -> int:
+    """`python -m bot` in Telegram mode: serves until SIGINT or SIGTERM."""
+    async def main() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        await serve(build_application(settings), stop)
+
+    asyncio.run(main())
+    return 0
+

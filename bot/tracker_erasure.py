@@ -1,0 +1,56 @@
+"""Erasing a student's conversation from Rasa's SQL tracker store (GDPR `/forget`).
+
+Rasa 3.6's HTTP API can replace a tracker's events but its SQL store only ever appends, so
+the stored events are deleted where Rasa keeps them: the `events` table of the database
+the endpoints file names.
+"""
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Mapping, Optional
+
+import sqlalchemy as sa
+import yaml
+
+from bot.settings import Settings
+
+_ENV = re.compile(r"\$\{([^}]+)\}")
+
+
+class TrackerStoreNotErasable(RuntimeError):
+    """The configured tracker store is not an SQL store this module knows how to erase from."""
+
+
+def tracker_db_url(settings: Settings, env: Mapping[str, str] = os.environ) -> str:
+    """The SQLAlchemy URL of Rasa's tracker store, read from the endpoints file as Rasa reads it."""
+    path = Path(settings.endpoints_file)
+    if not path.is_absolute():
+        path = settings.project_dir / path
+    raw = _ENV.sub(lambda m: env.get(m.group(1), ""), path.read_text(encoding="utf-8"))
+    store = (yaml.safe_load(raw) or {}).get("tracker_store") or {}
+    if str(store.get("type", "")).upper() != "SQL":
+        raise TrackerStoreNotErasable(f"tracker store type {store.get('type')!r} in {path.name} is not SQL")
+    dialect = store.get("dialect", "sqlite")
+    if dialect == "sqlite":
+        db = Path(str(store.get("db", "rasa.db")))
+        return f"sqlite:///{db if db.is_absolute() else settings.project_dir / db}"
+    url = sa.engine.URL.create(dialect, username=store.get("username") or None,
+                               password=str(store["password"]) if store.get("password") else None,
+                               host=store.get("url") or None, port=int(store["port"]) if store.get("port") else None,
+                               database=store.get("db") or None)
+    return str(url.render_as_string(hide_password=False)) if hasattr(url, "render_as_string") else str(url)
+
+
+def erase_conversation(url: str, sender_id: str, engine: Optional[sa.engine.Engine] = None) -> int:
+    """Deletes every stored event of one conversation; returns how many rows went."""
+    engine = engine or sa.create_engine(url)
+    try:
+        if not sa.inspect(engine).has_table("events"):
+            return 0  # Rasa has not stored any conversation yet
+        events = sa.Table("events", sa.MetaData(), autoload_with=engine)
+        with engine.begin() as db:
+            return db.execute(events.delete().where(events.c.sender_id == sender_id)).rowcount
+    finally:
+        engine.dispose()
