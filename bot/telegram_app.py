@@ -289,6 +289,14 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     log.error("update %s failed", getattr(update, "update_id", "?"), exc_info=context.error)
 
 
+def keep_token_out_of_logs() -> None:
+    """PTB (at DEBUG) and httpx (at INFO) log Bot API URLs, which hold the token: they log less."""
+    for name, level in (("telegram", logging.INFO), ("httpx", logging.WARNING), ("httpcore", logging.WARNING)):
+        logger = logging.getLogger(name)
+        if logger.getEffectiveLevel() < level:
+            logger.setLevel(level)
+
+
 def _utc_now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
@@ -300,6 +308,7 @@ def build_application(settings: Settings, store: Optional[TicketStore] = None,
     """The bot with every handler wired; storage and clients are created here, opened at start."""
     if not settings.telegram_token:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
+    keep_token_out_of_logs()
     application = (ApplicationBuilder().token(settings.telegram_token).base_url(settings.telegram_base_url)
                    .base_file_url(settings.telegram_base_file_url).build())
     store = store or TicketStore(settings.tickets_url)

@@ -5,8 +5,10 @@ import asyncio
 import dataclasses
 import datetime as dt
 import time
+import uuid
 from typing import Any, Callable, List, Optional
 
+from bot.pseudonym import student_ref
 from bot.settings import Settings
 from bot.telegram_app import build_application, serve
 from tests.fake_telegram import FakeTelegram
@@ -28,7 +30,9 @@ def adapter_settings(base: Settings, fake: FakeTelegram, tickets_url: str, **ove
     return dataclasses.replace(
         base, telegram_token=FakeTelegram.TOKEN, telegram_base_url=fake.base_url,
         telegram_base_file_url=fake.base_file_url, tickets_db_url=tickets_url, staff_chat_id=STAFF_CHAT,
-        staff_user_ids=frozenset({STAFF, COLLEAGUE}), pseudonym_key="test pseudonym key", rasa_retry_s=0.5,
+        staff_user_ids=frozenset({STAFF, COLLEAGUE}),
+        # A new key per run: the same Telegram user is a new Rasa conversation in each test.
+        pseudonym_key=f"test key {uuid.uuid4().hex}", rasa_retry_s=0.5,
         request_timeout_s=60.0, **overrides)
 
 
@@ -56,6 +60,9 @@ class RunningAdapter:
     @property
     def store(self):
         return self.application.bot_data["adapter"].store
+
+    def ref(self, telegram_user_id: int) -> str:
+        return student_ref(self.application.bot_data["adapter"].key, telegram_user_id)
 
 
 async def until(predicate: Callable[[], Any], timeout: float = 30.0, what: str = "condition") -> Any:
