@@ -59,8 +59,10 @@ class StaffDesk:
             else ticket.reason
         lines = [texts.text("ticket_header", lang, id=ticket.id, ref=ticket.ref, language=ticket.language,
                             reason=reason)]
-        if case.get("question"):
-            lines.append(texts.text("ticket_question", lang, question=case["question"]))
+        question = case.get("question")
+        if question:
+            label = texts.text(f"questions.{question}", lang) if texts.has(f"questions.{question}") else question
+            lines.append(texts.text("ticket_question", lang, question=label))
         facts = case.get("facts") or {}
         if facts:
             from rules_core.render import render_fact_value

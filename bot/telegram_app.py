@@ -49,6 +49,7 @@ class Adapter:
 
     async def start(self) -> None:
         self.store.create()
+        detect("bonjour")  # loads spaCy's stop-word lists now rather than during a student's first message
         await self._set_commands()
         self.relay.start()
         log.info("Telegram adapter ready (%s mode)", "webhook" if self.settings.webhook_url else "polling")
@@ -310,7 +311,8 @@ def build_application(settings: Settings, store: Optional[TicketStore] = None,
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
     keep_token_out_of_logs()
     application = (ApplicationBuilder().token(settings.telegram_token).base_url(settings.telegram_base_url)
-                   .base_file_url(settings.telegram_base_file_url).build())
+                   .base_file_url(settings.telegram_base_file_url)
+                   .job_queue(None).build())  # no scheduled jobs: the relay has its own retry loop
     store = store or TicketStore(settings.tickets_url)
     hours = OfficeHours.parse(settings.office_hours, settings.office_timezone)
     rasa = AsyncRasaClient(settings.rasa_url, settings.request_timeout_s)

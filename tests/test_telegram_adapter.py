@@ -321,3 +321,15 @@ def test_while_rasa_is_down_the_student_is_told_and_every_message_is_answered_in
         second = await said(fake, STUDENT, "Voici ce que je sais de votre situation", timeout=60)
         assert first["message_id"] < second["message_id"]
     scenario(servers, tickets_url, body)
+
+
+def test_while_the_action_server_is_down_the_message_waits_and_is_answered_once_it_is_back(servers, tickets_url):
+    async def body(fake, adapter):
+        from bot import services
+
+        services.stop(servers.actions)
+        fake.push_message(STUDENT, "est-ce que j'aurai une bourse pour aller à Trèves en Erasmus ?")
+        await said(fake, STUDENT, "momentanément indisponible")
+        servers.actions = await asyncio.to_thread(services.start_action_server, servers.settings)
+        await said(fake, STUDENT, "Trier (Allemagne)", timeout=60)
+    scenario(servers, tickets_url, body)
