@@ -88,7 +88,8 @@ class StaffDesk:
             who = {"student": texts.text("transcript_student", lang),
                    "assistant": texts.text("transcript_assistant", lang)}
             parts.append(texts.text("ticket_transcript", lang) + "\n" + "\n".join(
-                f"{who.get(turn.get('from'), turn.get('from'))}: {turn.get('text', '')}" for turn in transcript))
+                f"{who.get(turn.get('from'), turn.get('from'))}: {_readable(turn.get('text', ''))}"
+                for turn in transcript))
         return "\n\n".join(parts)
 
     def buttons(self, ticket: Ticket) -> Optional[InlineKeyboardMarkup]:
@@ -215,6 +216,18 @@ class StaffDesk:
             await send_text(self.bot, student.chat_id, text)
         except DeliveryFailed as error:
             log.warning("a desk message to %s was not delivered: %s", ref, error)
+
+
+def _readable(text: str) -> str:
+    """A button payload as staff can read it: '/inform{"level":"master"}' -> '[inform: master]'."""
+    if not text.startswith("/") or " " in text.split("{", 1)[0]:
+        return text
+    intent, _, raw = text[1:].partition("{")
+    try:
+        values = json.loads("{" + raw).values() if raw else []
+    except ValueError:
+        return text
+    return f"[{intent}: {', '.join(str(v) for v in values)}]" if values else f"[{intent}]"
 
 
 def _render_decision(record: Dict[str, Any], lang: str) -> str:

@@ -16,7 +16,7 @@ from telegram import Bot
 from bot import texts
 from bot.desk import StaffDesk
 from bot.pseudonym import rasa_sender
-from bot.rest_client import AssistantUnavailable, AsyncRasaClient
+from bot.rest_client import AssistantUnavailable, AsyncRasaClient, MessageRejected
 from bot.telegram_format import quick_replies
 from bot.telegram_send import DeliveryFailed, send_text
 from bot.tickets import InboxMessage, Student, TicketStore
@@ -24,6 +24,9 @@ from bot.tickets import InboxMessage, Student, TicketStore
 log = logging.getLogger(__name__)
 
 REQUEST_HUMAN = "/request_human"
+# A message a running Rasa keeps failing on is set aside after this many tries, so the
+# student's later messages are not stuck behind it (an outage, by contrast, is waited out).
+MAX_REJECTIONS = 3
 
 
 class Relay:
@@ -116,6 +119,14 @@ class Relay:
                 # still paused: resume it (harmless otherwise) and try again later.
                 await self.rasa.resume(sender)
                 raise AssistantUnavailable("Rasa gave no reply (action server down?)")
+        except MessageRejected as error:
+            self.store.count_rejection(message.id)
+            if message.rejections + 1 < MAX_REJECTIONS:
+                log.warning("Rasa failed on a message of %s (%s); will try again", student.ref, error)
+                return await self._while_unavailable(student, message)
+            log.error("Rasa failed %d times on a message of %s (%s); set aside", MAX_REJECTIONS, student.ref, error)
+            await self._tell(student, texts.text("could_not_process", student.language or "fr"))
+            return True
         except AssistantUnavailable as error:
             log.warning("Rasa unavailable for %s: %s", student.ref, error)
             return await self._while_unavailable(student, message)

@@ -10,6 +10,10 @@ class AssistantUnavailable(Exception):
     """Rasa (or its action server) did not answer; the message was not processed."""
 
 
+class MessageRejected(AssistantUnavailable):
+    """Rasa is up but answered this message with an HTTP error: trying it forever would block the student."""
+
+
 class RasaClient:
     def __init__(self, base_url: str, timeout_s: float = 30.0) -> None:
         self._http = httpx.Client(base_url=base_url, timeout=timeout_s)
@@ -61,6 +65,8 @@ class AsyncRasaClient:
                                              json={"sender": sender, "message": text, "metadata": metadata or {}})
             response.raise_for_status()
             replies = response.json()
+        except httpx.HTTPStatusError as error:
+            raise MessageRejected(f"Rasa answered HTTP {error.response.status_code}") from error
         except (httpx.HTTPError, ValueError) as error:
             raise AssistantUnavailable(str(error)) from error
         if not isinstance(replies, list):

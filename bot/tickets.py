@@ -34,6 +34,7 @@ inbox = sa.Table(
     sa.Column("meta", sa.Text, nullable=False, default="{}"),
     sa.Column("received_at", sa.DateTime, nullable=False),
     sa.Column("told_unavailable", sa.Boolean, nullable=False, default=False),
+    sa.Column("rejections", sa.Integer, nullable=False, default=0),  # HTTP errors from a running Rasa
 )
 
 tickets = sa.Table(
@@ -96,6 +97,7 @@ class InboxMessage:
     shown: Optional[str]
     meta: Dict[str, Any]
     told_unavailable: bool
+    rejections: int = 0
 
 
 @dataclass(frozen=True)
@@ -163,7 +165,8 @@ class TicketStore:
     def keep(self, ref: str, text: str, shown: Optional[str] = None, meta: Optional[Dict[str, Any]] = None) -> int:
         with self.engine.begin() as db:
             result = db.execute(inbox.insert().values(ref=ref, text=text, shown=shown, meta=json.dumps(meta or {}),
-                                                      received_at=_now(), told_unavailable=False))
+                                                      received_at=_now(), told_unavailable=False,
+                                                      rejections=0))
             return int(result.inserted_primary_key[0])
 
     def next_pending(self, ref: str) -> Optional[InboxMessage]:
@@ -172,7 +175,8 @@ class TicketStore:
                              .order_by(inbox.c.id).limit(1)).first()
         if row is None:
             return None
-        return InboxMessage(row.id, row.ref, row.text, row.shown, json.loads(row.meta), row.told_unavailable)
+        return InboxMessage(row.id, row.ref, row.text, row.shown, json.loads(row.meta), row.told_unavailable,
+                            row.rejections)
 
     def refs_with_pending(self) -> List[str]:
         with self.engine.connect() as db:
@@ -184,6 +188,10 @@ class TicketStore:
         """An answered message leaves the inbox (Rasa's tracker and the ticket keep what is needed)."""
         with self.engine.begin() as db:
             db.execute(inbox.delete().where(inbox.c.id == message_id))
+
+    def count_rejection(self, message_id: int) -> None:
+        with self.engine.begin() as db:
+            db.execute(inbox.update().where(inbox.c.id == message_id).values(rejections=inbox.c.rejections + 1))
 
     def mark_told_unavailable(self, ref: str) -> int:
         """Marks every waiting message of the student as announced; returns how many were not yet."""

@@ -316,6 +316,10 @@ def test_while_rasa_is_down_the_student_is_told_and_every_message_is_answered_in
         await said(fake, STUDENT, "momentanément indisponible")
         await asyncio.sleep(1.5)  # a few retries while Rasa is down: one notice per waiting message at most
         assert len([t for t in texts_to(fake, STUDENT) if "indisponible" in t]) == 1
+        # Asking for a person does not need the assistant: the ticket opens at once.
+        fake.push_message(OTHER_STUDENT, "/human")
+        await said(fake, OTHER_STUDENT, "votre demande est transmise au bureau de la mobilité")
+        await said(fake, STAFF_CHAT, "alors que l'assistant est indisponible")
         servers.rasa = await asyncio.to_thread(services.start_rasa_server, servers.settings)
         first = await said(fake, STUDENT, "Trier (Allemagne)", timeout=60)
         second = await said(fake, STUDENT, "Voici ce que je sais de votre situation", timeout=60)
