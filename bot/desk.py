@@ -109,23 +109,46 @@ class StaffDesk:
             return existing
         ticket = self.store.open_ticket(ref, case.get("language") or language, reason, case)
         log.info("ticket #%d opened for %s (%s)", ticket.id, ref, reason)
-        for chat_id in self.destinations():
-            try:
-                posted = await send_text(self.bot, chat_id, self.header(ticket), keyboard=self.buttons(ticket))
-                for message in posted:
-                    self.store.add_staff_post(chat_id, message.message_id, ticket.id)
-                details = self.details(ticket)
-                if details:
-                    for message in await send_text(self.bot, chat_id, details, reply_to=posted[0].message_id):
-                        self.store.add_staff_post(chat_id, message.message_id, ticket.id)
-            except DeliveryFailed as error:  # the ticket is stored; staff still see it when the chat works again
-                log.error("ticket #%d could not be posted to a staff chat: %s", ticket.id, error)
-        if not self.destinations():
-            log.warning("ticket #%d opened but no staff chat or staff user is configured", ticket.id)
+        await self.post(ticket)
         when = self.expected_answer(ticket.language)
         if when:
             await self.tell_student(ref, texts.text("ticket_opened_closed_office", ticket.language, when=when))
         return ticket
+
+    async def post(self, ticket: Ticket) -> bool:
+        """Posts the ticket where staff work; a ticket no staff chat received is posted again later."""
+        if not self.destinations():
+            log.warning("ticket #%d is stored but no staff chat or staff user is configured", ticket.id)
+            return False
+        posted = False
+        for chat_id in self.destinations():
+            try:
+                header = await send_text(self.bot, chat_id, self.header(ticket), keyboard=self.buttons(ticket))
+                for message in header:
+                    self.store.add_staff_post(chat_id, message.message_id, ticket.id)
+                posted = True
+                details = self.details(ticket)
+                if details:
+                    for message in await send_text(self.bot, chat_id, details, reply_to=header[0].message_id):
+                        self.store.add_staff_post(chat_id, message.message_id, ticket.id)
+            except DeliveryFailed as error:
+                log.error("ticket #%d not posted to a staff chat (tried again later): %s", ticket.id, error)
+        if posted:
+            self.store.mark_posted(ticket.id)
+        return posted
+
+    async def post_unposted(self) -> None:
+        for ticket in self.store.unposted_tickets():
+            if not await self.post(ticket):
+                return  # the staff chat still fails: wait for the next round
+
+    def open_tickets_text(self) -> str:
+        """The `/tickets` list for staff."""
+        open_ = self.store.open_tickets()
+        if not open_:
+            return texts.text("no_open_tickets", self.lang)
+        return "\n".join(texts.text("ticket_line", self.lang, id=t.id, ref=t.ref, opened=f"{t.opened_at:%Y-%m-%d %H:%M}",
+                                    who=t.taken_by or "—") for t in open_)
 
     def expected_answer(self, lang: str) -> Optional[str]:
         """When the office next opens, in the student's language; None while it is open."""

@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 REQUEST_HUMAN = "/request_human"
 # A message a running Rasa keeps failing on is set aside after this many tries, so the
 # student's later messages are not stuck behind it (an outage, by contrast, is waited out).
-MAX_REJECTIONS = 3
+MAX_REJECTIONS = 5
 
 
 class Relay:
@@ -39,25 +39,37 @@ class Relay:
         self.retry_s = retry_s
         self._workers: Dict[str, asyncio.Task] = {}
         self._retry_task: Optional[asyncio.Task] = None
+        self._stopping = False
 
     # -- life -------------------------------------------------------------------------------
 
     def start(self) -> None:
         """Answers what was kept before a restart, then keeps retrying what Rasa could not take."""
+        self._stopping = False
         self.retry_pending()
         self._retry_task = asyncio.create_task(self._retry_forever())
 
-    async def stop(self) -> None:
-        tasks = [t for t in [self._retry_task, *self._workers.values()] if t and not t.done()]
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
+    async def stop(self, grace_s: float = 10.0) -> None:
+        """Lets each worker finish the message in hand (so Rasa never gets it twice), then stops."""
+        self._stopping = True
+        if self._retry_task:
+            self._retry_task.cancel()
+        workers = [t for t in self._workers.values() if not t.done()]
+        if workers:
+            _, late = await asyncio.wait(workers, timeout=grace_s)
+            for task in late:
+                task.cancel()
+        await asyncio.gather(*[t for t in [self._retry_task, *workers] if t], return_exceptions=True)
         self._workers.clear()
 
     async def _retry_forever(self) -> None:
         while True:
             await asyncio.sleep(self.retry_s)
-            self.retry_pending()
+            try:
+                await self.desk.post_unposted()
+                self.retry_pending()
+            except Exception:  # noqa: BLE001 - e.g. the database restarting: try again next round
+                log.exception("retry round failed")
 
     def retry_pending(self) -> None:
         for ref in self.store.refs_with_pending():
@@ -72,44 +84,51 @@ class Relay:
         self.submit(ref)
 
     def submit(self, ref: str) -> None:
+        if self._stopping:
+            return  # kept in the inbox: answered after the restart
         worker = self._workers.get(ref)
         if worker is None or worker.done():
             self._workers[ref] = asyncio.create_task(self._drain(ref))
 
-    async def wait_idle(self, ref: str) -> None:
+    async def wait_idle(self, ref: str, timeout_s: float = 30.0) -> None:
+        """Waits for the student's worker to finish what it is doing (Rasa included)."""
         worker = self._workers.get(ref)
         if worker is not None and not worker.done():
-            await asyncio.gather(worker, return_exceptions=True)
-
-    async def cancel(self, ref: str) -> None:
-        worker = self._workers.pop(ref, None)
-        if worker is not None and not worker.done():
-            worker.cancel()
-            await asyncio.gather(worker, return_exceptions=True)
+            await asyncio.wait([worker], timeout=timeout_s)
 
     async def _drain(self, ref: str) -> None:
         try:
-            while True:
+            while not self._stopping:
                 message = self.store.next_pending(ref)
                 student = self.store.student(ref)
                 if message is None or student is None:
                     return
-                if not await self._process(student, message):
-                    return  # Rasa is down: the retry loop comes back
+                try:
+                    done = await self._process(student, message)
+                except asyncio.CancelledError:
+                    raise
+                except Exception:  # noqa: BLE001 - one conversation's failure must not stop the others
+                    log.exception("a message of %s failed", ref)
+                    done = await self._failed(student, message)
+                if not done:
+                    return  # Rasa is down, or the message is tried again: the retry loop comes back
                 self.store.mark_done(message.id)
         except asyncio.CancelledError:
             raise
-        except Exception:  # noqa: BLE001 - one conversation's failure must not stop the others
-            log.exception("conversation %s failed; its message stays in the inbox", ref)
+        except Exception:  # noqa: BLE001 - e.g. the database is down: the message stays in the inbox
+            log.exception("conversation %s stopped; the retry loop comes back to it", ref)
 
     async def _process(self, student: Student, message: InboxMessage) -> bool:
         """True when the message was dealt with; False when it must wait for Rasa."""
         ticket = self.store.open_ticket_of(student.ref)
         if ticket is not None:
-            await self.desk.relay_to_staff(ticket, message.shown or message.text)
+            if message.text != REQUEST_HUMAN:
+                await self.desk.relay_to_staff(ticket, message.shown or message.text)
             return True
         sender = rasa_sender(student.ref)
         try:
+            if message.told_unavailable and not await self.rasa.ready():
+                raise AssistantUnavailable("still down")  # not sent again: Rasa would store it again
             if student.resume_pending:
                 await self.rasa.resume(sender)
                 self.store.set_resume_pending(student.ref, False)
@@ -120,25 +139,37 @@ class Relay:
                 await self.rasa.resume(sender)
                 raise AssistantUnavailable("Rasa gave no reply (action server down?)")
         except MessageRejected as error:
-            self.store.count_rejection(message.id)
-            if message.rejections + 1 < MAX_REJECTIONS:
-                log.warning("Rasa failed on a message of %s (%s); will try again", student.ref, error)
-                return await self._while_unavailable(student, message)
-            log.error("Rasa failed %d times on a message of %s (%s); set aside", MAX_REJECTIONS, student.ref, error)
-            await self._tell(student, texts.text("could_not_process", student.language or "fr"))
-            return True
+            log.warning("Rasa failed on a message of %s: %s", student.ref, error)
+            return await self._failed(student, message)
         except AssistantUnavailable as error:
             log.warning("Rasa unavailable for %s: %s", student.ref, error)
             return await self._while_unavailable(student, message)
         await self._deliver(student, replies)
         return True
 
+    async def _failed(self, student: Student, message: InboxMessage) -> bool:
+        """A message that fails while Rasa runs is tried a few times, then handed to staff: nothing is
+        lost and the student's next messages are not stuck behind it. True when it was handed over."""
+        self.store.count_rejection(message.id)
+        if message.rejections + 1 < MAX_REJECTIONS:
+            if self.store.mark_told_unavailable(student.ref):
+                await self._tell(student, texts.text("unavailable", student.language or "fr"))
+            return False
+        log.error("a message of %s failed %d times; handed to staff", student.ref, MAX_REJECTIONS)
+        lang = student.language or "fr"
+        case = {"language": lang, "transcript": [{"from": "student", "text": message.shown or message.text}]}
+        await self.desk.open_ticket(student.ref, "assistant_failed", case, lang)
+        await self._tell(student, texts.text("set_aside_to_staff", lang))
+        return True
+
     async def _while_unavailable(self, student: Student, message: InboxMessage) -> bool:
         lang = student.language or "fr"
-        if message.text == REQUEST_HUMAN:  # a person does not need the assistant to be up
+        if self.store.has_pending(student.ref, REQUEST_HUMAN):
+            # A person does not need the assistant to be up: the ticket opens now, and the messages
+            # waiting before the request go to staff with it.
             await self.desk.open_ticket(student.ref, "assistant_unavailable", {"language": lang}, lang)
             await self._tell(student, texts.text("handoff_while_unavailable", lang))
-            return True
+            return await self._process(student, message)
         if self.store.mark_told_unavailable(student.ref):
             await self._tell(student, texts.text("unavailable", lang))
         return False

@@ -55,8 +55,21 @@ class RasaClient:
 class AsyncRasaClient:
     """The same REST channel for the Telegram adapter, which runs in an event loop."""
 
-    def __init__(self, base_url: str, timeout_s: float = 30.0) -> None:
+    def __init__(self, base_url: str, timeout_s: float = 30.0, action_health_url: Optional[str] = None) -> None:
         self._http = httpx.AsyncClient(base_url=base_url, timeout=timeout_s)
+        self._action_health_url = action_health_url
+
+    async def ready(self) -> bool:
+        """Whether Rasa and its action server both answer their health checks (a cheap probe, so a
+        message is not sent again, and stored again in the tracker, while either is down)."""
+        urls = ["/status"] + ([self._action_health_url] if self._action_health_url else [])
+        try:
+            for url in urls:
+                if (await self._http.get(url, timeout=5.0)).status_code != 200:
+                    return False
+            return True
+        except httpx.HTTPError:
+            return False
 
     async def send(self, sender: str, text: str, metadata: Optional[Dict[str, Any]] = None) -> List[Dict[str, Any]]:
         """Sends one user message; returns the assistant's replies (text, buttons, custom payloads)."""

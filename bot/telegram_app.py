@@ -8,11 +8,13 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import re
 import signal
 from dataclasses import dataclass
 from typing import Any, Callable, Dict, Optional
 from urllib.parse import urlparse
 
+from telegram.error import TelegramError
 from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Update, User
 from telegram.ext import (Application, ApplicationBuilder, CallbackQueryHandler, CommandHandler, ContextTypes,
                           MessageHandler, filters)
@@ -28,12 +30,13 @@ from bot.settings import Settings
 from bot.telegram_format import LONG_PAYLOAD_PREFIX
 from bot.telegram_send import DeliveryFailed, send_text, with_retries
 from bot.tickets import Student, TicketStore
-from bot.tracker_erasure import erase_conversation, tracker_db_url
+from bot.rasa_endpoints import action_health_url, erase_conversation, tracker_db_url
 
 log = logging.getLogger(__name__)
 
 ADAPTER = "adapter"
 STUDENT_COMMANDS = ("start", "help", "lang", "profile", "forget", "human")
+TICKET_NUMBER = re.compile(r"^#?([0-9]{1,9})$")  # ASCII digits only: int() must accept it, SQL must hold it
 
 
 @dataclass
@@ -97,10 +100,22 @@ def _adapter(context: ContextTypes.DEFAULT_TYPE) -> Adapter:
 
 async def _reply(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str,
                  keyboard: Optional[InlineKeyboardMarkup] = None) -> None:
+    """Sends in the background: a retried send (a 429 can ask to wait) must not hold up other updates."""
+    async def deliver() -> None:
+        try:
+            await send_text(context.bot, update.effective_chat.id, text, keyboard=keyboard)
+        except DeliveryFailed as error:
+            log.warning("reply not delivered: %s", error)
+
+    context.application.create_task(deliver(), update=update)
+
+
+async def _answer(query, text: Optional[str] = None, alert: bool = False) -> None:
+    """Stops the button's spinner; a query too old to answer is no reason to drop what it asked."""
     try:
-        await send_text(context.bot, update.effective_chat.id, text, keyboard=keyboard)
-    except DeliveryFailed as error:
-        log.warning("reply not delivered: %s", error)
+        await query.answer(text, show_alert=alert)
+    except TelegramError as error:
+        log.info("callback query not answered: %s", error.message)
 
 
 # -- students ---------------------------------------------------------------------------------
@@ -126,17 +141,20 @@ async def on_lang(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await _reply(update, context, _say("lang_usage", _lang(student, update.effective_user)))
         return
     adapter.store.set_language(student.ref, choice)
+    await _reply(update, context, texts.text("lang_set", choice))
     try:
         await adapter.rasa.set_language(rasa_sender(student.ref), choice)
     except AssistantUnavailable:  # the choice still travels with every message's metadata
         log.warning("language slot not set for %s: Rasa unavailable", student.ref)
-    await _reply(update, context, texts.text("lang_set", choice))
 
 
 async def on_profile(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Shows what the assistant knows of the student's situation (asked of the assistant itself)."""
     adapter = _adapter(context)
     student = adapter.student(update)
+    if adapter.store.open_ticket_of(student.ref):  # the assistant is paused while staff have the case
+        await _reply(update, context, _say("ticket_already_open", _lang(student, update.effective_user)))
+        return
     adapter.relay.receive(student.ref, "/ask_profile", "/profile", adapter.meta(student, update.effective_user))
 
 
@@ -194,7 +212,7 @@ async def on_edited(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A quick reply pressed: its payload goes to the assistant like a typed answer."""
     adapter, query = _adapter(context), update.callback_query
-    await query.answer()
+    await _answer(query)
     if query.message is None or update.effective_chat.type != update.effective_chat.PRIVATE:
         return
     student = adapter.student(update)
@@ -204,17 +222,20 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     title = next((button.text for row in query.message.reply_markup.inline_keyboard for button in row
                   if button.callback_data == query.data), None) if query.message.reply_markup else None
-    try:  # a choice is made once: the keyboard goes
+    try:  # a choice is made once: the keyboard goes, and a second tap finds none to remove
         await with_retries(lambda: query.edit_message_reply_markup(reply_markup=None), "editMessageReplyMarkup")
     except DeliveryFailed as error:
-        log.info("keyboard not removed: %s", error)
+        log.info("button press ignored (keyboard already gone?): %s", error)
+        return
     adapter.relay.receive(student.ref, payload, title, adapter.meta(student, update.effective_user))
 
 
 async def on_forget_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Erases the student's conversation, tickets and facts once they confirmed."""
     adapter, query = _adapter(context), update.callback_query
-    await query.answer()
+    await _answer(query)
+    if update.effective_chat.type != update.effective_chat.PRIVATE:
+        return
     student = adapter.student(update)
     lang = _lang(student, update.effective_user) or "fr"
     try:
@@ -224,15 +245,15 @@ async def on_forget_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     if query.data != "forget:yes":
         await _reply(update, context, texts.text("forget_cancelled", lang))
         return
-    await adapter.relay.cancel(student.ref)
+    await adapter.relay.wait_idle(student.ref)  # what Rasa is answering now is erased too
     posts = adapter.store.forget(student.ref)
-    await adapter.desk.erase_posts(posts)
     try:
         erased = erase_conversation(tracker_db_url(adapter.settings), rasa_sender(student.ref))
     except Exception:  # noqa: BLE001 - the student must hear that the erasure is incomplete
         log.exception("conversation of %s not erased from the tracker store", student.ref)
         await _reply(update, context, texts.text("forget_failed", lang))
         return
+    context.application.create_task(adapter.desk.erase_posts(posts), update=update)
     log.info("student %s forgotten (%d tracker events, %d staff posts)", student.ref, erased, len(posts))
     await _reply(update, context, texts.text("forgotten", lang))
 
@@ -265,11 +286,42 @@ async def on_reply_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         await _reply(update, context, texts.text("staff_only", lang))
         return
     parts = (update.effective_message.text or "").split(maxsplit=2)
-    number = parts[1].lstrip("#") if len(parts) > 1 else ""
-    if len(parts) < 3 or not number.isdigit():
+    number = _ticket_number(parts[1] if len(parts) > 1 else "")
+    if len(parts) < 3 or number is None:
         await _reply(update, context, texts.text("reply_usage", lang))
         return
-    await _staff_answer(update, context, int(number), parts[2])
+    await _staff_answer(update, context, number, parts[2])
+
+
+def _ticket_number(text: str) -> Optional[int]:
+    """'12' or '#12' -> 12; anything else (words, '²', 30 digits) -> None."""
+    match = TICKET_NUMBER.match(text)
+    return int(match.group(1)) if match else None
+
+
+async def on_close_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """`/close <ticket>`: closes a ticket without its post (e.g. when the post could not be made)."""
+    adapter = _adapter(context)
+    lang = adapter.settings.staff_language
+    if not adapter.desk.is_staff(update.effective_user.id, update.effective_chat.id):
+        await _reply(update, context, texts.text("staff_only", lang))
+        return
+    number = _ticket_number(context.args[0] if context.args else "")
+    if number is None:
+        await _reply(update, context, texts.text("close_usage", lang))
+        return
+    if await adapter.desk.close(number, _staff_name(update.effective_user)) is None:
+        await _reply(update, context, texts.text("no_such_ticket", lang, id=number))
+
+
+async def on_tickets_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """`/tickets`: the open tickets, for staff."""
+    adapter = _adapter(context)
+    lang = adapter.settings.staff_language
+    if not adapter.desk.is_staff(update.effective_user.id, update.effective_chat.id):
+        await _reply(update, context, texts.text("staff_only", lang))
+        return
+    await _reply(update, context, adapter.desk.open_tickets_text())
 
 
 async def on_staff_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -277,12 +329,15 @@ async def on_staff_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     adapter, query = _adapter(context), update.callback_query
     lang = adapter.settings.staff_language
     if not adapter.desk.is_staff(update.effective_user.id, update.effective_chat.id):
-        await query.answer(texts.text("staff_only", lang), show_alert=True)
+        await _answer(query, texts.text("staff_only", lang), alert=True)
         return
     action, _, number = query.data.partition(":")
-    name = _staff_name(update.effective_user)
-    ticket = await (adapter.desk.take if action == "take" else adapter.desk.close)(int(number), name)
-    await query.answer(None if ticket else texts.text("no_such_ticket", lang, id=number))
+    ticket = adapter.store.ticket(int(number))
+    if ticket is None or not ticket.is_open:
+        await _answer(query, texts.text("no_such_ticket", lang, id=number))
+        return
+    await _answer(query)
+    await (adapter.desk.take if action == "take" else adapter.desk.close)(int(number), _staff_name(update.effective_user))
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -315,27 +370,34 @@ def build_application(settings: Settings, store: Optional[TicketStore] = None,
                    .job_queue(None).build())  # no scheduled jobs: the relay has its own retry loop
     store = store or TicketStore(settings.tickets_url)
     hours = OfficeHours.parse(settings.office_hours, settings.office_timezone)
-    rasa = AsyncRasaClient(settings.rasa_url, settings.request_timeout_s)
+    try:
+        health = action_health_url(settings)
+    except OSError:  # no endpoints file: Rasa's own /status is the only probe
+        health = None
+    rasa = AsyncRasaClient(settings.rasa_url, settings.request_timeout_s, health)
     desk = StaffDesk(settings, store, application.bot, hours, clock)
     relay = Relay(store, rasa, application.bot, desk, settings.rasa_retry_s)
     application.bot_data[ADAPTER] = Adapter(settings, store, rasa, desk, relay, load_key(settings))
 
-    private = filters.ChatType.PRIVATE
+    new = filters.UpdateType.MESSAGE  # edits of a command are not run again (an edited /reply is not resent)
+    private = filters.ChatType.PRIVATE & new
     # Edited messages first: a handler group stops at its first match, so they reach nothing else.
-    application.add_handler(MessageHandler(filters.UpdateType.EDITED & private, on_edited))
+    application.add_handler(MessageHandler(filters.UpdateType.EDITED & filters.ChatType.PRIVATE, on_edited))
     application.add_handler(CommandHandler("start", on_start, filters=private))
     application.add_handler(CommandHandler("help", on_help, filters=private))
     application.add_handler(CommandHandler("lang", on_lang, filters=private))
     application.add_handler(CommandHandler("profile", on_profile, filters=private))
     application.add_handler(CommandHandler("human", on_human, filters=private))
     application.add_handler(CommandHandler("forget", on_forget, filters=private))
-    application.add_handler(CommandHandler("reply", on_reply_command))
-    application.add_handler(CallbackQueryHandler(on_staff_button, pattern=r"^(take|close):\d+$"))
+    application.add_handler(CommandHandler("reply", on_reply_command, filters=new))
+    application.add_handler(CommandHandler("close", on_close_command, filters=new))
+    application.add_handler(CommandHandler("tickets", on_tickets_command, filters=new))
+    application.add_handler(CallbackQueryHandler(on_staff_button, pattern=r"^(take|close):\d{1,9}$"))
     application.add_handler(CallbackQueryHandler(on_forget_answer, pattern=r"^forget:(yes|no)$"))
     application.add_handler(CallbackQueryHandler(on_button))
     application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND & filters.UpdateType.MESSAGE, on_text))
-    application.add_handler(MessageHandler(private & filters.COMMAND & filters.UpdateType.MESSAGE, on_unknown_command))
-    application.add_handler(MessageHandler(private & ~filters.TEXT & filters.UpdateType.MESSAGE, on_not_text))
+    application.add_handler(MessageHandler(private & filters.COMMAND, on_unknown_command))
+    application.add_handler(MessageHandler(private & ~filters.TEXT, on_not_text))
     application.add_error_handler(on_error)
     return application
 

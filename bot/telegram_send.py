@@ -9,7 +9,7 @@ from typing import Awaitable, Callable, List, Optional, TypeVar
 
 from telegram import Bot, InlineKeyboardMarkup, Message, ReplyParameters
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 
 from bot.telegram_format import MAX_MESSAGE, html_message, split_text, utf16_len
 
@@ -40,11 +40,16 @@ async def with_retries(call: Callable[[], Awaitable[T]], what: str, attempts: in
             log.warning("Telegram asks to wait %.1f s before %s (attempt %d)", wait, what, attempt)
         except (Forbidden, BadRequest) as error:  # final: retrying cannot help
             raise DeliveryFailed(f"{what}: {error.message}") from error
+        except ChatMigrated as error:
+            raise DeliveryFailed(f"{what}: the chat became supergroup {error.new_chat_id} "
+                                 "(update STAFF_CHAT_ID)") from error
         except (TimedOut, NetworkError) as error:  # time-outs and 5xx
             wait = backoff
             backoff = min(backoff * 2, MAX_WAIT_S)
             log.warning("Telegram error on %s (%s); retrying in %.1f s (attempt %d)", what, error.message, wait,
                         attempt)
+        except TelegramError as error:  # anything else Telegram refuses is final too
+            raise DeliveryFailed(f"{what}: {error.message}") from error
         if attempt < attempts:
             await asyncio.sleep(wait)
     raise DeliveryFailed(f"{what}: still failing after {attempts} attempts")

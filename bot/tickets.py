@@ -45,6 +45,7 @@ tickets = sa.Table(
     sa.Column("reason", sa.String(40), nullable=False),
     sa.Column("case", sa.Text, nullable=False),  # the handoff payload: question, facts, decision, transcript
     sa.Column("status", sa.String(10), nullable=False),  # open, taken, closed
+    sa.Column("posted", sa.Boolean, nullable=False, default=False),  # reached at least one staff chat
     sa.Column("taken_by", sa.String(200)),
     sa.Column("opened_at", sa.DateTime, nullable=False),
     sa.Column("closed_at", sa.DateTime),
@@ -123,7 +124,8 @@ class TicketStore:
         options: Dict[str, Any] = {"future": True}
         if url.startswith("sqlite"):
             options["connect_args"] = {"check_same_thread": False}
-        self.engine = sa.create_engine(url, **options)
+        # pool_pre_ping: after a database restart the first query gets a fresh connection, not an error.
+        self.engine = sa.create_engine(url, pool_pre_ping=True, **options)
         if url.startswith("sqlite"):
             sa.event.listen(self.engine, "connect", _sqlite_foreign_keys)
 
@@ -178,6 +180,11 @@ class TicketStore:
         return InboxMessage(row.id, row.ref, row.text, row.shown, json.loads(row.meta), row.told_unavailable,
                             row.rejections)
 
+    def has_pending(self, ref: str, text: str) -> bool:
+        with self.engine.connect() as db:
+            return db.execute(sa.select(inbox.c.id).where(inbox.c.ref == ref, inbox.c.text == text).limit(1)) \
+                .first() is not None
+
     def refs_with_pending(self) -> List[str]:
         with self.engine.connect() as db:
             rows = db.execute(sa.select(inbox.c.ref, sa.func.min(inbox.c.id).label("first"))
@@ -210,9 +217,26 @@ class TicketStore:
         with self.engine.begin() as db:
             result = db.execute(tickets.insert().values(ref=ref, language=language, reason=reason,
                                                         case=json.dumps(case, ensure_ascii=False), status="open",
-                                                        opened_at=now))
+                                                        posted=False, opened_at=now))
             ticket_id = int(result.inserted_primary_key[0])
         return Ticket(ticket_id, ref, language, reason, case, "open", None, now)
+
+    def mark_posted(self, ticket_id: int) -> None:
+        with self.engine.begin() as db:
+            db.execute(tickets.update().where(tickets.c.id == ticket_id).values(posted=True))
+
+    def unposted_tickets(self) -> List[Ticket]:
+        with self.engine.connect() as db:
+            rows = db.execute(sa.select(tickets).where(tickets.c.posted.is_(False),
+                                                       tickets.c.status.in_(OPEN_STATUSES))
+                              .order_by(tickets.c.id)).all()
+        return [_ticket(row) for row in rows]
+
+    def open_tickets(self) -> List[Ticket]:
+        with self.engine.connect() as db:
+            rows = db.execute(sa.select(tickets).where(tickets.c.status.in_(OPEN_STATUSES))
+                              .order_by(tickets.c.id)).all()
+        return [_ticket(row) for row in rows]
 
     def ticket(self, ticket_id: int) -> Optional[Ticket]:
         with self.engine.connect() as db:

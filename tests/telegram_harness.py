@@ -27,13 +27,13 @@ CLOSED = dt.datetime(2026, 12, 5, 10, 0, tzinfo=dt.timezone.utc)
 
 
 def adapter_settings(base: Settings, fake: FakeTelegram, tickets_url: str, **overrides: Any) -> Settings:
-    return dataclasses.replace(
-        base, telegram_token=FakeTelegram.TOKEN, telegram_base_url=fake.base_url,
+    values = dict(
+        telegram_token=FakeTelegram.TOKEN, telegram_base_url=fake.base_url,
         telegram_base_file_url=fake.base_file_url, tickets_db_url=tickets_url, staff_chat_id=STAFF_CHAT,
         staff_user_ids=frozenset({STAFF, COLLEAGUE}),
         # A new key per run: the same Telegram user is a new Rasa conversation in each test.
-        pseudonym_key=f"test key {uuid.uuid4().hex}", rasa_retry_s=0.5,
-        request_timeout_s=60.0, **overrides)
+        pseudonym_key=f"test key {uuid.uuid4().hex}", rasa_retry_s=0.5, request_timeout_s=60.0)
+    return dataclasses.replace(base, **{**values, **overrides})
 
 
 class RunningAdapter:

@@ -9,7 +9,7 @@ from bot.office_hours import OfficeHours, OfficeHoursError
 from bot.pseudonym import load_key, student_ref
 from bot.settings import Settings, SettingsError
 from bot.telegram_format import callback_data, html_message, split_text, utf16_len
-from bot.tracker_erasure import TrackerStoreNotErasable, tracker_db_url
+from bot.rasa_endpoints import TrackerStoreNotErasable, tracker_db_url
 
 LUX = ZoneInfo("Europe/Luxembourg")
 HOURS = OfficeHours.parse("mon-thu 09:00-17:00; fri 09:00-12:00", "Europe/Luxembourg")
@@ -134,3 +134,20 @@ def test_a_tracker_store_that_is_not_sql_cannot_be_erased(tmp_path):
     (tmp_path / "e.yml").write_text("tracker_store:\n  type: redis\n")
     with pytest.raises(TrackerStoreNotErasable):
         tracker_db_url(dataclasses.replace(Settings(), project_dir=tmp_path, endpoints_file="e.yml"))
+
+
+def test_secrets_are_redacted_from_log_lines_and_tracebacks():
+    import logging
+
+    from bot.logs import RedactSecrets
+
+    record = logging.LogRecord("x", logging.ERROR, __file__, 1, "GET %s failed", ("https://api/bot123:SECRET/getMe",),
+                               None)
+    try:
+        raise RuntimeError("url https://api/bot123:SECRET/getMe")
+    except RuntimeError:
+        import sys
+        record.exc_info = sys.exc_info()
+    RedactSecrets(["123:SECRET"]).filter(record)
+    line = logging.Formatter().format(record)
+    assert "123:SECRET" not in line and "RuntimeError: url https://api/bot[REDACTED]/getMe" in line

@@ -127,10 +127,11 @@ def test_only_configured_staff_can_take_close_or_answer_a_ticket(servers, ticket
                     what="two refusals")
         # A student cannot act on a ticket either, not even with a forged button.
         fake.push_message(OTHER_STUDENT, "/reply 1 je suis le bureau")
-        await said(fake, OTHER_STUDENT, "Réservé au personnel")
         hello = await said(fake, OTHER_STUDENT, "Réservé au personnel")
-        fake.push_callback(OTHER_STUDENT, "take:1", message_id=hello["message_id"])
-        await asyncio.sleep(0.5)
+        forged = fake.push_callback(OTHER_STUDENT, "take:1", message_id=hello["message_id"])
+        refused = await fake.wait_for_call("answerCallbackQuery",
+                                           lambda c: c.params.get("callback_query_id") == forged["id"])
+        assert refused.params.get("text") == "Réservé au personnel du bureau de la mobilité."
         ticket = adapter.store.open_ticket_of(adapter.ref(STUDENT))
         assert ticket.status == "open" and ticket.taken_by is None
         assert not [t for t in texts_to(fake, STUDENT) if "je suis le bureau" in t or "bonjour" == t]
@@ -305,25 +306,48 @@ def test_the_bot_token_never_reaches_the_logs(servers, tickets_url, caplog):
     assert FakeTelegram.TOKEN not in caplog.text and str(student) not in caplog.text
 
 
-def test_while_rasa_is_down_the_student_is_told_and_every_message_is_answered_in_order_once_back(
+def test_while_rasa_is_down_the_student_is_told_and_every_message_is_answered_in_order_once_back_even_after_a_restart(
+        servers, tickets_url):
+    from bot import services
+
+    async def main():
+        async with FakeTelegram() as fake:
+            settings = adapter_settings(servers.settings, fake, tickets_url)
+            services.stop(servers.rasa)
+            async with RunningAdapter(settings, fake):
+                fake.push_message(STUDENT, "est-ce que j'aurai une bourse pour aller à Trèves en Erasmus ?")
+                fake.push_message(STUDENT, "/profile")
+                await said(fake, STUDENT, "momentanément indisponible")
+                await asyncio.sleep(1.5)  # a few retries while Rasa is down: one notice for the waiting messages
+                assert len([t for t in texts_to(fake, STUDENT) if "indisponible" in t]) == 1
+                # Asking for a person does not need the assistant: the ticket opens at once.
+                fake.push_message(OTHER_STUDENT, "/human")
+                await said(fake, OTHER_STUDENT, "votre demande est transmise au bureau de la mobilité")
+                await said(fake, STAFF_CHAT, "alors que l'assistant est indisponible")
+            # The adapter stops with two messages waiting; Rasa comes back; a new adapter answers them.
+            servers.rasa = await asyncio.to_thread(services.start_rasa_server, servers.settings)
+            async with RunningAdapter(settings, fake):
+                first = await said(fake, STUDENT, "Trier (Allemagne)", timeout=60)
+                second = await said(fake, STUDENT, "Voici ce que je sais de votre situation", timeout=60)
+                assert first["message_id"] < second["message_id"]
+                assert len([t for t in texts_to(fake, STUDENT) if "Trier (Allemagne)" in t]) == 1
+    asyncio.run(asyncio.wait_for(main(), 240))
+
+
+def test_a_student_who_asks_for_a_person_while_rasa_is_down_is_not_kept_waiting_behind_earlier_messages(
         servers, tickets_url):
     async def body(fake, adapter):
         from bot import services
 
         services.stop(servers.rasa)
-        fake.push_message(STUDENT, "est-ce que j'aurai une bourse pour aller à Trèves en Erasmus ?")
-        fake.push_message(STUDENT, "/profile")
-        await said(fake, STUDENT, "momentanément indisponible")
-        await asyncio.sleep(1.5)  # a few retries while Rasa is down: one notice per waiting message at most
-        assert len([t for t in texts_to(fake, STUDENT) if "indisponible" in t]) == 1
-        # Asking for a person does not need the assistant: the ticket opens at once.
-        fake.push_message(OTHER_STUDENT, "/human")
-        await said(fake, OTHER_STUDENT, "votre demande est transmise au bureau de la mobilité")
-        await said(fake, STAFF_CHAT, "alors que l'assistant est indisponible")
-        servers.rasa = await asyncio.to_thread(services.start_rasa_server, servers.settings)
-        first = await said(fake, STUDENT, "Trier (Allemagne)", timeout=60)
-        second = await said(fake, STUDENT, "Voici ce que je sais de votre situation", timeout=60)
-        assert first["message_id"] < second["message_id"]
+        try:
+            fake.push_message(STUDENT, "est-ce que j'aurai une bourse ?")
+            await said(fake, STUDENT, "momentanément indisponible")
+            fake.push_message(STUDENT, "/human")
+            await said(fake, STUDENT, "votre demande est transmise au bureau de la mobilité")
+            await said(fake, STAFF_CHAT, "est-ce que j'aurai une bourse ?")  # the waiting message goes with it
+        finally:
+            servers.rasa = await asyncio.to_thread(services.start_rasa_server, servers.settings)
     scenario(servers, tickets_url, body)
 
 
@@ -336,4 +360,45 @@ def test_while_the_action_server_is_down_the_message_waits_and_is_answered_once_
         await said(fake, STUDENT, "momentanément indisponible")
         servers.actions = await asyncio.to_thread(services.start_action_server, servers.settings)
         await said(fake, STUDENT, "Trier (Allemagne)", timeout=60)
+    scenario(servers, tickets_url, body)
+
+
+def test_a_ticket_whose_post_failed_is_posted_again_and_staff_can_list_and_close_tickets(servers, tickets_url):
+    async def body(fake, adapter):
+        fake.push_message(STUDENT, "/start")
+        await said(fake, STUDENT, "assistant mobilité")
+        fake.fail_next("sendMessage", status=403, description="Forbidden: bot is not a member of the supergroup chat",
+                       times=1)
+        fake.push_message(STUDENT, "/human")
+        post = await said(fake, STAFF_CHAT, "Demande #1", timeout=30)
+        assert [c.status for c in fake.calls if c.method == "sendMessage" and c.status == 403]
+        fake.push_message(STAFF, "/tickets", chat_id=STAFF_CHAT, chat_type="supergroup")
+        await said(fake, STAFF_CHAT, "#1 — " + adapter.ref(STUDENT))
+        fake.push_message(STAFF, "/close 1", chat_id=STAFF_CHAT, chat_type="supergroup")
+        await said(fake, STUDENT, "a clos votre demande")
+        assert fake.message(STAFF_CHAT, post["message_id"]).get("reply_markup") is None
+        fake.push_message(STAFF, "/close 99999999999999999999", chat_id=STAFF_CHAT, chat_type="supergroup")
+        await said(fake, STAFF_CHAT, "Utilisation : /close <numéro>")
+    scenario(servers, tickets_url, body)
+
+
+def test_an_edited_staff_reply_is_not_sent_twice_and_a_double_tap_is_one_choice(servers, tickets_url):
+    async def body(fake, adapter):
+        fake.push_message(STUDENT, "Salut, est-ce que j'aurai une bourse pour mon semestre à l'étranger ?")
+        question = await said(fake, STUDENT, "Quel type de mobilité")
+        choice = button(question, "Erasmus")
+        fake.push_callback(STUDENT, choice, message_id=question["message_id"])
+        fake.push_callback(STUDENT, choice, message_id=question["message_id"])
+        await said(fake, STUDENT, "Dans quelle ville")
+        fake.push_message(STUDENT, "/human")
+        await said(fake, STAFF_CHAT, "Demande #1")
+        reply = fake.push_message(STAFF, "/reply 1 Bonjour, je regarde.", chat_id=STAFF_CHAT, chat_type="supergroup")
+        await said(fake, STUDENT, "Bonjour, je regarde.")
+        fake.push_edited_message(STAFF, reply["message_id"], "/reply 1 Bonjour, je regarde ça.", chat_id=STAFF_CHAT,
+                                 chat_type="supergroup")
+        fake.push_message(STAFF, "/reply 1 Fin.", chat_id=STAFF_CHAT, chat_type="supergroup")
+        await said(fake, STUDENT, "Fin.")
+        sent = texts_to(fake, STUDENT)
+        assert len([t for t in sent if "Dans quelle ville" in t]) == 1
+        assert not [t for t in sent if "je regarde ça" in t]
     scenario(servers, tickets_url, body)

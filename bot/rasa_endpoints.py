@@ -1,4 +1,5 @@
-"""Erasing a student's conversation from Rasa's SQL tracker store (GDPR `/forget`).
+"""What the adapter reads of Rasa's endpoints file: where the action server answers its health
+check, and where the tracker store keeps conversations, to erase one (GDPR `/forget`).
 
 Rasa 3.6's HTTP API can replace a tracker's events but its SQL store only ever appends, so
 the stored events are deleted where Rasa keeps them: the `events` table of the database
@@ -9,7 +10,8 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from typing import Mapping, Optional
+from typing import Any, Dict, Mapping, Optional
+from urllib.parse import urlparse
 
 import sqlalchemy as sa
 import yaml
@@ -23,15 +25,30 @@ class TrackerStoreNotErasable(RuntimeError):
     """The configured tracker store is not an SQL store this module knows how to erase from."""
 
 
-def tracker_db_url(settings: Settings, env: Mapping[str, str] = os.environ) -> str:
-    """The SQLAlchemy URL of Rasa's tracker store, read from the endpoints file as Rasa reads it."""
+def read_endpoints(settings: Settings, env: Mapping[str, str] = os.environ) -> Dict[str, Any]:
+    """The endpoints file with its ${VARIABLES} filled in from the environment, as Rasa reads it."""
     path = Path(settings.endpoints_file)
     if not path.is_absolute():
         path = settings.project_dir / path
     raw = _ENV.sub(lambda m: env.get(m.group(1), ""), path.read_text(encoding="utf-8"))
-    store = (yaml.safe_load(raw) or {}).get("tracker_store") or {}
+    return yaml.safe_load(raw) or {}
+
+
+def action_health_url(settings: Settings, env: Mapping[str, str] = os.environ) -> Optional[str]:
+    """The action server's health check (rasa-sdk answers GET /health), or None without an action server."""
+    url = ((read_endpoints(settings, env).get("action_endpoint") or {}).get("url") or "").strip()
+    if not url:
+        return None
+    parsed = urlparse(url)
+    return f"{parsed.scheme}://{parsed.netloc}/health"
+
+
+def tracker_db_url(settings: Settings, env: Mapping[str, str] = os.environ) -> str:
+    """The SQLAlchemy URL of Rasa's tracker store."""
+    store = read_endpoints(settings, env).get("tracker_store") or {}
     if str(store.get("type", "")).upper() != "SQL":
-        raise TrackerStoreNotErasable(f"tracker store type {store.get('type')!r} in {path.name} is not SQL")
+        raise TrackerStoreNotErasable(f"tracker store type {store.get('type')!r} in {settings.endpoints_file} "
+                                      "is not SQL")
     dialect = store.get("dialect", "sqlite")
     if dialect == "sqlite":
         db = Path(str(store.get("db", "rasa.db")))
