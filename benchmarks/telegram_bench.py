@@ -80,10 +80,10 @@ async def overhead(fake, running, messages: int) -> Dict[str, float]:
             "overhead_p95": percentile(adapter_ms, 0.95), "overhead_max": max(adapter_ms)}
 
 
-async def concurrency(fake, students: int) -> Dict[str, float]:
+async def concurrency(fake, students: int, first_user: int) -> Dict[str, float]:
     from tests.telegram_harness import until
 
-    users = [700000 + i for i in range(students)]
+    users = [first_user + i for i in range(students)]  # new users: no earlier messages to count
     start = time.perf_counter()
     for text, _ in QUESTIONS:  # everyone's first question, then everyone's second...
         for user in users:
@@ -128,8 +128,8 @@ async def run(args) -> None:
                           f"end to end p50 {figures['total_p50']:.0f} ms, of which Rasa p50 "
                           f"{figures['rasa_p50']:.0f} ms; adapter overhead p50 {figures['overhead_p50']:.1f} ms, "
                           f"p95 {figures['overhead_p95']:.1f} ms, max {figures['overhead_max']:.1f} ms")
-                    for students in args.students:
-                        result = await concurrency(fake, students)
+                    for run_number, students in enumerate(args.students):
+                        result = await concurrency(fake, students, 700000 + 10000 * run_number)
                         print(f"{result['students']} students at once, {result['messages']} messages: all answered "
                               f"in {result['seconds']:.1f} s; lost {result['lost']}, reordered "
                               f"{result['reordered']}, duplicated {result['duplicated']}")

@@ -260,6 +260,15 @@ async def on_forget_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -
 
 # -- staff ------------------------------------------------------------------------------------
 
+async def _refused_unless_staff(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
+    """Tells a non-staff user that this is for staff; True when refused."""
+    adapter = _adapter(context)
+    if adapter.desk.is_staff(update.effective_user.id, update.effective_chat.id):
+        return False
+    await _reply(update, context, texts.text("staff_only", adapter.settings.staff_language))
+    return True
+
+
 def _staff_name(user: Optional[User]) -> str:
     return (user.full_name if user else "") or "staff"
 
@@ -267,8 +276,7 @@ def _staff_name(user: Optional[User]) -> str:
 async def _staff_answer(update: Update, context: ContextTypes.DEFAULT_TYPE, ticket_id: int, text: str) -> None:
     adapter = _adapter(context)
     lang = adapter.settings.staff_language
-    if not adapter.desk.is_staff(update.effective_user.id, update.effective_chat.id):
-        await _reply(update, context, texts.text("staff_only", lang))
+    if await _refused_unless_staff(update, context):
         return
     try:
         delivered = await adapter.desk.staff_reply(ticket_id, text, _staff_name(update.effective_user))
@@ -282,8 +290,7 @@ async def on_reply_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     """`/reply <ticket> <text>`: a staff answer without replying to the ticket's post."""
     adapter = _adapter(context)
     lang = adapter.settings.staff_language
-    if not adapter.desk.is_staff(update.effective_user.id, update.effective_chat.id):
-        await _reply(update, context, texts.text("staff_only", lang))
+    if await _refused_unless_staff(update, context):
         return
     parts = (update.effective_message.text or "").split(maxsplit=2)
     number = _ticket_number(parts[1] if len(parts) > 1 else "")
@@ -303,8 +310,7 @@ async def on_close_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     """`/close <ticket>`: closes a ticket without its post (e.g. when the post could not be made)."""
     adapter = _adapter(context)
     lang = adapter.settings.staff_language
-    if not adapter.desk.is_staff(update.effective_user.id, update.effective_chat.id):
-        await _reply(update, context, texts.text("staff_only", lang))
+    if await _refused_unless_staff(update, context):
         return
     number = _ticket_number(context.args[0] if context.args else "")
     if number is None:
@@ -317,9 +323,7 @@ async def on_close_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
 async def on_tickets_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """`/tickets`: the open tickets, for staff."""
     adapter = _adapter(context)
-    lang = adapter.settings.staff_language
-    if not adapter.desk.is_staff(update.effective_user.id, update.effective_chat.id):
-        await _reply(update, context, texts.text("staff_only", lang))
+    if await _refused_unless_staff(update, context):
         return
     await _reply(update, context, adapter.desk.open_tickets_text())
 

@@ -38,12 +38,3 @@ def drop_postgres(url: str) -> None:
     finally:
         admin.dispose()
 
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def desk_db_url(request, tmp_path):
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'tickets.db'}"
-        return
-    url = postgres_url()
-    yield url
-    drop_postgres(url)

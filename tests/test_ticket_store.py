@@ -2,14 +2,13 @@
 import pytest
 
 from bot.tickets import TicketStore
-from tests.desk_db import desk_db_url  # noqa: F401 - fixture
 
 CASE = {"language": "fr", "question": "ask_exemption", "facts": {"level": "bachelor"},
         "decision": None, "transcript": [{"from": "student", "text": "je veux une dispense"}]}
 
 
 @pytest.fixture
-def store(desk_db_url):  # noqa: F811
+def store(desk_db_url):
     opened = TicketStore(desk_db_url).create()
     yield opened
     opened.close()
@@ -97,7 +96,7 @@ def test_long_button_payloads_are_kept_by_key(store):
     assert store.payload("k:zzz") is None
 
 
-def test_tickets_survive_a_new_store_on_the_same_database(desk_db_url):  # noqa: F811
+def test_tickets_survive_a_new_store_on_the_same_database(desk_db_url):
     first = TicketStore(desk_db_url).create()
     ticket = first.open_ticket("s-1", "en", "request_human", CASE)
     first.add_staff_post(-100, 7, ticket.id)
