@@ -187,9 +187,13 @@ class StaffDesk:
         return True
 
     async def take(self, ticket_id: int, staff_name: str) -> Optional[Ticket]:
+        """Marks the ticket as someone's; the student learns that a person is on it (not who)."""
+        already = self.store.ticket(ticket_id)
         ticket = self.store.take(ticket_id, staff_name)
         if ticket:
             await self.refresh_posts(ticket)
+            if already is not None and already.status == "open":
+                await self.tell_student(ticket.ref, texts.text("ticket_taken", ticket.language))
         return ticket
 
     async def close(self, ticket_id: int, staff_name: str) -> Optional[Ticket]:

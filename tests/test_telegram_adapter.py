@@ -138,13 +138,15 @@ def test_only_configured_staff_can_take_close_or_answer_a_ticket(servers, ticket
         fake.push_callback(STAFF, "take:1", message_id=post["message_id"], first_name="Marie", **staff_chat)
         await until(lambda: "Prise en charge par Marie" in fake.message(STAFF_CHAT, post["message_id"])["text"],
                     what="the ticket taken")
+        notice = await said(fake, STUDENT, "Une personne du bureau de la mobilité s'occupe de votre demande")
+        assert "Marie" not in notice["text"]
     scenario(servers, tickets_url, body)
 
 
-def test_an_open_ticket_and_its_staff_posts_survive_an_adapter_restart(servers, tickets_url):
+def test_an_open_ticket_and_its_staff_posts_survive_an_adapter_restart_on_sqlite_and_postgresql(servers, desk_db_url):
     async def main():
         async with FakeTelegram() as fake:
-            settings = adapter_settings(servers.settings, fake, tickets_url)
+            settings = adapter_settings(servers.settings, fake, desk_db_url)
             async with RunningAdapter(settings, fake):
                 fake.push_message(STUDENT, "/human")
                 post = await said(fake, STAFF_CHAT, "Demande #1")
