@@ -6,6 +6,11 @@ from typing import Any, Dict, List, Optional
 import httpx
 
 
+# Resuming a paused conversation: the bot listens for the student's next message again
+# (without action_listen the rules would not match the turn after the pause).
+RESUME_EVENTS: List[Dict[str, Any]] = [{"event": "resume"}, {"event": "action", "name": "action_listen"}]
+
+
 class AssistantUnavailable(Exception):
     """Rasa (or its action server) did not answer; the message was not processed."""
 
@@ -43,10 +48,9 @@ class RasaClient:
             raise AssistantUnavailable(str(error)) from error
 
     def resume(self, sender: str) -> None:
-        """Gives a paused conversation back to the bot, listening for the student's next message
-        (without action_listen the rules would not match the turn after the pause)."""
-        self.append_event(sender, {"event": "resume"})
-        self.append_event(sender, {"event": "action", "name": "action_listen"})
+        """Gives a paused conversation back to the bot (see RESUME_EVENTS)."""
+        for event in RESUME_EVENTS:
+            self.append_event(sender, event)
 
     def close(self) -> None:
         self._http.close()
@@ -94,8 +98,8 @@ class AsyncRasaClient:
             raise AssistantUnavailable(str(error)) from error
 
     async def resume(self, sender: str) -> None:
-        """Gives a paused conversation back to the bot (see RasaClient.resume)."""
-        await self.append_events(sender, [{"event": "resume"}, {"event": "action", "name": "action_listen"}])
+        """Gives a paused conversation back to the bot (see RESUME_EVENTS)."""
+        await self.append_events(sender, RESUME_EVENTS)
 
     async def set_language(self, sender: str, language: str) -> None:
         await self.append_events(sender, [{"event": "slot", "name": "language", "value": language}])
