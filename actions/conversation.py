@@ -12,7 +12,7 @@ from actions.common import intent_of, language
 from actions.handoff import offer_handoff
 from actions.answer import answer
 from actions.slots import FACT_SLOTS, known_facts
-from bot.language import SUPPORTED
+from nlu_components.language import SUPPORTED
 from rules_core.render import render_fact_value
 
 FAILURES_BEFORE_OFFER = 2

@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.common import intent_of, today
 from actions.slots import to_slot_value, valid_alone
 from actions.understanding import read_message
-from bot.language import SUPPORTED, conversation_language
+from nlu_components.language import SUPPORTED, conversation_language
 from rules_core.decision import Question
 
 QUESTIONS = {q.value for q in Question}

@@ -32,7 +32,7 @@ def rss_mib(pid: int) -> float:
 
 
 def main(argv=None) -> int:
-    from bot.rest_client import RasaClient
+    from bot.relay.rasa_client import RasaClient
     from tests.rasa_servers import Servers, isolated_settings
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])

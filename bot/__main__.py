@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import sys
 
-from bot.office_hours import OfficeHours, OfficeHoursError
-from bot.settings import Settings, SettingsError
+from bot.desk.office_hours import OfficeHours, OfficeHoursError
+from bot.runtime.settings import Settings, SettingsError
 
 
 def main() -> int:
@@ -17,7 +17,7 @@ def main() -> int:
     except (SettingsError, OfficeHoursError, ValueError) as error:
         sys.stderr.write(f"error: {error}\n")
         return 2
-    from bot.services import StartupError, assistant
+    from bot.runtime.supervisor import StartupError, assistant
 
     try:
         with assistant(settings):
@@ -30,8 +30,8 @@ def main() -> int:
 
 
 def telegram(settings: Settings) -> int:
-    from bot import logs
-    from bot.telegram_app import run
+    from bot.runtime import logs
+    from bot.telegram.app import run
 
     logs.configure([settings.telegram_token or "", settings.webhook_secret or "", settings.pseudonym_key or ""])
     if settings.staff_chat_id is None and not settings.staff_user_ids:
@@ -40,8 +40,8 @@ def telegram(settings: Settings) -> int:
 
 
 def console(settings: Settings) -> int:
-    from bot.console import chat
-    from bot.rest_client import RasaClient
+    from bot.runtime.console import chat
+    from bot.relay.rasa_client import RasaClient
 
     client = RasaClient(settings.rasa_url, settings.request_timeout_s)
     try:

@@ -12,7 +12,7 @@ import os
 import secrets
 from pathlib import Path
 
-from bot.settings import Settings
+from bot.runtime.settings import Settings
 
 
 def load_key(settings: Settings) -> bytes:

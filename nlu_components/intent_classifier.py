@@ -25,7 +25,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, INTENT_RESPONS
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.language import SUPPORTED, detect
+from nlu_components.language import SUPPORTED, detect
 
 LANGUAGE_KEY = "language"
 logger = logging.getLogger(__name__)

@@ -9,8 +9,8 @@ import pytest
 @pytest.fixture(scope="session")
 def trained_model():
     """The assistant's model, trained once if the training data changed (a few minutes)."""
-    from bot.services import train_if_needed
-    from bot.settings import Settings
+    from bot.runtime.supervisor import train_if_needed
+    from bot.runtime.settings import Settings
 
     settings = Settings()
     train_if_needed(settings, echo=lambda *_: None)

@@ -4,8 +4,8 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-from bot import services
-from bot.settings import Settings
+from bot.runtime import supervisor as services
+from bot.runtime.settings import Settings
 
 
 def isolated_settings(tmp_dir: Path, rasa_port: int = 5105, action_port: int = 5155) -> Settings:

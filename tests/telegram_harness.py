@@ -9,8 +9,8 @@ import uuid
 from typing import Any, Callable, List, Optional
 
 from bot.pseudonym import student_ref
-from bot.settings import Settings
-from bot.telegram_app import build_application, serve
+from bot.runtime.settings import Settings
+from bot.telegram.app import build_application, serve
 from tests.fake_telegram import FakeTelegram
 
 STAFF_CHAT = -1001234567

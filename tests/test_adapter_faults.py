@@ -7,7 +7,7 @@ import asyncio
 
 from aiohttp import web
 
-from bot.settings import Settings
+from bot.runtime.settings import Settings
 from tests.fake_telegram import FakeTelegram
 from tests.telegram_harness import STAFF, STAFF_CHAT, STUDENT, RunningAdapter, adapter_settings, said, texts_to
 

@@ -5,11 +5,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.office_hours import OfficeHours, OfficeHoursError
+from bot.desk.office_hours import OfficeHours, OfficeHoursError
 from bot.pseudonym import load_key, student_ref
-from bot.settings import Settings, SettingsError
-from bot.telegram_format import callback_data, html_message, split_text, utf16_len
-from bot.rasa_endpoints import TrackerStoreNotErasable, tracker_db_url
+from bot.runtime.settings import Settings, SettingsError
+from bot.telegram.format import callback_data, html_message, split_text, utf16_len
+from bot.relay.rasa_endpoints import TrackerStoreNotErasable, tracker_db_url
 
 LUX = ZoneInfo("Europe/Luxembourg")
 HOURS = OfficeHours.parse("mon-thu 09:00-17:00; fri 09:00-12:00", "Europe/Luxembourg")
@@ -139,7 +139,7 @@ def test_a_tracker_store_that_is_not_sql_cannot_be_erased(tmp_path):
 def test_secrets_are_redacted_from_log_lines_and_tracebacks():
     import logging
 
-    from bot.logs import RedactSecrets
+    from bot.runtime.logs import RedactSecrets
 
     record = logging.LogRecord("x", logging.ERROR, __file__, 1, "GET %s failed", ("https://api/bot123:SECRET/getMe",),
                                None)

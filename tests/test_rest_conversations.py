@@ -3,7 +3,7 @@ import uuid
 
 import pytest
 
-from bot.rest_client import RasaClient
+from bot.relay.rasa_client import RasaClient
 from tests.rasa_servers import Servers, isolated_settings
 
 TODAY = {"today": "2027-09-20"}

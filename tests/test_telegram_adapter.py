@@ -310,7 +310,7 @@ def test_the_bot_token_never_reaches_the_logs(servers, tickets_url, caplog):
 
 def test_while_rasa_is_down_the_student_is_told_and_every_message_is_answered_in_order_once_back_even_after_a_restart(
         servers, tickets_url):
-    from bot import services
+    from bot.runtime import supervisor as services
 
     async def main():
         async with FakeTelegram() as fake:
@@ -339,7 +339,7 @@ def test_while_rasa_is_down_the_student_is_told_and_every_message_is_answered_in
 def test_a_student_who_asks_for_a_person_while_rasa_is_down_is_not_kept_waiting_behind_earlier_messages(
         servers, tickets_url):
     async def body(fake, adapter):
-        from bot import services
+        from bot.runtime import supervisor as services
 
         services.stop(servers.rasa)
         try:
@@ -355,7 +355,7 @@ def test_a_student_who_asks_for_a_person_while_rasa_is_down_is_not_kept_waiting_
 
 def test_while_the_action_server_is_down_the_message_waits_and_is_answered_once_it_is_back(servers, tickets_url):
     async def body(fake, adapter):
-        from bot import services
+        from bot.runtime import supervisor as services
 
         services.stop(servers.actions)
         fake.push_message(STUDENT, "est-ce que j'aurai une bourse pour aller à Trèves en Erasmus ?")

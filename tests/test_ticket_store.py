@@ -1,7 +1,7 @@
 """The staff desk's SQL store, on SQLite and on PostgreSQL."""
 import pytest
 
-from bot.tickets import TicketStore
+from bot.desk.tickets import TicketStore
 
 CASE = {"language": "fr", "question": "ask_exemption", "facts": {"level": "bachelor"},
         "decision": None, "transcript": [{"from": "student", "text": "je veux une dispense"}]}

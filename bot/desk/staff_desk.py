@@ -15,11 +15,11 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 
 from bot import texts
-from bot.office_hours import OfficeHours
-from bot.settings import Settings
-from bot.telegram_format import html_message
-from bot.telegram_send import DeliveryFailed, send_text, with_retries
-from bot.tickets import Ticket, TicketStore
+from bot.desk.office_hours import OfficeHours
+from bot.runtime.settings import Settings
+from bot.telegram.format import html_message
+from bot.telegram.send import DeliveryFailed, send_text, with_retries
+from bot.desk.tickets import Ticket, TicketStore
 
 log = logging.getLogger(__name__)
 

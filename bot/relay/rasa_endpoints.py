@@ -16,7 +16,7 @@ from urllib.parse import urlparse
 import sqlalchemy as sa
 import yaml
 
-from bot.settings import Settings
+from bot.runtime.settings import Settings
 
 _ENV = re.compile(r"\$\{([^}]+)\}")
 

@@ -14,12 +14,12 @@ from typing import Any, Dict, List, Optional
 from telegram import Bot
 
 from bot import texts
-from bot.desk import StaffDesk
+from bot.desk.staff_desk import StaffDesk
 from bot.pseudonym import rasa_sender
-from bot.rest_client import AssistantUnavailable, AsyncRasaClient, MessageRejected
-from bot.telegram_format import quick_replies
-from bot.telegram_send import DeliveryFailed, send_text
-from bot.tickets import InboxMessage, Student, TicketStore
+from bot.relay.rasa_client import AssistantUnavailable, AsyncRasaClient, MessageRejected
+from bot.telegram.format import quick_replies
+from bot.telegram.send import DeliveryFailed, send_text
+from bot.desk.tickets import InboxMessage, Student, TicketStore
 
 log = logging.getLogger(__name__)
 

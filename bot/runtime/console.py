@@ -8,7 +8,7 @@ from __future__ import annotations
 import sys
 from typing import Any, Dict, List, Optional, TextIO
 
-from bot.rest_client import AssistantUnavailable, RasaClient
+from bot.relay.rasa_client import AssistantUnavailable, RasaClient
 
 HANDOFF_NOTE = {
     "fr": "[Transmis au bureau de la mobilité. En mode terminal, aucun agent n'est connecté : tapez /resume pour reprendre avec l'assistant.]",

@@ -15,12 +15,12 @@ from typing import Iterator, List, Optional
 
 import httpx
 
-from bot.settings import ROOT, Settings
+from bot.runtime.settings import ROOT, Settings
 
 log = logging.getLogger(__name__)
 
 # What a trained model depends on: a change to any of these retrains.
-TRAINING_INPUTS = ("config.yml", "domain.yml", "nlu_data", "bot/nlu_components.py", "bot/language.py")
+TRAINING_INPUTS = ("config.yml", "domain.yml", "nlu_data", "nlu_components")
 
 
 class StartupError(RuntimeError):
@@ -36,7 +36,8 @@ def training_fingerprint(project_dir: Path) -> str:
     digest = hashlib.sha256()
     for name in TRAINING_INPUTS:
         path = project_dir / name
-        files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+        files = sorted(p for p in path.rglob("*") if p.is_file() and "__pycache__" not in p.parts) \
+            if path.is_dir() else [path]
         for file in files:
             digest.update(str(file.relative_to(project_dir)).encode())
             digest.update(file.read_bytes())

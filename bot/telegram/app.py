@@ -20,17 +20,17 @@ from telegram.ext import (Application, ApplicationBuilder, CallbackQueryHandler,
                           MessageHandler, filters)
 
 from bot import texts
-from bot.desk import StaffDesk
-from bot.language import SUPPORTED, detect
-from bot.office_hours import OfficeHours
+from bot.desk.staff_desk import StaffDesk
+from nlu_components.language import SUPPORTED, detect
+from bot.desk.office_hours import OfficeHours
 from bot.pseudonym import load_key, rasa_sender, student_ref
-from bot.relay import REQUEST_HUMAN, Relay
-from bot.rest_client import AssistantUnavailable, AsyncRasaClient
-from bot.settings import Settings
-from bot.telegram_format import LONG_PAYLOAD_PREFIX
-from bot.telegram_send import DeliveryFailed, send_text, with_retries
-from bot.tickets import Student, TicketStore
-from bot.rasa_endpoints import action_health_url, erase_conversation, tracker_db_url
+from bot.relay.workers import REQUEST_HUMAN, Relay
+from bot.relay.rasa_client import AssistantUnavailable, AsyncRasaClient
+from bot.runtime.settings import Settings
+from bot.telegram.format import LONG_PAYLOAD_PREFIX
+from bot.telegram.send import DeliveryFailed, send_text, with_retries
+from bot.desk.tickets import Student, TicketStore
+from bot.relay.rasa_endpoints import action_health_url, erase_conversation, tracker_db_url
 
 log = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ from telegram import Bot, InlineKeyboardMarkup, Message, ReplyParameters
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 
-from bot.telegram_format import MAX_MESSAGE, html_message, split_text, utf16_len
+from bot.telegram.format import MAX_MESSAGE, html_message, split_text, utf16_len
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
