@@ -58,8 +58,9 @@ class RunningAdapter:
         await asyncio.wait_for(self.task, 30)
 
     @property
-    def store(self):
-        return self.application.bot_data["adapter"].store
+    def stores(self):
+        """The adapter under test: its `students`, `inbox`, `tickets` and `payloads` stores."""
+        return self.application.bot_data["adapter"]
 
     def ref(self, telegram_user_id: int) -> str:
         return student_ref(self.application.bot_data["adapter"].key, telegram_user_id)

@@ -39,3 +39,23 @@ def test_the_intent_catalogue_is_in_the_domain_under_its_fixed_names():
                  "help", "inform", "request_human", "out_of_scope"}
     assert catalogue <= set(DOMAIN["intents"])
     assert set(DOMAIN["entities"]) >= {"level", "semester", "mobility_type", "location", "date", "number"}
+
+
+def test_every_text_of_the_adapter_and_the_desk_has_french_and_english_with_the_same_placeholders():
+    import re
+
+    from bot.texts import TEXTS_FILE
+
+    def leaves(tree, path=()):
+        if isinstance(tree, dict) and not {"fr", "en"} & set(tree):
+            for key, sub in tree.items():
+                yield from leaves(sub, path + (key,))
+        else:
+            yield ".".join(path), tree
+
+    entries = list(leaves(yaml.safe_load(TEXTS_FILE.read_text(encoding="utf-8"))))
+    assert len(entries) > 40
+    for key, entry in entries:
+        assert isinstance(entry, dict) and set(entry) == {"fr", "en"}, key
+        assert entry["fr"] and entry["en"], key
+        assert set(re.findall(r"{(\w+)}", entry["fr"])) == set(re.findall(r"{(\w+)}", entry["en"])), key

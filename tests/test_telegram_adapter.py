@@ -132,7 +132,7 @@ def test_only_configured_staff_can_take_close_or_answer_a_ticket(servers, ticket
         refused = await fake.wait_for_call("answerCallbackQuery",
                                            lambda c: c.params.get("callback_query_id") == forged["id"])
         assert refused.params.get("text") == "Réservé au personnel du bureau de la mobilité."
-        ticket = adapter.store.open_ticket_of(adapter.ref(STUDENT))
+        ticket = adapter.stores.tickets.open_ticket_of(adapter.ref(STUDENT))
         assert ticket.status == "open" and ticket.taken_by is None
         assert not [t for t in texts_to(fake, STUDENT) if "je suis le bureau" in t or "bonjour" == t]
         fake.push_callback(STAFF, "take:1", message_id=post["message_id"], first_name="Marie", **staff_chat)
@@ -207,7 +207,7 @@ def test_forget_erases_the_conversation_the_tickets_and_the_facts(servers, ticke
         await said(fake, STUDENT, "C'est fait : j'ai effacé")
         assert tracker_events(adapter.ref(STUDENT)) == 0
         ref = adapter.ref(STUDENT)
-        assert adapter.store.tickets_of(ref) == [] and adapter.store.student(ref) is None
+        assert adapter.stores.tickets.tickets_of(ref) == [] and adapter.stores.students.get(ref) is None
         assert "effacée à la demande de l'étudiant" in fake.message(STAFF_CHAT, post["message_id"])["text"]
         since = len(fake.sent(STUDENT))
         fake.push_message(STUDENT, "/profile")

@@ -20,16 +20,18 @@ from bot.runtime.settings import Settings
 from bot.telegram.format import html_message
 from bot.telegram.send import DeliveryFailed, send_text, with_retries
 from bot.desk.tickets import Ticket, TicketStore
+from bot.storage.students import Students
 
 log = logging.getLogger(__name__)
 
 
 class StaffDesk:
-    def __init__(self, settings: Settings, store: TicketStore, bot: Bot, hours: OfficeHours,
+    def __init__(self, settings: Settings, tickets: TicketStore, students: Students, bot: Bot, hours: OfficeHours,
                  clock: Callable[[], dt.datetime]) -> None:
         self.settings = settings
         self.clock = clock
-        self.store = store
+        self.tickets = tickets
+        self.students = students
         self.bot = bot
         self.hours = hours
 
@@ -104,10 +106,10 @@ class StaffDesk:
 
     async def open_ticket(self, ref: str, reason: str, case: Dict[str, Any], language: str) -> Ticket:
         """Opens (or finds) the student's ticket, posts it to staff, tells the student when to expect an answer."""
-        existing = self.store.open_ticket_of(ref)
+        existing = self.tickets.open_ticket_of(ref)
         if existing:
             return existing
-        ticket = self.store.open_ticket(ref, case.get("language") or language, reason, case)
+        ticket = self.tickets.open_ticket(ref, case.get("language") or language, reason, case)
         log.info("ticket #%d opened for %s (%s)", ticket.id, ref, reason)
         await self.post(ticket)
         when = self.expected_answer(ticket.language)
@@ -125,26 +127,26 @@ class StaffDesk:
             try:
                 header = await send_text(self.bot, chat_id, self.header(ticket), keyboard=self.buttons(ticket))
                 for message in header:
-                    self.store.add_staff_post(chat_id, message.message_id, ticket.id)
+                    self.tickets.add_staff_post(chat_id, message.message_id, ticket.id)
                 posted = True
                 details = self.details(ticket)
                 if details:
                     for message in await send_text(self.bot, chat_id, details, reply_to=header[0].message_id):
-                        self.store.add_staff_post(chat_id, message.message_id, ticket.id)
+                        self.tickets.add_staff_post(chat_id, message.message_id, ticket.id)
             except DeliveryFailed as error:
                 log.error("ticket #%d not posted to a staff chat (tried again later): %s", ticket.id, error)
         if posted:
-            self.store.mark_posted(ticket.id)
+            self.tickets.mark_posted(ticket.id)
         return posted
 
     async def post_unposted(self) -> None:
-        for ticket in self.store.unposted_tickets():
+        for ticket in self.tickets.unposted_tickets():
             if not await self.post(ticket):
                 return  # the staff chat still fails: wait for the next round
 
     def open_tickets_text(self) -> str:
         """The `/tickets` list for staff."""
-        open_ = self.store.open_tickets()
+        open_ = self.tickets.open_tickets()
         if not open_:
             return texts.text("no_open_tickets", self.lang)
         return "\n".join(texts.text("ticket_line", self.lang, id=t.id, ref=t.ref, opened=f"{t.opened_at:%Y-%m-%d %H:%M}",
@@ -159,27 +161,27 @@ class StaffDesk:
 
     async def relay_to_staff(self, ticket: Ticket, text: str) -> None:
         """A student message while the ticket is open: stored with the ticket, posted under it."""
-        self.store.add_ticket_message(ticket.id, "student", text)
-        posts = self.store.staff_posts_of(ticket.id)
+        self.tickets.add_ticket_message(ticket.id, "student", text)
+        posts = self.tickets.staff_posts_of(ticket.id)
         for chat_id in self.destinations():
             first = min((m for c, m in posts if c == chat_id), default=None)
             try:
                 for message in await send_text(self.bot, chat_id, text, reply_to=first,
                                                bold_prefix=texts.text("ticket_student_says", self.lang, id=ticket.id)):
-                    self.store.add_staff_post(chat_id, message.message_id, ticket.id)
+                    self.tickets.add_staff_post(chat_id, message.message_id, ticket.id)
             except DeliveryFailed as error:
                 log.error("a message of ticket #%d could not be posted to staff: %s", ticket.id, error)
 
     async def staff_reply(self, ticket_id: int, text: str, staff_name: str) -> bool:
         """Sends a staff answer to the ticket's student; False when the ticket is not open."""
-        ticket = self.store.ticket(ticket_id)
+        ticket = self.tickets.ticket(ticket_id)
         if ticket is None or not ticket.is_open:
             return False
         if ticket.status == "open":
-            ticket = self.store.take(ticket_id, staff_name) or ticket
+            ticket = self.tickets.take(ticket_id, staff_name) or ticket
             await self.refresh_posts(ticket)
-        self.store.add_ticket_message(ticket_id, "staff", text)
-        student = self.store.student(ticket.ref)
+        self.tickets.add_ticket_message(ticket_id, "staff", text)
+        student = self.students.get(ticket.ref)
         if student is None:
             return False
         await send_text(self.bot, student.chat_id, text, bold_prefix=texts.text("office_prefix", ticket.language))
@@ -188,8 +190,8 @@ class StaffDesk:
 
     async def take(self, ticket_id: int, staff_name: str) -> Optional[Ticket]:
         """Marks the ticket as someone's; the student learns that a person is on it (not who)."""
-        already = self.store.ticket(ticket_id)
-        ticket = self.store.take(ticket_id, staff_name)
+        already = self.tickets.ticket(ticket_id)
+        ticket = self.tickets.take(ticket_id, staff_name)
         if ticket:
             await self.refresh_posts(ticket)
             if already is not None and already.status == "open":
@@ -198,10 +200,10 @@ class StaffDesk:
 
     async def close(self, ticket_id: int, staff_name: str) -> Optional[Ticket]:
         """Closes the ticket, gives the conversation back to the assistant and tells the student."""
-        ticket = self.store.close_ticket(ticket_id)
+        ticket = self.tickets.close_ticket(ticket_id)
         if ticket is None:
             return None
-        self.store.set_resume_pending(ticket.ref, True)  # done before the student's next message reaches Rasa
+        self.students.set_resume_pending(ticket.ref, True)  # done before the student's next message reaches Rasa
         await self.refresh_posts(ticket)
         for chat_id in self.destinations():
             try:
@@ -215,7 +217,7 @@ class StaffDesk:
 
     async def refresh_posts(self, ticket: Ticket) -> None:
         """Shows who took the ticket and which buttons still apply on its first post in each chat."""
-        posts = self.store.staff_posts_of(ticket.id)
+        posts = self.tickets.staff_posts_of(ticket.id)
         for chat_id in {c for c, _ in posts}:
             first = min(m for c, m in posts if c == chat_id)
             try:
@@ -236,7 +238,7 @@ class StaffDesk:
                 log.warning("a staff post could not be erased: %s", error)
 
     async def tell_student(self, ref: str, text: str) -> None:
-        student = self.store.student(ref)
+        student = self.students.get(ref)
         if student is None:
             return
         try:

@@ -19,7 +19,10 @@ from bot.pseudonym import rasa_sender
 from bot.relay.rasa_client import AssistantUnavailable, AsyncRasaClient, MessageRejected
 from bot.telegram.format import quick_replies
 from bot.telegram.send import DeliveryFailed, send_text
-from bot.desk.tickets import InboxMessage, Student, TicketStore
+from bot.desk.tickets import TicketStore
+from bot.relay.inbox import Inbox, InboxMessage
+from bot.storage.students import Student, Students
+from bot.telegram.payloads import ButtonPayloads
 
 log = logging.getLogger(__name__)
 
@@ -30,9 +33,12 @@ MAX_REJECTIONS = 5
 
 
 class Relay:
-    def __init__(self, store: TicketStore, rasa: AsyncRasaClient, bot: Bot, desk: StaffDesk,
-                 retry_s: float = 5.0) -> None:
-        self.store = store
+    def __init__(self, *, inbox: Inbox, students: Students, tickets: TicketStore, payloads: ButtonPayloads,
+                 rasa: AsyncRasaClient, bot: Bot, desk: StaffDesk, retry_s: float = 5.0) -> None:
+        self.inbox = inbox
+        self.students = students
+        self.tickets = tickets
+        self.payloads = payloads
         self.rasa = rasa
         self.bot = bot
         self.desk = desk
@@ -72,7 +78,7 @@ class Relay:
                 log.exception("retry round failed")
 
     def retry_pending(self) -> None:
-        for ref in self.store.refs_with_pending():
+        for ref in self.inbox.refs_with_pending():
             self.submit(ref)
 
     # -- work -------------------------------------------------------------------------------
@@ -80,7 +86,7 @@ class Relay:
     def receive(self, ref: str, text: str, shown: Optional[str] = None,
                 meta: Optional[Dict[str, Any]] = None) -> None:
         """Keeps the message first (nothing is lost if anything fails later), then processes it."""
-        self.store.keep(ref, text, shown, meta)
+        self.inbox.keep(ref, text, shown, meta)
         self.submit(ref)
 
     def submit(self, ref: str) -> None:
@@ -99,8 +105,8 @@ class Relay:
     async def _drain(self, ref: str) -> None:
         try:
             while not self._stopping:
-                message = self.store.next_pending(ref)
-                student = self.store.student(ref)
+                message = self.inbox.next_pending(ref)
+                student = self.students.get(ref)
                 if message is None or student is None:
                     return
                 try:
@@ -112,7 +118,7 @@ class Relay:
                     done = await self._failed(student, message)
                 if not done:
                     return  # Rasa is down, or the message is tried again: the retry loop comes back
-                self.store.mark_done(message.id)
+                self.inbox.mark_done(message.id)
         except asyncio.CancelledError:
             raise
         except Exception:  # noqa: BLE001 - e.g. the database is down: the message stays in the inbox
@@ -120,7 +126,7 @@ class Relay:
 
     async def _process(self, student: Student, message: InboxMessage) -> bool:
         """True when the message was dealt with; False when it must wait for Rasa."""
-        ticket = self.store.open_ticket_of(student.ref)
+        ticket = self.tickets.open_ticket_of(student.ref)
         if ticket is not None:
             if message.text != REQUEST_HUMAN:
                 await self.desk.relay_to_staff(ticket, message.shown or message.text)
@@ -131,7 +137,7 @@ class Relay:
                 raise AssistantUnavailable("still down")  # not sent again: Rasa would store it again
             if student.resume_pending:
                 await self.rasa.resume(sender)
-                self.store.set_resume_pending(student.ref, False)
+                self.students.set_resume_pending(student.ref, False)
             replies = await self.rasa.send(sender, message.text, message.meta)
             if not replies:
                 # Rasa answers nothing when its action server is down, or when the conversation is
@@ -150,9 +156,9 @@ class Relay:
     async def _failed(self, student: Student, message: InboxMessage) -> bool:
         """A message that fails while Rasa runs is tried a few times, then handed to staff: nothing is
         lost and the student's next messages are not stuck behind it. True when it was handed over."""
-        self.store.count_rejection(message.id)
+        self.inbox.count_rejection(message.id)
         if message.rejections + 1 < MAX_REJECTIONS:
-            if self.store.mark_told_unavailable(student.ref):
+            if self.inbox.mark_told_unavailable(student.ref):
                 await self._tell(student, texts.text("unavailable", student.language or "fr"))
             return False
         log.error("a message of %s failed %d times; handed to staff", student.ref, MAX_REJECTIONS)
@@ -164,13 +170,13 @@ class Relay:
 
     async def _while_unavailable(self, student: Student, message: InboxMessage) -> bool:
         lang = student.language or "fr"
-        if self.store.has_pending(student.ref, REQUEST_HUMAN):
+        if self.inbox.has_pending(student.ref, REQUEST_HUMAN):
             # A person does not need the assistant to be up: the ticket opens now, and the messages
             # waiting before the request go to staff with it.
             await self.desk.open_ticket(student.ref, "assistant_unavailable", {"language": lang}, lang)
             await self._tell(student, texts.text("handoff_while_unavailable", lang))
             return await self._process(student, message)
-        if self.store.mark_told_unavailable(student.ref):
+        if self.inbox.mark_told_unavailable(student.ref):
             await self._tell(student, texts.text("unavailable", lang))
         return False
 
@@ -183,14 +189,14 @@ class Relay:
             text, buttons = reply.get("text"), reply.get("buttons")
             if not text and not buttons:
                 continue
-            keyboard = quick_replies(buttons, self.store.keep_payload) if buttons else None
+            keyboard = quick_replies(buttons, self.payloads.keep) if buttons else None
             try:
                 await send_text(self.bot, student.chat_id, text or "…", keyboard=keyboard)
             except DeliveryFailed as error:  # e.g. the student blocked the bot: nothing more to do
                 log.warning("reply to %s not delivered: %s", student.ref, error)
         if handoff is not None:
             language = handoff.get("language") if handoff.get("language") in ("fr", "en") else (student.language or "fr")
-            self.store.set_language(student.ref, language)
+            self.students.set_language(student.ref, language)
             await self.desk.open_ticket(student.ref, str(handoff.get("reason") or "offer_accepted"), handoff, language)
 
     async def _tell(self, student: Student, text: str) -> None:

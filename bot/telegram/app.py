@@ -24,12 +24,16 @@ from bot.desk.staff_desk import StaffDesk
 from nlu_components.language import SUPPORTED, detect
 from bot.desk.office_hours import OfficeHours
 from bot.pseudonym import load_key, rasa_sender, student_ref
+from bot.relay.inbox import Inbox
 from bot.relay.workers import REQUEST_HUMAN, Relay
 from bot.relay.rasa_client import AssistantUnavailable, AsyncRasaClient
 from bot.runtime.settings import Settings
+from bot.storage.database import Database
+from bot.storage.students import Student, Students
 from bot.telegram.format import LONG_PAYLOAD_PREFIX
+from bot.telegram.payloads import ButtonPayloads
 from bot.telegram.send import DeliveryFailed, send_text, with_retries
-from bot.desk.tickets import Student, TicketStore
+from bot.desk.tickets import TicketStore
 from bot.relay.rasa_endpoints import action_health_url, erase_conversation, tracker_db_url
 
 log = logging.getLogger(__name__)
@@ -44,14 +48,18 @@ class Adapter:
     """What the handlers share: settings, storage, the Rasa client, the desk and the relay."""
 
     settings: Settings
-    store: TicketStore
+    database: Database
+    students: Students
+    inbox: Inbox
+    tickets: TicketStore
+    payloads: ButtonPayloads
     rasa: AsyncRasaClient
     desk: StaffDesk
     relay: Relay
     key: bytes
 
     async def start(self) -> None:
-        self.store.create()
+        self.database.migrate()
         detect("bonjour")  # loads spaCy's stop-word lists now rather than during a student's first message
         await self._set_commands()
         self.relay.start()
@@ -60,7 +68,7 @@ class Adapter:
     async def stop(self) -> None:
         await self.relay.stop()
         await self.rasa.close()
-        self.store.close()
+        self.database.close()
 
     async def _set_commands(self) -> None:
         for lang in ("fr", "en"):
@@ -74,7 +82,16 @@ class Adapter:
     def student(self, update: Update) -> Student:
         """The student behind an update, known by their pseudonymous reference only."""
         user, chat = update.effective_user, update.effective_chat
-        return self.store.remember_student(student_ref(self.key, user.id), chat.id)
+        return self.students.remember(student_ref(self.key, user.id), chat.id)
+
+    def forget(self, ref: str) -> list:
+        """Erases the student's tickets, waiting messages and row in one transaction (GDPR);
+        returns the staff posts to blank out."""
+        with self.database.transaction() as db:
+            posts = self.tickets.forget(ref, within=db)
+            self.inbox.forget(ref, within=db)
+            self.students.forget(ref, within=db)
+        return posts
 
     def meta(self, student: Student, user: Optional[User]) -> Dict[str, Any]:
         """What Rasa may use to pick the language of a message with no clue of its own."""
@@ -140,7 +157,7 @@ async def on_lang(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if choice not in SUPPORTED:
         await _reply(update, context, _say("lang_usage", _lang(student, update.effective_user)))
         return
-    adapter.store.set_language(student.ref, choice)
+    adapter.students.set_language(student.ref, choice)
     await _reply(update, context, texts.text("lang_set", choice))
     try:
         await adapter.rasa.set_language(rasa_sender(student.ref), choice)
@@ -152,7 +169,7 @@ async def on_profile(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     """Shows what the assistant knows of the student's situation (asked of the assistant itself)."""
     adapter = _adapter(context)
     student = adapter.student(update)
-    if adapter.store.open_ticket_of(student.ref):  # the assistant is paused while staff have the case
+    if adapter.tickets.open_ticket_of(student.ref):  # the assistant is paused while staff have the case
         await _reply(update, context, _say("ticket_already_open", _lang(student, update.effective_user)))
         return
     adapter.relay.receive(student.ref, "/ask_profile", "/profile", adapter.meta(student, update.effective_user))
@@ -162,7 +179,7 @@ async def on_human(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Hands the conversation to the mobility office, with everything gathered so far."""
     adapter = _adapter(context)
     student = adapter.student(update)
-    if adapter.store.open_ticket_of(student.ref):
+    if adapter.tickets.open_ticket_of(student.ref):
         await _reply(update, context, _say("ticket_already_open", _lang(student, update.effective_user)))
         return
     adapter.relay.receive(student.ref, REQUEST_HUMAN, "/human", adapter.meta(student, update.effective_user))
@@ -182,7 +199,7 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     adapter = _adapter(context)
     message, chat = update.effective_message, update.effective_chat
     replied = message.reply_to_message
-    ticket_id = adapter.store.ticket_of_post(chat.id, replied.message_id) if replied else None
+    ticket_id = adapter.tickets.ticket_of_post(chat.id, replied.message_id) if replied else None
     if ticket_id is not None:
         await _staff_answer(update, context, ticket_id, message.text)
         return
@@ -191,7 +208,7 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     student = adapter.student(update)
     detected = detect(message.text)
     if detected in SUPPORTED and detected != student.language:
-        adapter.store.set_language(student.ref, detected)
+        adapter.students.set_language(student.ref, detected)
     adapter.relay.receive(student.ref, message.text, None, adapter.meta(student, update.effective_user))
 
 
@@ -199,7 +216,7 @@ async def on_not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     """Stickers, photos, voice, documents...: a polite word, nothing breaks."""
     adapter = _adapter(context)
     student = adapter.student(update)
-    key = "not_text_ticket" if adapter.store.open_ticket_of(student.ref) else "not_text"
+    key = "not_text_ticket" if adapter.tickets.open_ticket_of(student.ref) else "not_text"
     await _reply(update, context, _say(key, _lang(student, update.effective_user)))
 
 
@@ -216,7 +233,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if query.message is None or update.effective_chat.type != update.effective_chat.PRIVATE:
         return
     student = adapter.student(update)
-    payload = adapter.store.payload(query.data) if query.data.startswith(LONG_PAYLOAD_PREFIX) else query.data
+    payload = adapter.payloads.get(query.data) if query.data.startswith(LONG_PAYLOAD_PREFIX) else query.data
     if payload is None:
         await _reply(update, context, _say("button_expired", _lang(student, update.effective_user)))
         return
@@ -246,7 +263,7 @@ async def on_forget_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -
         await _reply(update, context, texts.text("forget_cancelled", lang))
         return
     await adapter.relay.wait_idle(student.ref)  # what Rasa is answering now is erased too
-    posts = adapter.store.forget(student.ref)
+    posts = adapter.forget(student.ref)
     try:
         erased = erase_conversation(tracker_db_url(adapter.settings), rasa_sender(student.ref))
     except Exception:  # noqa: BLE001 - the student must hear that the erasure is incomplete
@@ -336,7 +353,7 @@ async def on_staff_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         await _answer(query, texts.text("staff_only", lang), alert=True)
         return
     action, _, number = query.data.partition(":")
-    ticket = adapter.store.ticket(int(number))
+    ticket = adapter.tickets.ticket(int(number))
     if ticket is None or not ticket.is_open:
         await _answer(query, texts.text("no_such_ticket", lang, id=number))
         return
@@ -363,7 +380,7 @@ def _utc_now() -> dt.datetime:
 
 # -- wiring -----------------------------------------------------------------------------------
 
-def build_application(settings: Settings, store: Optional[TicketStore] = None,
+def build_application(settings: Settings, database: Optional[Database] = None,
                       clock: Callable[[], dt.datetime] = _utc_now) -> Application:
     """The bot with every handler wired; storage and clients are created here, opened at start."""
     if not settings.telegram_token:
@@ -372,16 +389,20 @@ def build_application(settings: Settings, store: Optional[TicketStore] = None,
     application = (ApplicationBuilder().token(settings.telegram_token).base_url(settings.telegram_base_url)
                    .base_file_url(settings.telegram_base_file_url)
                    .job_queue(None).build())  # no scheduled jobs: the relay has its own retry loop
-    store = store or TicketStore(settings.tickets_url)
+    database = database or Database(settings.tickets_url)
+    students, inbox, tickets, payloads = Students(database), Inbox(database), TicketStore(database), \
+        ButtonPayloads(database)
     hours = OfficeHours.parse(settings.office_hours, settings.office_timezone)
     try:
         health = action_health_url(settings)
     except OSError:  # no endpoints file: Rasa's own /status is the only probe
         health = None
     rasa = AsyncRasaClient(settings.rasa_url, settings.request_timeout_s, health)
-    desk = StaffDesk(settings, store, application.bot, hours, clock)
-    relay = Relay(store, rasa, application.bot, desk, settings.rasa_retry_s)
-    application.bot_data[ADAPTER] = Adapter(settings, store, rasa, desk, relay, load_key(settings))
+    desk = StaffDesk(settings, tickets, students, application.bot, hours, clock)
+    relay = Relay(inbox=inbox, students=students, tickets=tickets, payloads=payloads, rasa=rasa,
+                  bot=application.bot, desk=desk, retry_s=settings.rasa_retry_s)
+    application.bot_data[ADAPTER] = Adapter(settings, database, students, inbox, tickets, payloads, rasa, desk,
+                                            relay, load_key(settings))
 
     new = filters.UpdateType.MESSAGE  # edits of a command are not run again (an edited /reply is not resent)
     private = filters.ChatType.PRIVATE & new

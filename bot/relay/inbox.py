@@ -1,0 +1,77 @@
+"""The durable inbox: every student message is kept here before anything else happens, and leaves
+only once it has been answered (or handed to staff). Restarts and Rasa outages lose nothing."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any, Dict, List, Optional
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from bot.storage.database import Database, utc_now
+from bot.storage.schema import inbox
+
+
+@dataclass(frozen=True)
+class InboxMessage:
+    id: int
+    ref: str
+    text: str
+    shown: Optional[str]
+    meta: Dict[str, Any]
+    told_unavailable: bool
+    rejections: int = 0
+
+
+class Inbox:
+    """Reads and writes of the inbox table; each method is one transaction."""
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+
+    def keep(self, ref: str, text: str, shown: Optional[str] = None, meta: Optional[Dict[str, Any]] = None) -> int:
+        with self.database.transaction() as db:
+            result = db.execute(inbox.insert().values(ref=ref, text=text, shown=shown, meta=json.dumps(meta or {}),
+                                                      received_at=utc_now(), told_unavailable=False,
+                                                      rejections=0))
+            return int(result.inserted_primary_key[0])
+
+    def next_pending(self, ref: str) -> Optional[InboxMessage]:
+        with self.database.connect() as db:
+            row = db.execute(sa.select(inbox).where(inbox.c.ref == ref)
+                             .order_by(inbox.c.id).limit(1)).first()
+        if row is None:
+            return None
+        return InboxMessage(row.id, row.ref, row.text, row.shown, json.loads(row.meta), row.told_unavailable,
+                            row.rejections)
+
+    def has_pending(self, ref: str, text: str) -> bool:
+        with self.database.connect() as db:
+            return db.execute(sa.select(inbox.c.id).where(inbox.c.ref == ref, inbox.c.text == text).limit(1)) \
+                .first() is not None
+
+    def refs_with_pending(self) -> List[str]:
+        with self.database.connect() as db:
+            rows = db.execute(sa.select(inbox.c.ref, sa.func.min(inbox.c.id).label("first"))
+                              .group_by(inbox.c.ref).order_by("first")).all()
+        return [row.ref for row in rows]
+
+    def mark_done(self, message_id: int) -> None:
+        """An answered message leaves the inbox (Rasa's tracker and the ticket keep what is needed)."""
+        with self.database.transaction() as db:
+            db.execute(inbox.delete().where(inbox.c.id == message_id))
+
+    def count_rejection(self, message_id: int) -> None:
+        with self.database.transaction() as db:
+            db.execute(inbox.update().where(inbox.c.id == message_id).values(rejections=inbox.c.rejections + 1))
+
+    def mark_told_unavailable(self, ref: str) -> int:
+        """Marks every waiting message of the student as announced; returns how many were not yet."""
+        with self.database.transaction() as db:
+            return db.execute(inbox.update().where(inbox.c.ref == ref, inbox.c.told_unavailable.is_(False))
+                              .values(told_unavailable=True)).rowcount
+
+    def forget(self, ref: str, within: Optional[Connection] = None) -> None:
+        with self.database.transaction(within) as db:
+            db.execute(inbox.delete().where(inbox.c.ref == ref))

@@ -1,0 +1,57 @@
+"""The adapter's one SQL database (SQLite by default, PostgreSQL by URL) and its migration path.
+
+Every store of the adapter works on the same `Database`, so a student's erasure (`/forget`) can
+span them all in one transaction. `migrate()` is the only place tables are created.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from contextlib import contextmanager
+from typing import Any, Dict, Iterator, Optional
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from bot.storage.schema import metadata
+
+
+def utc_now() -> dt.datetime:
+    """Naive UTC, as every timestamp column holds it (SQLite keeps no time zone)."""
+    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+
+
+class Database:
+    """An engine on the adapter's database; nothing is opened until the first query."""
+
+    def __init__(self, url: str) -> None:
+        options: Dict[str, Any] = {"future": True}
+        if url.startswith("sqlite"):
+            options["connect_args"] = {"check_same_thread": False}
+        # pool_pre_ping: after a database restart the first query gets a fresh connection, not an error.
+        self.engine = sa.create_engine(url, pool_pre_ping=True, **options)
+        if url.startswith("sqlite"):
+            sa.event.listen(self.engine, "connect", _sqlite_foreign_keys)
+
+    def migrate(self) -> "Database":
+        """Creates the tables of `schema` that are missing (a new table needs nothing else)."""
+        metadata.create_all(self.engine)
+        return self
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @contextmanager
+    def transaction(self, within: Optional[Connection] = None) -> Iterator[Connection]:
+        """A new transaction, or the caller's when one is given (several stores in one commit)."""
+        if within is not None:
+            yield within
+            return
+        with self.engine.begin() as db:
+            yield db
+
+    def connect(self) -> Connection:
+        return self.engine.connect()
+
+
+def _sqlite_foreign_keys(connection, _record) -> None:
+    connection.execute("PRAGMA foreign_keys=ON")
