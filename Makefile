@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 export RASA_TELEMETRY_ENABLED := false
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: setup run test bench clean
+.PHONY: setup browser run test report bench clean
 
 setup: $(VENV)/.installed
 
@@ -19,8 +19,14 @@ $(VENV)/.installed: requirements.txt constraints.txt scripts/find-python.sh
 run: setup
 	$(PY) -m bot
 
-test: setup
+browser:
+	@scripts/ensure-chromium.sh
+
+test: setup browser
 	$(PY) -m pytest
+
+report: setup
+	$(PY) -m bot.report $(ARGS)
 
 bench: setup
 	$(PY) -m benchmarks.rules_core_bench

@@ -9,7 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import messages
 from actions.common import intent_of, language, today
-from actions.handoff import decline_handoff, handoff, offer_handoff
+from actions.handoff import accepted_offer_reason, decline_handoff, handoff, offer_handoff
 from actions.slots import situation_from_slots
 from rules_core import Outcome, decide, render, render_fact_question
 from rules_core.decision import FactRequest
@@ -81,7 +81,7 @@ def answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType
     events: List[EventType] = cleared + [SlotSet("requested_fact", None), SlotSet("failures", 0),
                                SlotSet("last_decision", record), SlotSet("handoff_offered", False)]
     if decision.outcome == Outcome.needs_staff:
-        events += offer_handoff(dispatcher, lang)
+        events += offer_handoff(dispatcher, lang, "needs_staff")
     return events
 
 
@@ -118,6 +118,6 @@ class ActionYesNo(Action):
                   domain: Dict[Text, Any]) -> List[EventType]:
         if tracker.get_slot("handoff_offered") and not tracker.get_slot("requested_fact"):
             if intent_of(tracker) == "affirm":
-                return handoff(dispatcher, tracker, reason="offer_accepted")
+                return handoff(dispatcher, tracker, reason=accepted_offer_reason(tracker))
             return decline_handoff(dispatcher, tracker)
         return answer(dispatcher, tracker)

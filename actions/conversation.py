@@ -54,7 +54,7 @@ class ActionNotUnderstood(Action):
         dispatcher.utter_message(text=messages.text(key, lang))
         events: List[EventType] = [SlotSet("failures", failures)]
         if failures >= FAILURES_BEFORE_OFFER and not tracker.get_slot("handoff_offered"):
-            events += offer_handoff(dispatcher, lang)
+            events += offer_handoff(dispatcher, lang, "misunderstanding")
         return events
 
 

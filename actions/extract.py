@@ -9,7 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import intent_of, today
 from actions.slots import to_slot_value, valid_alone
-from actions.understanding import read_message
+from actions.understanding import UNSURE, read_message
 from nlu_components.language import SUPPORTED, conversation_language
 from rules_core.decision import Question
 
@@ -43,6 +43,8 @@ class ActionValidateSlotMappings(Action):
             return events  # a language the assistant does not speak: nothing is read as a fact
         reading = read_message(message.get("text") or "", intent, message.get("entities") or [], requested,
                                today(tracker))
+        if requested and not reading.facts and UNSURE.search(message.get("text") or ""):
+            events.append(SlotSet("fact_not_known", requested))  # read by the office's report
         facts = self._keep_place_consistent(reading.facts, tracker, requested)
         problems = list(reading.problems)
         for name, value in facts.items():

@@ -14,9 +14,14 @@ from actions.slots import known_facts
 TRANSCRIPT_TURNS = 40
 
 
-def offer_handoff(dispatcher: CollectingDispatcher, lang: str) -> List[EventType]:
+def offer_handoff(dispatcher: CollectingDispatcher, lang: str, reason: str) -> List[EventType]:
+    """Offers staff help; `reason` (needs_staff, misunderstanding) becomes the ticket's if accepted."""
     dispatcher.utter_message(text=messages.text("offer_handoff", lang), buttons=messages.buttons("offer_handoff", lang))
-    return [SlotSet("handoff_offered", True)]
+    return [SlotSet("handoff_offered", True), SlotSet("handoff_reason", reason)]
+
+
+def accepted_offer_reason(tracker: Tracker) -> str:
+    return tracker.get_slot("handoff_reason") or "offer_accepted"
 
 
 def decline_handoff(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
@@ -53,5 +58,5 @@ class ActionHandoff(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[EventType]:
-        reason = "request_human" if intent_of(tracker) == "request_human" else "offer_accepted"
+        reason = "request_human" if intent_of(tracker) == "request_human" else accepted_offer_reason(tracker)
         return handoff(dispatcher, tracker, reason)

@@ -8,7 +8,8 @@
 - `desk/`      the staff desk: tickets and their store, office hours.
 - `storage/`   the one SQL database the rooms share: engine, schema (every table, by owner),
                migration, the students table.
-- `report/`    the mobility office's report (to come).
+- `report/`    the mobility office's report: Rasa's events into analytics tables, the figures, the
+               HTML page, CSV and chart, `python -m bot.report`.
 - `runtime/`   how it starts: settings (environment only), the supervisor of the Rasa and action
                servers, logging, the terminal chat.
 - `__main__`   `python -m bot`: Telegram when a token is set, else the terminal chat.

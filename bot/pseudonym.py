@@ -39,3 +39,8 @@ def student_ref(key: bytes, telegram_user_id: int) -> str:
 def rasa_sender(ref: str) -> str:
     """The Rasa conversation id of a Telegram student."""
     return f"tg-{ref}"
+
+
+def ref_of_sender(sender_id: str) -> str:
+    """The student reference behind a Rasa conversation id (the terminal chat's id stays as it is)."""
+    return sender_id[3:] if sender_id.startswith("tg-") else sender_id

@@ -281,6 +281,7 @@ class FakeTelegram:
         self._next_message_id: dict[int | str, int] = {}
         self._messages: dict[tuple[int | str, int], dict] = {}  # live state of every message
         self._sent: list[dict] = []  # snapshots of what the bot sent with sendMessage
+        self.uploads: list[dict] = []  # photos and documents the bot sent: chat, method, caption, bytes
         self._chats: dict[int | str, dict] = {}
         self._callbacks: dict[str, dict] = {}
         self._commands: dict[str, list[dict]] = {}
@@ -298,7 +299,7 @@ class FakeTelegram:
             name: getattr(self, "_api_" + name)
             for name in """getMe getUpdates sendMessage editMessageText editMessageReplyMarkup
             deleteMessage answerCallbackQuery setWebhook deleteWebhook getWebhookInfo setMyCommands
-            deleteMyCommands getMyCommands close logOut sendChatAction getFile""".split()
+            deleteMyCommands getMyCommands close logOut sendChatAction getFile sendPhoto sendDocument""".split()
         }
         self._by_lower = {name.lower(): name for name in self._handlers}
 
@@ -850,6 +851,38 @@ class FakeTelegram:
         self._messages[(chat["id"], msg["message_id"])] = msg
         self._sent.append({**copy.deepcopy(msg), "reply_markup": copy.deepcopy(markup)})
         return copy.deepcopy(msg)
+
+    def _upload(self, p: dict, field: str, method: str) -> dict:
+        """sendPhoto / sendDocument with a file uploaded as multipart/form-data (what PTB sends for bytes)."""
+        chat = self._chat_for_bot(p.get("chat_id"))
+        upload = p.get(field)
+        if not isinstance(upload, dict) or not upload.get("size"):
+            raise _bad(f"there is no {field} in the request")
+        if field == "photo" and not upload["content"].startswith(b"\x89PNG\r\n\x1a\n") \
+                and not upload["content"].startswith(b"\xff\xd8"):
+            raise _bad("IMAGE_PROCESS_FAILED")
+        caption = p.get("caption")
+        if caption is not None and _utf16_len(str(caption)) > 1024:
+            raise _bad("message caption is too long")
+        msg: dict[str, Any] = {"message_id": self._new_message_id(chat["id"]), "from": dict(self.bot_user),
+                               "chat": chat, "date": int(time.time())}
+        if caption:
+            msg["caption"] = str(caption)
+        file_id = f"{field}-{len(self.uploads) + 1}"
+        msg[field] = ([{"file_id": file_id, "file_unique_id": file_id, "width": 750, "height": 320,
+                        "file_size": upload["size"]}] if field == "photo"
+                      else {"file_id": file_id, "file_unique_id": file_id, "file_name": upload.get("filename"),
+                            "file_size": upload["size"]})
+        self._messages[(chat["id"], msg["message_id"])] = msg
+        self.uploads.append({"chat_id": chat["id"], "method": method, "caption": caption,
+                             "filename": upload.get("filename"), "content": upload["content"]})
+        return copy.deepcopy(msg)
+
+    def _api_sendPhoto(self, p: dict) -> dict:
+        return self._upload(p, "photo", "sendPhoto")
+
+    def _api_sendDocument(self, p: dict) -> dict:
+        return self._upload(p, "document", "sendDocument")
 
     def _edit(self, p: dict, *, text: bool) -> dict | bool:
         if p.get("inline_message_id"):

@@ -176,7 +176,7 @@ def test_out_of_scope_says_what_the_assistant_can_do_and_the_second_failure_offe
     messages, events = run(ActionNotUnderstood(), tracker("et la cantine ?", "out_of_scope", failures=1,
                                                           language="fr"))
     assert messages[-1]["buttons"][0]["payload"] == "/affirm"
-    assert slots_set(events) == {"failures": 2, "handoff_offered": True}
+    assert slots_set(events) == {"failures": 2, "handoff_offered": True, "handoff_reason": "misunderstanding"}
 
 
 def test_a_german_message_is_told_politely_which_languages_the_assistant_speaks():
@@ -237,3 +237,20 @@ def test_a_german_message_sets_no_fact_even_if_a_word_looks_like_a_place():
                                                           [{"entity": "location", "value": "Ausland"}], detected="de",
                                                           language="fr", question="ask_fees"))
     assert slots_set(events) == {}
+
+
+def test_i_dont_know_to_a_pending_question_is_recorded_for_the_offices_report():
+    _, events = run(ActionValidateSlotMappings(), tracker("je sais pas trop", "inform", detected="fr", language="fr",
+                                                          requested_fact="course_start_date"))
+    assert slots_set(events)["fact_not_known"] == "course_start_date"
+    _, events = run(ActionValidateSlotMappings(), tracker("no idea", "inform", detected="en", language="en"))
+    assert "fact_not_known" not in slots_set(events)  # nothing was asked
+
+
+def test_an_accepted_offer_hands_over_with_the_reason_it_was_made_for():
+    _, events = run(ActionYesNo(), tracker("oui", "affirm", handoff_offered=True, handoff_reason="needs_staff",
+                                           language="fr", question="ask_exemption"))
+    messages, _ = run(ActionYesNo(), tracker("oui", "affirm", handoff_offered=True, handoff_reason="misunderstanding",
+                                             language="fr"))
+    assert any(isinstance(e, dict) and e.get("event") == "pause" for e in events)
+    assert [m["custom"]["handoff"]["reason"] for m in messages if m.get("custom")] == ["misunderstanding"]

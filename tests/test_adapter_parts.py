@@ -9,7 +9,7 @@ from bot.desk.office_hours import OfficeHours, OfficeHoursError
 from bot.pseudonym import load_key, student_ref
 from bot.runtime.settings import Settings, SettingsError
 from bot.telegram.format import callback_data, html_message, split_text, utf16_len
-from bot.relay.rasa_endpoints import TrackerStoreNotErasable, tracker_db_url
+from bot.relay.rasa_endpoints import TrackerStoreNotErasable, event_broker_db_url, tracker_db_url
 
 LUX = ZoneInfo("Europe/Luxembourg")
 HOURS = OfficeHours.parse("mon-thu 09:00-17:00; fri 09:00-12:00", "Europe/Luxembourg")
@@ -128,6 +128,20 @@ def test_the_production_tracker_store_url_is_built_from_the_environment():
     url = tracker_db_url(settings, {"POSTGRES_HOST": "db", "POSTGRES_PORT": "5432", "POSTGRES_DB": "rasa",
                                     "POSTGRES_USER": "u", "POSTGRES_PASSWORD": "p"})
     assert url == "postgresql://u:p@db:5432/rasa"
+
+
+def test_the_sql_event_broker_database_is_read_from_the_endpoints_file_and_a_message_broker_has_none(tmp_path):
+    assert event_broker_db_url(Settings()) == f"sqlite:///{Settings().project_dir / 'var' / 'events.db'}"
+    production = dataclasses.replace(Settings(), endpoints_file="endpoints.production.yml")
+    assert event_broker_db_url(production, {"RABBITMQ_HOST": "mq"}) is None  # Pika: consumed from RabbitMQ
+
+
+def test_the_retention_of_not_understood_texts_is_a_number_of_days():
+    assert Settings.from_env({}).analytics_text_days == 90
+    assert Settings.from_env({"ANALYTICS_TEXT_DAYS": "30"}).analytics_text_days == 30
+    for wrong in ("0", "-5", "ninety", "1.5"):
+        with pytest.raises(SettingsError, match="ANALYTICS_TEXT_DAYS"):
+            Settings.from_env({"ANALYTICS_TEXT_DAYS": wrong})
 
 
 def test_a_tracker_store_that_is_not_sql_cannot_be_erased(tmp_path):

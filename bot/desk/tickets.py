@@ -6,15 +6,16 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass
-from typing import Any, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from bot.storage.database import Database, utc_now
-from bot.storage.schema import staff_posts, ticket_messages, tickets
+from bot.storage.schema import analytics_tickets, staff_posts, ticket_messages, tickets
 
 OPEN_STATUSES = ("open", "taken")
+CHANNEL = "telegram"  # the desk lives in Telegram
 
 
 @dataclass(frozen=True)
@@ -36,8 +37,9 @@ class Ticket:
 class TicketStore:
     """Reads and writes of the ticket tables; each method is one transaction."""
 
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: Database, clock: Callable[[], dt.datetime] = utc_now) -> None:
         self.database = database
+        self.clock = clock  # naive UTC
 
     # -- tickets ----------------------------------------------------------------------------
 
@@ -46,12 +48,15 @@ class TicketStore:
         existing = self.open_ticket_of(ref)
         if existing:
             return existing
-        now = utc_now()
+        now = self.clock()
         with self.database.transaction() as db:
             result = db.execute(tickets.insert().values(ref=ref, language=language, reason=reason,
                                                         case=json.dumps(case, ensure_ascii=False), status="open",
                                                         posted=False, opened_at=now))
             ticket_id = int(result.inserted_primary_key[0])
+            # The ticket's life for the office's report: kept after the ticket closes, erased by /forget.
+            db.execute(analytics_tickets.insert().values(ticket_id=ticket_id, ref=ref, reason=reason,
+                                                         language=language, channel=CHANNEL, opened_at=now))
         return Ticket(ticket_id, ref, language, reason, case, "open", None, now)
 
     def mark_posted(self, ticket_id: int) -> None:
@@ -92,18 +97,31 @@ class TicketStore:
         with self.database.transaction() as db:
             done = db.execute(tickets.update().where(tickets.c.id == ticket_id, tickets.c.status.in_(OPEN_STATUSES))
                               .values(status="taken", taken_by=staff_name))
+            if done.rowcount:
+                db.execute(analytics_tickets.update().where(analytics_tickets.c.ticket_id == ticket_id,
+                                                            analytics_tickets.c.taken_at.is_(None))
+                           .values(taken_at=self.clock()))
         return self.ticket(ticket_id) if done.rowcount else None
 
     def close_ticket(self, ticket_id: int) -> Optional[Ticket]:
         """Closes an open ticket; None when it was not open (closing twice changes nothing)."""
         with self.database.transaction() as db:
+            now = self.clock()
             done = db.execute(tickets.update().where(tickets.c.id == ticket_id, tickets.c.status.in_(OPEN_STATUSES))
-                              .values(status="closed", closed_at=utc_now()))
+                              .values(status="closed", closed_at=now))
+            if done.rowcount:
+                db.execute(analytics_tickets.update().where(analytics_tickets.c.ticket_id == ticket_id)
+                           .values(closed_at=now))
         return self.ticket(ticket_id) if done.rowcount else None
 
     def add_ticket_message(self, ticket_id: int, author: str, text: str) -> None:
         with self.database.transaction() as db:
-            db.execute(ticket_messages.insert().values(ticket_id=ticket_id, author=author, text=text, at=utc_now()))
+            now = self.clock()
+            db.execute(ticket_messages.insert().values(ticket_id=ticket_id, author=author, text=text, at=now))
+            if author == "staff":
+                db.execute(analytics_tickets.update().where(analytics_tickets.c.ticket_id == ticket_id,
+                                                            analytics_tickets.c.first_reply_at.is_(None))
+                           .values(first_reply_at=now))
 
     def ticket_messages(self, ticket_id: int) -> List[Dict[str, Any]]:
         with self.database.connect() as db:
@@ -130,8 +148,10 @@ class TicketStore:
     # -- GDPR -------------------------------------------------------------------------------
 
     def forget(self, ref: str, within: Optional[Connection] = None) -> List[tuple]:
-        """Erases the student's tickets and their messages; returns the staff posts to blank out."""
+        """Erases the student's tickets, their messages and their report rows; returns the staff posts
+        to blank out."""
         with self.database.transaction(within) as db:
+            db.execute(analytics_tickets.delete().where(analytics_tickets.c.ref == ref))
             ticket_ids = [row.id for row in db.execute(sa.select(tickets.c.id).where(tickets.c.ref == ref))]
             if not ticket_ids:
                 return []

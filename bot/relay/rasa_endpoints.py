@@ -1,5 +1,6 @@
 """What the adapter reads of Rasa's endpoints file: where the action server answers its health
-check, and where the tracker store keeps conversations, to erase one (GDPR `/forget`).
+check, where the tracker store keeps conversations, to erase one (GDPR `/forget`), and where the
+SQL event broker writes Rasa's events, for the office's report.
 
 Rasa 3.6's HTTP API can replace a tracker's events but its SQL store only ever appends, so
 the stored events are deleted where Rasa keeps them: the `events` table of the database
@@ -49,14 +50,28 @@ def tracker_db_url(settings: Settings, env: Mapping[str, str] = os.environ) -> s
     if str(store.get("type", "")).upper() != "SQL":
         raise TrackerStoreNotErasable(f"tracker store type {store.get('type')!r} in {settings.endpoints_file} "
                                       "is not SQL")
-    dialect = store.get("dialect", "sqlite")
+    return _sql_url(store, settings, "rasa.db")
+
+
+def event_broker_db_url(settings: Settings, env: Mapping[str, str] = os.environ) -> Optional[str]:
+    """The SQLAlchemy URL of Rasa's SQL event broker, or None when events go elsewhere (Pika) or nowhere."""
+    broker = read_endpoints(settings, env).get("event_broker") or {}
+    if str(broker.get("type", "")).upper() != "SQL":
+        return None
+    return _sql_url(broker, settings, "events.db")
+
+
+def _sql_url(section: Dict[str, Any], settings: Settings, default_db: str) -> str:
+    """The URL Rasa builds from an SQL section of endpoints.yml (dialect, url, port, db, username, password)."""
+    dialect = section.get("dialect", "sqlite")
     if dialect == "sqlite":
-        db = Path(str(store.get("db", "rasa.db")))
+        db = Path(str(section.get("db", default_db)))
         return f"sqlite:///{db if db.is_absolute() else settings.project_dir / db}"
-    url = sa.engine.URL.create(dialect, username=store.get("username") or None,
-                               password=str(store["password"]) if store.get("password") else None,
-                               host=store.get("url") or None, port=int(store["port"]) if store.get("port") else None,
-                               database=store.get("db") or None)
+    url = sa.engine.URL.create(dialect, username=section.get("username") or None,
+                               password=str(section["password"]) if section.get("password") else None,
+                               host=section.get("url") or None,
+                               port=int(section["port"]) if section.get("port") else None,
+                               database=section.get("db") or None)
     return str(url.render_as_string(hide_password=False)) if hasattr(url, "render_as_string") else str(url)
 
 

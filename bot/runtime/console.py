@@ -54,7 +54,7 @@ def chat(client: RasaClient, sender: str, stdin: TextIO = sys.stdin, out: TextIO
             continue
         choice = _button_choice(text, buttons)
         try:
-            replies = client.send(sender, choice or text)
+            replies = client.send(sender, choice or text, {"channel": "terminal"})
             buttons = show(replies, out)
             if not replies:
                 out.write(PAUSED_NOTE + "\n")

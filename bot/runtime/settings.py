@@ -31,6 +31,15 @@ def _optional_int(env: Mapping[str, str], name: str) -> Optional[int]:
         raise SettingsError(f"{name} must be a numeric Telegram chat id, got {raw!r}") from None
 
 
+def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or int(raw) < 1:
+        raise SettingsError(f"{name} must be a whole number of days (1 or more), got {raw!r}")
+    return int(raw)
+
+
 @dataclass(frozen=True)
 class Settings:
     project_dir: Path = ROOT
@@ -59,6 +68,11 @@ class Settings:
     tickets_db_url: Optional[str] = field(default=None, repr=False)  # default: SQLite in var/
     pseudonym_key: Optional[str] = field(default=None, repr=False)  # default: a random key kept in var/
     rasa_retry_s: float = 5.0  # how often messages kept while Rasa was down are tried again
+    # The office's report.
+    analytics_text_days: int = 90  # how long not-understood message texts are kept
+    analytics_ingest_s: float = 30.0  # how often the adapter reads Rasa's SQL event broker
+    rabbitmq_url: Optional[str] = field(default=None, repr=False)  # production: Rasa's Pika broker
+    analytics_queue: str = "rasa_analytics"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> "Settings":
@@ -93,6 +107,10 @@ class Settings:
             tickets_db_url=env.get("TICKETS_DB_URL") or None,
             pseudonym_key=env.get("PSEUDONYM_KEY") or None,
             rasa_retry_s=float(env.get("RASA_RETRY_S", "5")),
+            analytics_text_days=_positive_int(env, "ANALYTICS_TEXT_DAYS", 90),
+            analytics_ingest_s=float(env.get("ANALYTICS_INGEST_S", "30")),
+            rabbitmq_url=env.get("RABBITMQ_URL") or None,
+            analytics_queue=env.get("ANALYTICS_QUEUE", "rasa_analytics"),
         )
 
     @property

@@ -73,3 +73,93 @@ button_payloads = sa.Table(
     sa.Column("payload", sa.Text, nullable=False),
 )
 
+# -- bot.desk.tickets: each ticket's life, for the office's report (kept when a ticket is closed) --
+analytics_tickets = sa.Table(
+    "analytics_tickets", metadata,
+    sa.Column("ticket_id", sa.Integer, primary_key=True),
+    sa.Column("ref", sa.String(40), nullable=False, index=True),
+    sa.Column("reason", sa.String(40), nullable=False),
+    sa.Column("language", sa.String(2), nullable=False),
+    sa.Column("channel", sa.String(20), nullable=False),
+    sa.Column("opened_at", sa.DateTime, nullable=False, index=True),
+    sa.Column("taken_at", sa.DateTime),
+    sa.Column("first_reply_at", sa.DateTime),
+    sa.Column("closed_at", sa.DateTime),
+)
+
+# -- bot.report.ingest: what Rasa's event stream says happened, by pseudonymous reference ---------
+# No Telegram id, chat id or name: `ref` is the Rasa sender id ("tg-s-…" or the terminal's id).
+analytics_sessions = sa.Table(  # a conversation is one Rasa session
+    "analytics_sessions", metadata,
+    sa.Column("ref", sa.String(80), primary_key=True),
+    sa.Column("seq", sa.Integer, primary_key=True),
+    sa.Column("started_at", sa.DateTime, nullable=False, index=True),
+    sa.Column("channel", sa.String(20)),
+)
+
+analytics_messages = sa.Table(  # one row per student message; no text
+    "analytics_messages", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("ref", sa.String(80), nullable=False, index=True),
+    sa.Column("seq", sa.Integer, nullable=False),
+    sa.Column("at", sa.DateTime, nullable=False, index=True),
+    sa.Column("language", sa.String(2)),
+    sa.Column("channel", sa.String(20)),
+    sa.Column("intent", sa.String(60)),
+    sa.Column("faq_topic", sa.String(60)),
+    sa.Column("kind", sa.String(20), nullable=False),  # question, faq, conversation, not_understood, out_of_scope
+)
+
+analytics_answers = sa.Table(  # one row per rules-core decision given to a student
+    "analytics_answers", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("ref", sa.String(80), nullable=False, index=True),
+    sa.Column("seq", sa.Integer, nullable=False),
+    sa.Column("at", sa.DateTime, nullable=False, index=True),
+    sa.Column("language", sa.String(2)),
+    sa.Column("question", sa.String(60), nullable=False),
+    sa.Column("outcome", sa.String(20), nullable=False),
+)
+
+analytics_unknown_facts = sa.Table(  # a fact the student said they did not know, asked for a question
+    "analytics_unknown_facts", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("ref", sa.String(80), nullable=False, index=True),
+    sa.Column("at", sa.DateTime, nullable=False, index=True),
+    sa.Column("language", sa.String(2)),
+    sa.Column("question", sa.String(60)),
+    sa.Column("fact", sa.String(60), nullable=False),
+)
+
+analytics_not_understood = sa.Table(  # the only texts kept: what the assistant did not understand
+    "analytics_not_understood", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("ref", sa.String(80), nullable=False, index=True),
+    sa.Column("at", sa.DateTime, nullable=False, index=True),
+    sa.Column("language", sa.String(2)),
+    sa.Column("kind", sa.String(20), nullable=False),  # not_understood, out_of_scope
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("grouped", sa.String(200), nullable=False),  # the text normalised, to group near-identical ones
+    sa.Column("expires_at", sa.DateTime, nullable=False, index=True),
+)
+
+analytics_state = sa.Table(  # where each conversation stands in the event stream (session, pending fact)
+    "analytics_state", metadata,
+    sa.Column("ref", sa.String(80), primary_key=True),
+    sa.Column("seq", sa.Integer, nullable=False),
+    sa.Column("language", sa.String(2)),
+    sa.Column("question", sa.String(60)),
+    sa.Column("requested_fact", sa.String(60)),
+)
+
+analytics_cursors = sa.Table(  # the last event read from Rasa's SQL event broker
+    "analytics_cursors", metadata,
+    sa.Column("source", sa.String(200), primary_key=True),
+    sa.Column("last_id", sa.Integer, nullable=False),
+)
+
+analytics_forgotten = sa.Table(  # erasures not to be undone by events still queued in a broker
+    "analytics_forgotten", metadata,
+    sa.Column("ref", sa.String(80), primary_key=True),
+    sa.Column("at", sa.DateTime, nullable=False),  # events of the student up to this instant are dropped
+)

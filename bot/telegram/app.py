@@ -34,11 +34,13 @@ from bot.telegram.format import LONG_PAYLOAD_PREFIX
 from bot.telegram.payloads import ButtonPayloads
 from bot.telegram.send import DeliveryFailed, send_text, with_retries
 from bot.desk.tickets import TicketStore
-from bot.relay.rasa_endpoints import action_health_url, erase_conversation, tracker_db_url
+from bot.relay.rasa_endpoints import action_health_url, erase_conversation, event_broker_db_url, tracker_db_url
+from bot.report import ingest as analytics
 
 log = logging.getLogger(__name__)
 
 ADAPTER = "adapter"
+CHANNEL = "telegram"
 STUDENT_COMMANDS = ("start", "help", "lang", "profile", "forget", "human")
 TICKET_NUMBER = re.compile(r"^#?([0-9]{1,9})$")  # ASCII digits only: int() must accept it, SQL must hold it
 
@@ -57,18 +59,38 @@ class Adapter:
     desk: StaffDesk
     relay: Relay
     key: bytes
+    _ingesting: Optional[asyncio.Task] = None
 
     async def start(self) -> None:
         self.database.migrate()
+        if self.settings.analytics_ingest_s > 0:
+            self._ingesting = asyncio.create_task(self._ingest_forever())
         detect("bonjour")  # loads spaCy's stop-word lists now rather than during a student's first message
         await self._set_commands()
         self.relay.start()
         log.info("Telegram adapter ready (%s mode)", "webhook" if self.settings.webhook_url else "polling")
 
     async def stop(self) -> None:
+        if self._ingesting:
+            self._ingesting.cancel()
+            await asyncio.gather(self._ingesting, return_exceptions=True)
         await self.relay.stop()
         await self.rasa.close()
         self.database.close()
+
+    async def refresh_analytics(self) -> int:
+        """Reads Rasa's event broker into the analytics tables (in a thread: it is blocking SQL)."""
+        from bot.report import office
+
+        return await asyncio.get_running_loop().run_in_executor(None, office.refresh, self.settings, self.database)
+
+    async def _ingest_forever(self) -> None:
+        while True:
+            try:
+                await self.refresh_analytics()
+            except Exception:  # noqa: BLE001 - e.g. a database restarting: the next round catches up
+                log.exception("analytics not brought up to date")
+            await asyncio.sleep(self.settings.analytics_ingest_s)
 
     async def _set_commands(self) -> None:
         for lang in ("fr", "en"):
@@ -91,12 +113,27 @@ class Adapter:
             posts = self.tickets.forget(ref, within=db)
             self.inbox.forget(ref, within=db)
             self.students.forget(ref, within=db)
+            analytics.forget(self.database, ref, within=db)
         return posts
 
+    def forget_broker_events(self, ref: str) -> int:
+        """Events of the student Rasa's SQL event broker holds that were not read into analytics yet."""
+        from bot.report.sources import SqlBrokerSource
+
+        url = event_broker_db_url(self.settings)
+        if not url:
+            return 0  # a message broker: the erasure mark drops them on arrival
+        source = SqlBrokerSource(url, analytics.Ingester(self.database))
+        try:
+            return source.forget(rasa_sender(ref))
+        finally:
+            source.close()
+
     def meta(self, student: Student, user: Optional[User]) -> Dict[str, Any]:
-        """What Rasa may use to pick the language of a message with no clue of its own."""
+        """What Rasa may use to pick the language of a message with no clue of its own, and the
+        channel, for the office's report."""
         code = student.language or (user.language_code if user else None)
-        return {"language_code": code} if code else {}
+        return {"language_code": code, "channel": CHANNEL} if code else {"channel": CHANNEL}
 
 
 def _lang(student: Optional[Student], user: Optional[User]) -> Optional[str]:
@@ -266,6 +303,7 @@ async def on_forget_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     posts = adapter.forget(student.ref)
     try:
         erased = erase_conversation(tracker_db_url(adapter.settings), rasa_sender(student.ref))
+        erased += adapter.forget_broker_events(student.ref)
     except Exception:  # noqa: BLE001 - the student must hear that the erasure is incomplete
         log.exception("conversation of %s not erased from the tracker store", student.ref)
         await _reply(update, context, texts.text("forget_failed", lang))
@@ -345,6 +383,36 @@ async def on_tickets_command(update: Update, context: ContextTypes.DEFAULT_TYPE)
     await _reply(update, context, adapter.desk.open_tickets_text())
 
 
+async def on_report_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """`/report [days]`: the office's figures of the last days and one chart, for staff."""
+    from bot.report import office, render
+
+    adapter = _adapter(context)
+    lang = adapter.settings.staff_language
+    if await _refused_unless_staff(update, context):
+        return
+    days = context.args[0] if context.args else "7"
+    if len(context.args or []) > 1 or not (days.isascii() and days.isdigit() and 1 <= int(days) <= 366):
+        await _reply(update, context, texts.text("report_usage", lang))
+        return
+    try:
+        await adapter.refresh_analytics()
+    except Exception:  # noqa: BLE001 - the figures already read are still worth sending
+        log.exception("analytics not brought up to date before /report")
+    loop = asyncio.get_running_loop()
+    since, until = office.period(adapter.settings, int(days))
+    figures = await loop.run_in_executor(None, office.figures, adapter.settings, adapter.database, since, until)
+    chat_id = update.effective_chat.id
+    try:
+        await send_text(context.bot, chat_id, render.summary_text(figures, lang))
+        if not figures.empty:
+            chart = await loop.run_in_executor(None, render.chart_png, "trend", figures, lang)
+            await with_retries(lambda: context.bot.send_photo(chat_id, chart, caption=texts.text(
+                "report.chart_trend", lang), filename="report.png"), "sendPhoto")
+    except DeliveryFailed as error:
+        log.warning("report not delivered: %s", error)
+
+
 async def on_staff_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Take or Close on a ticket post, for staff only."""
     adapter, query = _adapter(context), update.callback_query
@@ -417,6 +485,7 @@ def build_application(settings: Settings, database: Optional[Database] = None,
     application.add_handler(CommandHandler("reply", on_reply_command, filters=new))
     application.add_handler(CommandHandler("close", on_close_command, filters=new))
     application.add_handler(CommandHandler("tickets", on_tickets_command, filters=new))
+    application.add_handler(CommandHandler("report", on_report_command, filters=new))
     application.add_handler(CallbackQueryHandler(on_staff_button, pattern=r"^(take|close):\d{1,9}$"))
     application.add_handler(CallbackQueryHandler(on_forget_answer, pattern=r"^forget:(yes|no)$"))
     application.add_handler(CallbackQueryHandler(on_button))

@@ -1,0 +1,188 @@
+"""Plays the held-out conversations (tests/conversations/*.yml) against the real assistant, as a
+student would, and reports how many end with the right answer.
+
+    .venv/bin/python -m benchmarks.conversations [--lang fr|en] [--limit N] [--out results/conversations.json]
+
+Starts the real action server and Rasa server (own ports, temporary SQLite tracker). For each
+conversation: sends the student's turns through the REST channel; whenever the assistant asks for
+a fact (its `requested_fact` slot), answers with the persona's words, or "I don't know" when the
+persona does not know it. Then checks the answer: the question, the outcome, every expected
+article among those cited, the language of the conversation, and no question asked three times in
+a row. Loopback only; bounded (at most 8 follow-ups per turn).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Tuple
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+CONVERSATIONS = ROOT / "tests" / "conversations"
+DONT_KNOW = {"fr": "je sais pas", "en": "I don't know"}
+MAX_FOLLOW_UPS = 8
+DECIDED = ("yes", "no", "conditional", "needs_staff")
+
+
+def cites(expected: str, references: List[str]) -> bool:
+    """'Art. 5' matches Art. 5, Art. 5(1), Art. 5(1) 3°; 'Art. 5(1)' matches Art. 5(1)…; 'Master' any Master heading."""
+    if expected.startswith("Master"):
+        return any(r.startswith("Master") for r in references)
+    pattern = re.escape(expected) + (r"(?![\d])" if not expected.endswith(")") else "")
+    return any(re.match(pattern, r) for r in references)
+
+
+def references(decision: Optional[Dict[str, Any]]) -> List[str]:
+    if not decision:
+        return []
+    return [c["reference"] for conclusion in decision.get("conclusions") or [] for c in conclusion.get("citations") or []]
+
+
+class Player:
+    def __init__(self, rasa_url: str) -> None:
+        import httpx
+
+        self.http = httpx.Client(base_url=rasa_url, timeout=60)
+
+    def send(self, sender: str, text: str) -> List[Dict[str, Any]]:
+        response = self.http.post("/webhooks/rest/webhook", json={"sender": sender, "message": text,
+                                                                   "metadata": {"channel": "eval"}})
+        response.raise_for_status()
+        return response.json()
+
+    def tracker(self, sender: str) -> Dict[str, Any]:
+        response = self.http.get(f"/conversations/{sender}/tracker")
+        response.raise_for_status()
+        return response.json()
+
+    def play(self, conversation: Dict[str, Any]) -> Tuple[bool, List[str], List[Dict[str, Any]]]:
+        """(passed, problems, transcript)."""
+        lang = conversation["language"]
+        persona = conversation.get("persona") or {}
+        sender = f"eval-{uuid.uuid4().hex[:10]}"
+        transcript: List[Dict[str, Any]] = []
+        problems: List[str] = []
+        decision_before: Optional[Dict[str, Any]] = None
+        for turn in conversation["turns"]:
+            text, expect = (turn, None) if isinstance(turn, str) else (turn["say"], turn.get("expect"))
+            replies = self._say(sender, text, transcript)
+            asked: List[str] = []
+            for _ in range(MAX_FOLLOW_UPS):
+                tracker = self.tracker(sender)
+                requested = tracker["slots"].get("requested_fact")
+                if tracker.get("paused") or not requested or not replies:
+                    break
+                asked.append(requested)
+                if asked[-3:] == [requested] * 3:
+                    problems.append(f"loop: {requested} asked three times in a row")
+                    break
+                answer = persona.get(requested)
+                replies = self._say(sender, str(answer) if answer is not None else DONT_KNOW[lang], transcript)
+            if expect:
+                problems += self._check(expect, self.tracker(sender), transcript, decision_before, lang, "turn")
+                decision_before = self.tracker(sender)["slots"].get("last_decision")
+        problems += self._check(conversation["expect"], self.tracker(sender), transcript, decision_before, lang,
+                                "final")
+        return not problems, problems, transcript
+
+    def _say(self, sender: str, text: str, transcript: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
+        replies = self.send(sender, text)
+        transcript.append({"student": text, "assistant": [r.get("text") for r in replies if r.get("text")]})
+        return replies
+
+    @staticmethod
+    def _check(expect: Dict[str, Any], tracker: Dict[str, Any], transcript, decision_before, lang: str,
+               when: str) -> List[str]:
+        problems: List[str] = []
+        slots = tracker["slots"]
+        outcome = expect["outcome"]
+        decision = slots.get("last_decision")
+        new_decision = decision if decision and decision != decision_before else None
+        handed = bool(tracker.get("paused"))
+        if slots.get("language") != lang:
+            problems.append(f"{when}: answered in {slots.get('language')}, not {lang}")
+        if outcome == "handoff":
+            if not handed:
+                problems.append(f"{when}: not handed to staff")
+            return problems
+        if outcome == "out_of_scope":
+            if new_decision:
+                problems.append(f"{when}: a regulation answer ({new_decision['question']}) to an out-of-scope message")
+            if handed:
+                problems.append(f"{when}: handed to staff instead of a redirect")
+            return problems
+        if not new_decision:
+            problems.append(f"{when}: no answer from the rules core")
+            return problems
+        if expect.get("question") and new_decision["question"] != expect["question"]:
+            problems.append(f"{when}: answered {new_decision['question']}, not {expect['question']}")
+        if outcome in DECIDED and new_decision["outcome"] != outcome:
+            problems.append(f"{when}: outcome {new_decision['outcome']}, not {outcome}")
+        cited = references(new_decision)
+        missing = [a for a in expect.get("articles") or [] if not cites(a, cited)]
+        if missing:
+            problems.append(f"{when}: {missing} not cited (cited {cited})")
+        return problems
+
+
+def load(lang: Optional[str]) -> List[Dict[str, Any]]:
+    conversations = []
+    for path in sorted(CONVERSATIONS.glob("*.yml")):
+        for conversation in yaml.safe_load(path.read_text(encoding="utf-8")):
+            if lang is None or conversation["language"] == lang:
+                conversations.append(conversation)
+    return conversations
+
+
+def main(argv=None) -> int:
+    from tests.rasa_servers import Servers, isolated_settings
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--lang", choices=("fr", "en"))
+    parser.add_argument("--limit", type=int, default=0)
+    parser.add_argument("--out", type=Path, default=ROOT / "results" / "conversations.json")
+    args = parser.parse_args(argv)
+    conversations = load(args.lang)
+    if args.limit:
+        conversations = conversations[: args.limit]
+    results = []
+    with tempfile.TemporaryDirectory() as tmp:
+        servers = Servers(isolated_settings(Path(tmp), 5805, 5855)).start()
+        try:
+            player = Player(servers.settings.rasa_url)
+            start = time.perf_counter()
+            for conversation in conversations:
+                passed, problems, transcript = player.play(conversation)
+                results.append({"name": conversation["name"], "language": conversation["language"],
+                                "outcome": conversation["expect"]["outcome"], "passed": passed,
+                                "problems": problems, "transcript": transcript})
+            elapsed = time.perf_counter() - start
+        finally:
+            servers.stop()
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
+    print("| language | conversations | passed | rate |\n|---|---|---|---|")
+    for lang in ("fr", "en", None):
+        subset = [r for r in results if lang is None or r["language"] == lang]
+        if subset:
+            ok = sum(r["passed"] for r in subset)
+            print(f"| {lang or 'all'} | {len(subset)} | {ok} | {ok / len(subset):.0%} |")
+    outcomes = sorted({r["outcome"] for r in results})
+    print("\n| expected outcome | conversations | passed |\n|---|---|---|")
+    for outcome in outcomes:
+        subset = [r for r in results if r["outcome"] == outcome]
+        print(f"| {outcome} | {len(subset)} | {sum(r['passed'] for r in subset)} |")
+    loops = sum(any(p.startswith("loop") for p in r["problems"]) for r in results)
+    print(f"\nconversations with a loop: {loops}; {elapsed:.0f} s; details in {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
