@@ -148,7 +148,7 @@ def test_staff_get_the_report_in_telegram_and_a_forgotten_student_leaves_the_ana
                                         analytics_ingest_s=0.5)
             async with RunningAdapter(settings, fake) as adapter:
                 fake.push_message(STUDENT, "Aurai-je une bourse Erasmus+ pour Lisbonne ?")
-                await said(fake, STUDENT, "Bachelor")
+                await said(fake, STUDENT, "?")  # the assistant asks what it needs
                 fake.push_message(STUDENT, "/human")
                 await said(fake, STAFF_CHAT, "Demande #1")
                 fake.push_message(STUDENT, "/report")
@@ -162,9 +162,9 @@ def test_staff_get_the_report_in_telegram_and_a_forgotten_student_leaves_the_ana
                 assert adapter.ref(STUDENT) not in summary["text"] and str(STUDENT) not in summary["text"]
                 # The student erases everything: their analytics rows go too.
                 fake.push_message(STUDENT, "/forget")
-                confirm = await said(fake, STUDENT, "effacer")
+                confirm = await said(fake, STUDENT, "Effacer votre conversation")
                 fake.push_callback(STUDENT, button(confirm, "Oui"), message_id=confirm["message_id"])
-                await said(fake, STUDENT, "effacé")
+                await said(fake, STUDENT, "C'est fait : j'ai effacé")
                 database = adapter.stores.database
                 ref = adapter.ref(STUDENT)
                 with database.connect() as db:

@@ -19,7 +19,7 @@ from sqlalchemy.engine import Connection
 
 from bot.pseudonym import ref_of_sender
 from bot.storage.database import Database, utc_now
-from bot.storage.schema import (analytics_answers, analytics_forgotten, analytics_messages,
+from bot.storage.schema import (analytics_answers, analytics_cursors, analytics_forgotten, analytics_messages,
                                 analytics_not_understood, analytics_sessions, analytics_state,
                                 analytics_unknown_facts)
 from nlu_components.language import conversation_language
@@ -31,6 +31,24 @@ FALLBACK_INTENTS = {"nlu_fallback"}
 OUT_OF_SCOPE_INTENTS = {"out_of_scope"}
 # The slot the action server sets when the student answers a pending question with "I don't know".
 UNKNOWN_FACT_SLOT = "fact_not_known"
+
+
+WRITERS = "__writers__"  # a row every writer of the analytics locks first (see `serialise`)
+
+
+def serialise(db: Connection) -> None:
+    """Makes concurrent ingestions and erasures take turns (a row lock on PostgreSQL, the write lock
+    on SQLite): an erasure can then never be undone by an ingestion that read the events before it."""
+    locked = db.execute(analytics_cursors.update().where(analytics_cursors.c.source == WRITERS)
+                        .values(last_id=analytics_cursors.c.last_id)).rowcount
+    if not locked:
+        with db.begin_nested():  # a savepoint: another writer may create the row at the same time
+            try:
+                db.execute(analytics_cursors.insert().values(source=WRITERS, last_id=0))
+            except sa.exc.IntegrityError:
+                pass
+        db.execute(analytics_cursors.update().where(analytics_cursors.c.source == WRITERS)
+                   .values(last_id=analytics_cursors.c.last_id))
 
 
 def message_kind(intent: Optional[str]) -> str:
@@ -78,6 +96,7 @@ class Ingester:
         """Applies the events; returns how many were recorded (others are of no interest)."""
         count = 0
         with self.database.transaction(within) as db:
+            serialise(db)
             states: Dict[str, _State] = {}
             forgotten: Dict[str, Optional[dt.datetime]] = {}
             for event in events:
@@ -191,6 +210,7 @@ def forget(database: Database, ref: str, within: Optional[Connection] = None,
            now: Optional[dt.datetime] = None) -> None:
     """Erases a student's analytics rows and texts, and drops their events still on their way."""
     with database.transaction(within) as db:
+        serialise(db)
         for table in (analytics_messages, analytics_answers, analytics_unknown_facts, analytics_not_understood,
                       analytics_sessions, analytics_state):
             db.execute(table.delete().where(table.c.ref == ref))
