@@ -99,8 +99,9 @@ def compute(database: Database, since: dt.datetime, until: dt.datetime, hours: O
         messages = db.execute(sa.select(analytics_messages.c.ref, analytics_messages.c.seq, analytics_messages.c.at,
                                         analytics_messages.c.language, analytics_messages.c.intent,
                                         analytics_messages.c.faq_topic, analytics_messages.c.kind)
-                              .where(analytics_messages.c.at >= since, analytics_messages.c.at < until)).all()
-        refs = {m.ref for m in messages}
+                              .where(analytics_messages.c.at >= since, analytics_messages.c.at < until)
+                              .order_by(analytics_messages.c.at, analytics_messages.c.id)).all()
+        refs = {m[0] for m in messages}
         sessions = db.execute(sa.select(analytics_sessions.c.ref, analytics_sessions.c.seq,
                                         analytics_sessions.c.started_at)).all() if refs else []
         tickets = db.execute(sa.select(analytics_tickets)).all()
@@ -116,9 +117,9 @@ def compute(database: Database, since: dt.datetime, until: dt.datetime, hours: O
 
     # When does each conversation end? At the student's next session start.
     starts: Dict[str, List[Tuple[int, dt.datetime]]] = defaultdict(list)
-    for s in sessions:
-        if s.ref in refs:
-            starts[s.ref].append((s.seq, s.started_at))
+    for ref, seq, started in sessions:
+        if ref in refs:
+            starts[ref].append((seq, started))
     window: Dict[Tuple[str, int], Tuple[dt.datetime, Optional[dt.datetime]]] = {}
     for ref, seqs in starts.items():
         seqs.sort()
@@ -150,45 +151,53 @@ def compute(database: Database, since: dt.datetime, until: dt.datetime, hours: O
     series: Dict[str, Dict[str, Dict[str, Any]]] = defaultdict(lambda: {g: _blank() for g in groups})
     conversation_language: Dict[Tuple[str, int], str] = {}
     first_at: Dict[Tuple[str, int], dt.datetime] = {}
-    for m in sorted(messages, key=lambda m: m.at):
-        key = (m.ref, m.seq)
+    # Plain tuples: reading a row's fields by name costs more than everything done with them.
+    rows = [tuple(m) for m in messages]  # (ref, seq, at, language, intent, faq_topic, kind), by time
+    for ref, seq, at, language, _, _, _ in rows:
+        key = (ref, seq)
         if key not in first_at:
-            first_at[key] = m.at
-        if key not in conversation_language and m.language:
-            conversation_language[key] = language_group(m.language)
+            first_at[key] = at
+        if language and key not in conversation_language:
+            conversation_language[key] = language_group(language)
     handoff_of = {key: handed_over(key[0], key[1], at) for key, at in first_at.items()}
 
+    # One pass over the messages into a few counters; the figures are read from those.
+    counted: Counter = Counter()  # (bucket, group, kind, handed over) -> messages
     students: Dict[str, set] = defaultdict(set)
     bucket_students: Dict[Tuple[str, str], set] = defaultdict(set)
-    bucket_conversations: Dict[Tuple[str, str], set] = defaultdict(set)
     question_counts: Dict[str, Counter] = defaultdict(Counter)
     topic_counts: Dict[str, Counter] = defaultdict(Counter)
-    for m in messages:
-        group = language_group(m.language)
-        bucket = bucket_of(m.at)
+    for ref, seq, at, language, intent, topic, kind in rows:
+        group = language if language in LANGUAGES else OTHER
+        bucket = bucket_of(at)
+        counted[(bucket, group, kind, handoff_of[(ref, seq)])] += 1
+        students[group].add(ref)
+        bucket_students[(bucket, group)].add(ref)
+        if kind == "question":
+            question_counts[intent][group] += 1
+        elif kind == "faq":
+            topic_counts[topic or "?"][group] += 1
+    for (bucket, group, kind, handed), n in counted.items():
         for g in (ALL, group):
             for target in (totals[g], series[bucket][g]):
-                target["messages"] += 1
-                if m.kind in ("question", "faq"):
-                    target["questions"] += 1
-                    if not handoff_of[(m.ref, m.seq)]:
-                        target["deflected"] += 1
-                elif m.kind in ("not_understood", "out_of_scope"):
-                    target[m.kind] += 1
-            students[g].add(m.ref)
-            bucket_students[(bucket, g)].add(m.ref)
-        conversation_group = conversation_language.get((m.ref, m.seq), OTHER)
-        for g in (ALL, conversation_group):
-            bucket_conversations[(bucket_of(first_at[(m.ref, m.seq)]), g)].add((m.ref, m.seq))
-        if m.kind == "question":
-            question_counts[m.intent][ALL] += 1
-            question_counts[m.intent][group] += 1
-        elif m.kind == "faq":
-            topic = m.faq_topic or "?"
-            topic_counts[topic][ALL] += 1
-            topic_counts[topic][group] += 1
-    for key, group in [(k, conversation_language.get(k, OTHER)) for k in first_at]:
+                target["messages"] += n
+                if kind in ("question", "faq"):
+                    target["questions"] += n
+                    if not handed:
+                        target["deflected"] += n
+                elif kind in ("not_understood", "out_of_scope"):
+                    target[kind] += n
+    students[ALL] = set().union(*students.values()) if students else set()
+    for (bucket, group), refs_ in list(bucket_students.items()):
+        bucket_students[(bucket, ALL)] |= refs_
+    for counts in (*question_counts.values(), *topic_counts.values()):
+        counts[ALL] = sum(counts.values())
+    bucket_conversations: Dict[Tuple[str, str], set] = defaultdict(set)
+    for key, at in first_at.items():
+        group = conversation_language.get(key, OTHER)
+        bucket = bucket_of(at)
         for g in (ALL, group):
+            bucket_conversations[(bucket, g)].add(key)
             totals[g]["conversations"] += 1
             if handoff_of[key]:
                 totals[g]["handoffs"] += 1

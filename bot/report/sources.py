@@ -19,6 +19,7 @@ from bot.storage.schema import analytics_cursors
 log = logging.getLogger(__name__)
 
 SQL_SOURCE = "rasa_sql_event_broker"
+PURGE_EVERY_S = 3600.0
 RASA_EXCHANGE = "rasa-exchange"  # the exchange Rasa's Pika broker publishes to (fanout)
 BROKER_EVENTS = sa.table("events", sa.column("id", sa.Integer), sa.column("sender_id", sa.String),
                          sa.column("data", sa.Text))  # the table Rasa's SQLEventBroker writes
@@ -111,7 +112,12 @@ async def consume_rabbitmq(url: str, queue: str, ingester: Ingester, stop: async
         exchange = await channel.declare_exchange(RASA_EXCHANGE, type=aio_pika.ExchangeType.FANOUT)
         source = await channel.declare_queue(queue, durable=True)
         await source.bind(exchange, "")
+        purged_at = 0.0
         while not stop.is_set():
+            loop = asyncio.get_running_loop()
+            if loop.time() - purged_at > PURGE_EVERY_S:  # retention applies here too, not only in reports
+                await loop.run_in_executor(None, ingester.purge_expired)
+                purged_at = loop.time()
             messages: List[Any] = []
             while len(messages) < batch:
                 message = await source.get(no_ack=False, fail=False)
@@ -125,7 +131,7 @@ async def consume_rabbitmq(url: str, queue: str, ingester: Ingester, stop: async
                     pass
                 continue
             events = [e for e in (_decode(m.body) for m in messages) if e is not None]
-            await asyncio.get_running_loop().run_in_executor(None, ingester.apply, events)
+            await loop.run_in_executor(None, ingester.apply, events)
             for message in messages:
                 await message.ack()
             total += len(messages)
