@@ -17,6 +17,13 @@ class DatedValue(BaseModel):
     applies_from: dt.date
     source: str
 
+    @validator("value")
+    def _no_yaml_booleans_in_lists(cls, value: Any) -> Any:
+        # YAML 1.1 reads bare NO, YES, ON, OFF as booleans: Norway would silently become `false`.
+        if isinstance(value, list) and any(isinstance(item, bool) for item in value):
+            raise ValueError(f"a list holds true/false ({value}): quote codes such as \"NO\"")
+        return value
+
 
 class Parameter(BaseModel):
     description: str

@@ -15,6 +15,9 @@ from pydantic import BaseModel, Field, conint, confloat, root_validator, validat
 from rules_core import countries
 
 
+PLAUSIBLE_YEARS = (2000, 2100)  # dates outside are typing mistakes, not mobilities
+
+
 class Level(str, Enum):
     bachelor = "bachelor"
     master = "master"
@@ -106,11 +109,25 @@ class Situation(BaseModel):
 
     @validator("course_start_date", "departure_date", "return_date", "today", pre=True)
     def _calendar_date(cls, value):
+        if isinstance(value, (bool, int, float)):  # pydantic would read 1735689600 as a Unix timestamp
+            raise ValueError(f"{value!r} is not a calendar date (expected YYYY-MM-DD)")
         if isinstance(value, str):
             try:
-                return dt.date.fromisoformat(value.strip())
+                value = dt.date.fromisoformat(value.strip())
             except ValueError:
                 raise ValueError(f"{value!r} is not a calendar date (expected YYYY-MM-DD)") from None
+        if isinstance(value, dt.datetime):
+            value = value.date()
+        if isinstance(value, dt.date) and not PLAUSIBLE_YEARS[0] <= value.year <= PLAUSIBLE_YEARS[1]:
+            # Date arithmetic near year 9999 overflows; no mobility is planned that far away.
+            raise ValueError(f"{value.isoformat()} is outside the years {PLAUSIBLE_YEARS[0]}-{PLAUSIBLE_YEARS[1]}")
+        return value
+
+    @validator("semester", "stay_days", pre=True)
+    def _whole_number(cls, value):
+        # pydantic 1 truncates 2.9 to 2 for an int field: a semester or a day count is whole, or wrong.
+        if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
+            raise ValueError(f"{value!r} is not a whole number")
         return value
 
     @validator("host_country", "country_of_origin")

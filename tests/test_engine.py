@@ -57,3 +57,10 @@ def test_every_parameter_of_the_circular_is_sourced_and_dated():
     assert parameters.value("proximity_radius_km") == 100
     assert parameters.value("learning_agreement_change_window_days") == 28
     assert parameters.value("hours_per_credit") == {"min": 25, "max": 30}
+
+
+def test_a_country_list_with_a_yaml_boolean_in_it_is_refused():
+    with pytest.raises(ValueError, match='quote codes such as \\\\"NO\\\\"|quote codes such as "NO"'):
+        Parameter(description="area", history=[{"value": ["FR", False, "CH"], "applies_from": "2021-02-11",
+                                                "source": "Art. 14(1)"}])
+    assert "NO" in parameters.value("visa_free_area")
