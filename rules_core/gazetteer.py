@@ -57,8 +57,9 @@ class Gazetteer:
         self.places: Tuple[Place, ...] = tuple(p for ps in self._official.values() for p in ps)
         self._nearest: Dict[Tuple[str, float, float], Optional[float]] = {}
 
-    def lookup(self, name: str, country: Optional[str] = None) -> List[Place]:
-        """Places `name` may designate, most populous first; one when population settles it.
+    def lookup(self, name: str, country: Optional[str] = None, dominance: bool = True) -> List[Place]:
+        """Places `name` may designate, most populous first; one when population settles it
+        (unless `dominance` is False: then every namesake).
 
         An alternate-name match smaller than the largest official-name match is dropped
         ("Luxembourg" is the city, not a Paris quarter also called so).
@@ -73,9 +74,18 @@ class Gazetteer:
         found = {(p.name, p.country, p.latitude): p for p in official}
         found.update({(p.name, p.country, p.latitude): p for p in matches(self._alternate) if p.population > floor})
         ranked = sorted(found.values(), key=lambda p: -p.population)
-        if len(ranked) > 1 and ranked[0].population >= DOMINANCE * max(ranked[1].population, 1):
+        if dominance and len(ranked) > 1 and ranked[0].population >= DOMINANCE * max(ranked[1].population, 1):
             return ranked[:1]
         return ranked
+
+    def farthest_in_country(self, country: str, latitude: float, longitude: float) -> Optional[float]:
+        """Distance in km from a point to the farthest listed town of a country."""
+        key = (country, -latitude, -longitude)  # own cache entries, beside the nearest ones
+        if key not in self._nearest:
+            distances = [great_circle_km(latitude, longitude, p.latitude, p.longitude)
+                         for p in self.places if p.country == country]
+            self._nearest[key] = max(distances) if distances else None
+        return self._nearest[key]
 
     def nearest_in_country(self, country: str, latitude: float, longitude: float) -> Optional[float]:
         """Distance in km from a point to the nearest listed town of a country."""

@@ -67,14 +67,21 @@ def art_5_4_proximity(f: Facts, out: Findings):
     where = host_distance(f)
     radius = parameters.value("proximity_radius_km")
     params = {"radius_km": radius}
-    if where.place is not None:
+    if where.place is not None and where.distance_km is not None:
         params.update(city=where.place.name, country=where.place.country, distance_km=where.distance_km)
         out.compute("distance_km", where.distance_km, art(5, 4), unit="km")
+    if where.proximity == Proximity.within and where.place is None:  # the whole country is near (Luxembourg)
+        out.add("funding.proximity_country", art(5, 4), country=f.get("host_country"), radius_km=radius)
+        return True
     if where.proximity == Proximity.within:
         out.add("funding.proximity", art(5, 4), **params)
         return True
     if where.proximity == Proximity.review:
         out.add("funding.proximity_review", art(5, 4), **params)
+        return REVIEW
+    if where.proximity == Proximity.namesakes:
+        out.add("funding.place_namesakes", art(5, 4), city=where.place.name, country=where.place.country,
+                radius_km=radius)
         return REVIEW
     if where.proximity == Proximity.unknown_place:
         out.add("funding.place_unknown", art(5, 4), city=f.get("host_city"), radius_km=radius)
@@ -138,4 +145,4 @@ def decide(situation: Situation) -> Decision:
 
 
 _NOT_A_BAR = {"funding.beyond_radius", "funding.origin_but_resides_elsewhere", "funding.proximity_review",
-              "funding.place_unknown"}
+              "funding.place_unknown", "funding.place_namesakes"}

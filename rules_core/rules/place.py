@@ -15,6 +15,7 @@ class Proximity(str, Enum):
     review = "review"  # within the review margin of the line
     beyond = "beyond"  # clearly outside
     unknown_place = "unknown_place"  # the gazetteer does not know the town
+    namesakes = "namesakes"  # towns of that name in that country lie on both sides of the line
 
 
 @dataclass(frozen=True)
@@ -51,19 +52,33 @@ def _candidates(f: Facts) -> List[Place]:
     return gazetteer().lookup(f.need("host_city"), f.get("host_country"))
 
 
+def _country_is_near(country: str) -> bool:
+    """The whole country lies clearly inside the radius (Luxembourg): no city needed."""
+    seat = parameters.value("university_seat")
+    farthest = gazetteer().farthest_in_country(country, seat["latitude"], seat["longitude"])
+    limit = parameters.value("proximity_radius_km") - parameters.value("proximity_review_margin_km")
+    return farthest is not None and farthest < limit
+
+
 def host_distance(f: Facts) -> HostDistance:
     """Distance class of the host, asking for the city (and the country only when it matters)."""
     country = f.get("host_country")
     if country is not None and _country_is_far(country):
         return HostDistance(Proximity.beyond)
-    candidates = _candidates(f)
+    if country is not None and _country_is_near(country):
+        return HostDistance(Proximity.within)
+    # Every namesake, however small: a small town near Belval is likelier meant than a big one
+    # far away, so population must not hide it.
+    candidates = gazetteer().lookup(f.need("host_city"), country, dominance=False)
     if not candidates:
         return HostDistance(Proximity.unknown_place)
     classes = {_classify(_seat_distance(p)) for p in candidates}
-    if len(classes) > 1 and country is None:
-        # Homonyms on both sides of the line (or near it): the country settles it.
-        raise Missing("host_country")
-    place = candidates[0]  # the most populous of the country, or of an agreeing set
+    if len(classes) > 1:
+        if country is None and len({p.country for p in candidates}) > 1:
+            raise Missing("host_country")  # namesakes on both sides of the line: the country may settle it
+        # Namesakes of one country on both sides of the line: staff check which one, no guess.
+        return HostDistance(Proximity.namesakes, candidates[0])
+    place = candidates[0]  # the most populous of an agreeing set
     distance = _seat_distance(place)
     return HostDistance(_classify(distance), place, round(distance, 1))
 
