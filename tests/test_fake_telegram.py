@@ -263,9 +263,23 @@ def test_protocol_encodings_and_errors():
             async with http.post(f"{base}/sendMessage", data=multipart) as r:
                 assert r.status == 200
             assert fake.calls[-1].params["extra"]["size"] == 4
-            async with http.post(f"{base}/sendDocument", data={"chat_id": str(USER)}) as r:
+            async with http.post(f"{base}/sendVideo", data={"chat_id": str(USER)}) as r:
                 assert r.status == 404
                 assert await r.json() == {"ok": False, "error_code": 404, "description": "Not Found"}
+            async with http.post(f"{base}/sendDocument", data={"chat_id": str(USER)}) as r:
+                assert r.status == 400  # no file uploaded
+            photo = aiohttp.FormData()
+            photo.add_field("chat_id", str(USER))
+            photo.add_field("photo", b"not an image", filename="x.png")
+            async with http.post(f"{base}/sendPhoto", data=photo) as r:
+                assert r.status == 400 and (await r.json())["description"] == "Bad Request: IMAGE_PROCESS_FAILED"
+            photo = aiohttp.FormData()
+            photo.add_field("chat_id", str(USER))
+            photo.add_field("caption", "chart")
+            photo.add_field("photo", b"\x89PNG\r\n\x1a\n" + b"0" * 100, filename="x.png")
+            async with http.post(f"{base}/sendPhoto", data=photo) as r:
+                assert r.status == 200 and (await r.json())["result"]["photo"][0]["file_size"] == 108
+            assert fake.uploads[-1]["caption"] == "chart" and fake.uploads[-1]["method"] == "sendPhoto"
             async with http.get(f"{fake.base_url}123:wrong/getMe") as r:
                 assert r.status == 401 and (await r.json())["description"] == "Unauthorized"
             fake.fail_next("getMe", status=500, description="Internal Server Error: restart")
