@@ -104,8 +104,15 @@ def stay_days(f: Facts, out: Findings) -> int:
     raise Missing(*(name for name in ("departure_date", "return_date") if f.get(name) is None))
 
 
-def art_20_2_stay_long_enough(f: Facts, out: Findings) -> bool:
+FORCE_MAJEURE = "force_majeure"  # a result that sends the case to staff (Art. 19, judged case by case)
+
+
+def art_20_2_stay_long_enough(f: Facts, out: Findings):
     minimum = parameters.value("minimum_stay_days")
+    if f.get("full_host_term") is True and (f.get("stay_days") is None and f.get("return_date") is None):
+        # A complete host semester or trimester settles it: the dates are not needed.
+        out.add("validation.full_term_ok_no_days", art(20, 2), minimum=minimum)
+        return True
     days = stay_days(f, out)
     if days >= minimum:
         out.add("validation.stay_ok", art(20, 2), days=days, minimum=minimum)
@@ -114,6 +121,23 @@ def art_20_2_stay_long_enough(f: Facts, out: Findings) -> bool:
         out.add("validation.full_term_ok", art(20, 2), days=days, minimum=minimum)
         return True
     out.add("validation.stay_too_short", art(20, 2), days=days, minimum=minimum)
+    return art_19_force_majeure_exception(f, out, days, minimum)
+
+
+def art_19_force_majeure_exception(f: Facts, out: Findings, days: int, minimum: int):
+    """Exception to Art. 20(2), written beside it: a stay cut short by force majeure may still be
+    recognised (Art. 19), case by case: staff decide."""
+    if not f.need("force_majeure"):
+        return False
+    out.add("interruption.force_majeure", art(19, 1), art(19, 2), days=days, minimum=minimum)
+    return FORCE_MAJEURE
+
+
+def art_20_2_abroad(f: Facts, out: Findings) -> bool:
+    """The mandatory semester is spent at a recognised institution abroad: a host in Luxembourg is not."""
+    if f.get("host_country") != "LU":
+        return True  # abroad, or not said (then it is a condition of the answer, not a question)
+    out.add("validation.not_abroad", art(20, 2))
     return False
 
 
@@ -136,12 +160,16 @@ def art_20_1_declared(f: Facts, out: Findings) -> bool:
 def decide_validation(situation: Situation) -> Decision:
     out = Findings(Facts(situation))
     q = Question.ask_validation
-    results = [out.attempt(rule) for rule in (art_20_2_credits, art_20_2_stay_long_enough, art_20_1_declared)]
+    results = [out.attempt(rule) for rule in (art_20_2_abroad, art_20_2_credits, art_20_2_stay_long_enough,
+                                                  art_20_1_declared)]
     if False in results:
-        out.conclusions = [c for c in out.conclusions if not c.key.endswith("_ok") and c.key != "validation.declared"]
+        out.conclusions = [c for c in out.conclusions if not c.key.endswith("_ok") and c.key != "validation.declared"
+                           and not c.key.startswith("validation.full_term_ok") and c.key != "interruption.force_majeure"]
         return out.decision(q, Outcome.no)
     if out.missing:
         return out.decision(q, Outcome.missing_facts)
+    if FORCE_MAJEURE in results:
+        return out.decision(q, Outcome.needs_staff)
     out.add("validation.recognition", art(22, 1))
     return out.decision(q, Outcome.yes)
 
