@@ -150,6 +150,17 @@ class Situation(BaseModel):
         start, end = values.get("departure_date"), values.get("return_date")
         if start and end and end < start:
             raise ValueError("return_date: the return cannot come before the departure")
+        days = values.get("stay_days")
+        if start and end and days is not None:
+            from rules_core import parameters  # read on first use, not at import
+
+            counted = (end - start).days + (1 if parameters.value("stay_days_count_both_ends") else 0)
+            if counted != days:
+                raise ValueError(f"stay_days: the dates give {counted} days, not {days}")
+        if values.get("excluded_for_misconduct") and values.get("earlier_mobilities") == []:
+            raise ValueError("excluded_for_misconduct: an exclusion from a mobility needs an earlier mobility")
+        if values.get("mobility_type") == MobilityType.semp and values.get("host_country") not in (None, "CH"):
+            raise ValueError(f"mobility_type: SEMP is for a host in Switzerland, not in {values['host_country']}")
         grounds = values.get("exemption_grounds") or []
         if {ExemptionGround.foreign_credits_validated, ExemptionGround.foreign_credits_not_validated} <= set(grounds):
             raise ValueError("exemption_grounds: foreign credits cannot be both validated and not validated")

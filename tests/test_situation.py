@@ -43,3 +43,18 @@ def test_a_date_in_year_9999_through_the_command_line_exits_3_naming_the_field_a
 def test_a_plausible_date_still_gives_its_deadline():
     decision = decide("ask_learning_agreement", Situation(level="bachelor", course_start_date="2027-09-14"))
     assert decision.outcome.value != "missing_facts"
+
+
+def test_dates_and_a_day_count_that_disagree_are_refused_naming_the_day_count():
+    assert "stay_days: the dates give 30 days, not 45" in refused(departure_date="2027-02-01",
+                                                                 return_date="2027-03-02", stay_days=45)
+    assert Situation(departure_date="2027-02-01", return_date="2027-03-02", stay_days=30).stay_days == 30
+
+
+def test_an_exclusion_without_any_earlier_mobility_is_refused():
+    assert "excluded_for_misconduct" in refused(excluded_for_misconduct=True, earlier_mobilities=[])
+
+
+def test_semp_outside_switzerland_is_refused_naming_the_programme():
+    assert "SEMP is for a host in Switzerland, not in FR" in refused(mobility_type="semp", host_country="France")
+    assert Situation(mobility_type="semp", host_country="Suisse").host_country == "CH"
