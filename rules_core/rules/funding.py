@@ -17,6 +17,12 @@ from rules_core.situation import Level, MobilityType as T, Situation
 REVIEW = "review"  # a result that sends the case to staff
 
 
+def cited(f: Facts, *articles):
+    """The articles, and for a Master student the Master section's own funding heading, which
+    repeats these rules for Masters."""
+    return [*articles, master(FUNDING)] if f.get("level") == Level.master else list(articles)
+
+
 def art_5_1_masters_not_eligible_for_fonds(f: Facts, out: Findings) -> bool:
     if f.need("mobility_type") not in (T.global_exchange, T.free_mover):
         return False
@@ -29,7 +35,7 @@ def art_5_1_masters_not_eligible_for_fonds(f: Facts, out: Findings) -> bool:
 def art_5_2_one_funded_semester(f: Facts, out: Findings) -> bool:
     if not any(m.funded for m in f.need("earlier_mobilities")):
         return False
-    out.add("funding.already_funded", art(5, 2), funded_semesters=parameters.value("funded_semesters"))
+    out.add("funding.already_funded", *cited(f, art(5, 2)), funded_semesters=parameters.value("funded_semesters"))
     return True
 
 
@@ -57,9 +63,9 @@ def art_5_3_country_of_origin(f: Facts, out: Findings) -> bool:
         return False
     if f.need("resides_temporarily_elsewhere"):
         # Exception written in Art. 5(3) itself: temporary residence elsewhere keeps the grant.
-        out.add("funding.origin_but_resides_elsewhere", art(5, 3), country=country)
+        out.add("funding.origin_but_resides_elsewhere", *cited(f, art(5, 3)), country=country)
         return False
-    out.add("funding.country_of_origin", art(5, 3), country=country)
+    out.add("funding.country_of_origin", *cited(f, art(5, 3)), country=country)
     return True
 
 
@@ -71,23 +77,23 @@ def art_5_4_proximity(f: Facts, out: Findings):
         params.update(city=where.place.name, country=where.place.country, distance_km=where.distance_km)
         out.compute("distance_km", where.distance_km, art(5, 4), unit="km")
     if where.proximity == Proximity.within and where.place is None:  # the whole country is near (Luxembourg)
-        out.add("funding.proximity_country", art(5, 4), country=f.get("host_country"), radius_km=radius)
+        out.add("funding.proximity_country", *cited(f, art(5, 4)), country=f.get("host_country"), radius_km=radius)
         return True
     if where.proximity == Proximity.within:
-        out.add("funding.proximity", art(5, 4), **params)
+        out.add("funding.proximity", *cited(f, art(5, 4)), **params)
         return True
     if where.proximity == Proximity.review:
-        out.add("funding.proximity_review", art(5, 4), **params)
+        out.add("funding.proximity_review", *cited(f, art(5, 4)), **params)
         return REVIEW
     if where.proximity == Proximity.namesakes:
-        out.add("funding.place_namesakes", art(5, 4), city=where.place.name, country=where.place.country,
+        out.add("funding.place_namesakes", *cited(f, art(5, 4)), city=where.place.name, country=where.place.country,
                 radius_km=radius)
         return REVIEW
     if where.proximity == Proximity.unknown_place:
-        out.add("funding.place_unknown", art(5, 4), city=f.get("host_city"), radius_km=radius)
+        out.add("funding.place_unknown", *cited(f, art(5, 4)), city=f.get("host_city"), radius_km=radius)
         return REVIEW
     if where.place is not None:
-        out.add("funding.beyond_radius", art(5, 4), **params)
+        out.add("funding.beyond_radius", *cited(f, art(5, 4)), **params)
     return False
 
 
