@@ -59,11 +59,17 @@ def answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType
     if dropped:  # never lose a fact silently: say which one could not be used, then ask again
         labels = ", ".join(render_fact_value(name, None, lang).split(":")[0].strip() for name in dropped)
         dispatcher.utter_message(text=messages.text("set_aside", lang, facts=labels))
-    decision = decide(question, situation)
+    unknown = list(tracker.get_slot("unknown_facts") or [])
+    decision = decide(question, situation, unknown)
     previous_request = tracker.get_slot("requested_fact")
 
     if decision.outcome == Outcome.missing_facts:
         request = decision.missing_facts[0]
+        if request.fact in unknown:  # needed, and the student does not know it: a person can help
+            label = render_fact_value(request.fact, None, lang).split(":")[0].strip()
+            dispatcher.utter_message(text=messages.text("cannot_without", lang, fact=label))
+            return cleared + [SlotSet("requested_fact", None), SlotSet("failures", 0)] + \
+                offer_handoff(dispatcher, lang, "needs_staff")
         if previous_request == request.fact and not intent.startswith("ask_") and not tracker.get_slot("input_problems"):
             dispatcher.utter_message(text=messages.text("not_caught", lang))
         dispatcher.utter_message(text=render_fact_question(request, lang), buttons=fact_buttons(request, lang))

@@ -23,8 +23,9 @@ def facts_set_by_this_message(tracker: Tracker) -> bool:
     for event in reversed(tracker.events):
         if event.get("event") == "user":
             return False
-        if event.get("event") == "slot" and event.get("name") in FACT_SLOTS and event.get("value") is not None:
-            return True
+        if event.get("event") == "slot" and event.get("value") is not None and (
+                event.get("name") in FACT_SLOTS or event.get("name") == "unknown_facts"):
+            return True  # a fact, or "I don't know" to the pending question: both move the answer on
     return False
 
 

@@ -45,6 +45,9 @@ class ActionValidateSlotMappings(Action):
                                today(tracker))
         if requested and not reading.facts and UNSURE.search(message.get("text") or ""):
             events.append(SlotSet("fact_not_known", requested))  # read by the office's report
+            unknown = list(tracker.get_slot("unknown_facts") or [])
+            # The rules core then answers with the conditions instead of asking again.
+            events.append(SlotSet("unknown_facts", unknown + [requested] if requested not in unknown else unknown))
         facts = self._keep_place_consistent(reading.facts, tracker, requested)
         problems = list(reading.problems)
         for name, value in facts.items():

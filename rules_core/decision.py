@@ -77,12 +77,28 @@ class CircularRef(BaseModel):
     version: dt.date = CIRCULAR_VERSION
 
 
+class Branch(BaseModel):
+    """What the answer would be with one value of a fact the student does not know."""
+
+    fact: str
+    value: Union[StrictBool, StrictStr]
+    outcome: Outcome
+    conclusions: List[Conclusion] = Field(default_factory=list)
+    branches: List["Branch"] = Field(default_factory=list)  # a second unknown fact, within this case
+
+
+Branch.update_forward_refs()
+
+
 class Decision(BaseModel):
     question: Question
     outcome: Outcome
     conclusions: List[Conclusion] = Field(default_factory=list)
     values: List[ComputedValue] = Field(default_factory=list)
     missing_facts: List[FactRequest] = Field(default_factory=list)
+    # When the answer depends on a fact the student does not know: the answer for each value
+    # (the conclusions then hold one `depends_on` conclusion citing every branch's articles).
+    branches: List[Branch] = Field(default_factory=list)
     circular: CircularRef = Field(default_factory=CircularRef)
 
     @root_validator(skip_on_failure=True)

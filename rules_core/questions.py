@@ -1,7 +1,7 @@
 """One decision function per top-level question intent."""
 from __future__ import annotations
 
-from typing import Callable, Dict
+from typing import Callable, Dict, Iterable
 
 from rules_core.decision import Decision, Question
 from rules_core.rules import deadlines, funding, obligation, programmes, timing
@@ -27,6 +27,10 @@ QUESTIONS: Dict[Question, Callable[[Situation], Decision]] = {
 }
 
 
-def decide(question: Question | str, situation: Situation) -> Decision:
-    """The rules core's answer to one question for one situation."""
-    return QUESTIONS[Question(question)](situation)
+def decide(question: Question | str, situation: Situation, unknown: Iterable[str] = ()) -> Decision:
+    """The decision of one question; `unknown` names facts the student said they do not know
+    (see `unknowns.branch_on_unknown`)."""
+    from rules_core.unknowns import branch_on_unknown
+
+    q = Question(question)
+    return branch_on_unknown(QUESTIONS[q], situation, [f for f in unknown if getattr(situation, f, None) is None])

@@ -101,11 +101,33 @@ def render_lines(decision: Decision, lang: str) -> List[str]:
     header = decision.outcome.value
     if decision.outcome == Outcome.yes and decision.question.value in INFORMATIONAL:
         header = "informational"
+    if decision.branches:
+        label = texts()["labels"][decision.branches[0].fact][lang]
+        return [texts()["outcomes"]["depends"][lang].format(fact=label)] + _branch_lines(decision.branches, lang, 0)
     lines = [texts()["outcomes"][header][lang]]
     if decision.outcome == Outcome.missing_facts:
         lines += [f"- {render_fact_question(r, lang)}" for r in decision.missing_facts]
     else:
         lines += [f"- {render_conclusion(c, lang)}" for c in decision.conclusions]
+    return lines
+
+
+def _branch_lines(branches, lang: str, level: int) -> List[str]:
+    """One line per value of the unknown fact ("- If <fact> is <value>: No. <conclusions>"), then
+    what holds in every case, said once."""
+    common = [c for c in branches[0].conclusions if all(c in b.conclusions for b in branches[1:])]
+    lines = []
+    for branch in branches:
+        value = texts()["options"][str(branch.value).lower()][lang] if isinstance(branch.value, bool) \
+            else render_option(branch.fact, branch.value, lang)
+        condition = texts()["branch"][lang].format(fact=texts()["labels"][branch.fact][lang], value=value)
+        outcome = texts()["outcomes"][branch.outcome.value][lang]
+        said = " ".join(render_conclusion(c, lang) for c in branch.conclusions if c not in common)
+        lines.append(f"{'  ' * level}- {condition} {outcome} {said}".rstrip())
+        lines += _branch_lines(branch.branches, lang, level + 1) if branch.branches else []
+    if common:
+        lines.append(f"{'  ' * level}- {texts()['in_every_case'][lang]} "
+                     + " ".join(render_conclusion(c, lang) for c in common))
     return lines
 
 

@@ -254,3 +254,29 @@ def test_an_accepted_offer_hands_over_with_the_reason_it_was_made_for():
                                              language="fr"))
     assert any(isinstance(e, dict) and e.get("event") == "pause" for e in events)
     assert [m["custom"]["handoff"]["reason"] for m in messages if m.get("custom")] == ["misunderstanding"]
+
+
+def test_i_dont_know_to_a_yes_no_fact_gets_the_answer_in_each_case_not_the_same_question():
+    asked = tracker("je sais pas", "inform", detected="fr", language="fr", question="ask_language_test",
+                    mobility_type="erasmus_plus", requested_fact="native_speaker")
+    _, extraction = run(ActionValidateSlotMappings(), asked)
+    assert slots_set(extraction)["unknown_facts"] == ["native_speaker"]
+    messages, events = run(ActionAnswer(), tracker("je sais pas", "inform", detected="fr", language="fr",
+                                                   question="ask_language_test", mobility_type="erasmus_plus",
+                                                   requested_fact="native_speaker", unknown_facts=["native_speaker"]))
+    text = messages[-1]["text"]
+    assert text.startswith("Cela dépend de ce que vous ne savez pas encore")
+    assert "Si « Locuteur natif de la langue d'enseignement » : Oui — Non." in text and "art. 12(1)" in text
+    assert slots_set(events)["last_decision"]["outcome"] == "conditional"
+    assert slots_set(events)["requested_fact"] is None
+
+
+def test_a_needed_fact_the_student_does_not_know_leads_to_an_offer_of_staff_not_a_loop():
+    messages, events = run(ActionAnswer(), tracker("no idea", "inform", detected="en", language="en",
+                                                   question="ask_funding", level="bachelor",
+                                                   mobility_type="erasmus_plus", earlier_mobilities=[],
+                                                   refused_or_cancelled_place=False, requested_fact="host_city",
+                                                   unknown_facts=["host_city"]))
+    assert messages[0]["text"] == "All right. Without that information (Host city), I cannot settle your question."
+    assert slots_set(events)["handoff_offered"] is True and slots_set(events)["handoff_reason"] == "needs_staff"
+    assert slots_set(events)["requested_fact"] is None

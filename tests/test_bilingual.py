@@ -28,7 +28,7 @@ def test_the_domain_has_one_slot_per_rules_core_fact():
     assert set(FACT_SLOTS) <= set(DOMAIN["slots"])
     conversation_slots = set(DOMAIN["slots"]) - set(FACT_SLOTS)
     assert conversation_slots == {"language", "question", "requested_fact", "input_problems", "handoff_offered",
-                                  "handoff_reason", "failures", "last_decision", "fact_not_known"}
+                                  "handoff_reason", "failures", "last_decision", "fact_not_known", "unknown_facts"}
 
 
 def test_the_intent_catalogue_is_in_the_domain_under_its_fixed_names():

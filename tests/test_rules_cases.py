@@ -12,6 +12,9 @@ Each case names a situation and what the rules core must conclude:
         citations: ["Art. 5(4)"]               # references that must be cited
         missing: [host_city]                   # exactly these facts, in this order
         values: {distance_km: [44, 47]}        # a computed value: exact, or [min, max]
+
+A case may name facts the student said they do not know (`unknown: [native_speaker]`); then
+`branches` lists the outcome for each value of the first one ({true: "no", false: "yes"}).
 """
 from __future__ import annotations
 
@@ -24,7 +27,7 @@ import yaml
 from rules_core import Situation, decide
 
 CASES_DIR = Path(__file__).with_name("rules_cases")
-EXPECT_KEYS = {"outcome", "conclusions", "absent", "citations", "missing", "values"}
+EXPECT_KEYS = {"outcome", "conclusions", "absent", "citations", "missing", "values", "branches"}
 
 
 def load_cases():
@@ -36,7 +39,7 @@ def load_cases():
 @pytest.mark.parametrize("case", list(load_cases()))
 def test_case(case):
     assert set(case["expect"]) <= EXPECT_KEYS, f"unknown expectation keys {set(case['expect']) - EXPECT_KEYS}"
-    decision = decide(case["question"], Situation.parse_obj(case.get("situation") or {}))
+    decision = decide(case["question"], Situation.parse_obj(case.get("situation") or {}), case.get("unknown") or ())
     expect = case["expect"]
     keys = [c.key for c in decision.conclusions]
     refs = {cit.reference for c in decision.conclusions for cit in c.citations}
@@ -45,10 +48,13 @@ def test_case(case):
         assert key in keys, f"{key} not among {keys}"
     for key in expect.get("absent", []):
         assert key not in keys, f"{key} should not be among {keys}"
-    for ref in expect.get("citations", []):
-        assert ref in refs, f"{ref} not cited; cited: {sorted(refs)}"
     if "missing" in expect:
         assert [m.fact for m in decision.missing_facts] == expect["missing"]
+    if "branches" in expect:
+        assert {b.value: b.outcome.value for b in decision.branches} == expect["branches"]
+        refs |= {cit.reference for b in decision.branches for c in b.conclusions for cit in c.citations}
+    for ref in expect.get("citations", []):
+        assert ref in refs, f"{ref} not cited; cited: {sorted(refs)}"
     for name, wanted in (expect.get("values") or {}).items():
         got = decision.value(name)
         if isinstance(wanted, list):

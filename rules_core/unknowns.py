@@ -1,0 +1,87 @@
+"""Answering when the student does not know a fact: the general rule, with its conditions.
+
+A patient advisor does not ask the same question again when the student said "I don't know":
+they say what the answer is in each case. For a fact with a few possible values (yes/no, a
+level, a programme type), the decision is computed for every value:
+
+- if every value leads to the same answer, that answer is given (the fact did not matter);
+- if another fact is needed in some case, it is asked (it is worth knowing);
+- otherwise the answer is `conditional`, with one branch per value ("if you are a native
+  speaker: … ; if not: …"), each with its own cited conclusions.
+
+Facts without a small set of values (dates, numbers, towns) cannot be branched on: they stay
+asked, and the channel decides when to hand the case to staff.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable, List, Optional, Sequence
+
+from pydantic import ValidationError
+
+from rules_core.citations import Citation
+from rules_core.decision import Branch, Conclusion, Decision, Outcome
+from rules_core.engine import fact_request, ordered
+from rules_core.situation import Situation
+
+MAX_DEPTH = 2  # two unknown facts at most are branched on: beyond that the answer is unreadable
+
+
+def values_of(fact: str) -> Optional[List[Any]]:
+    """The values a fact can take, when there are few of them."""
+    request = fact_request(fact)
+    if request.kind == "bool":
+        return [True, False]
+    if request.kind == "choice":
+        return list(request.options or [])
+    return None
+
+
+def _with(situation: Situation, fact: str, value: Any) -> Optional[Situation]:
+    """The situation with one more fact, or None when that value contradicts the others."""
+    try:
+        return Situation(**{**situation.dict(exclude_none=True), fact: value})
+    except ValidationError:
+        return None
+
+
+def _same(a: Decision, b: Decision) -> bool:
+    return a.outcome == b.outcome and [c.dict() for c in a.conclusions] == [c.dict() for c in b.conclusions] \
+        and a.branches == b.branches
+
+
+def branch_on_unknown(decide: Callable[[Situation], Decision], situation: Situation,
+                      unknown: Sequence[str], depth: int = 0) -> Decision:
+    decision = decide(situation)
+    if decision.outcome != Outcome.missing_facts or not unknown:
+        return decision
+    missing = [m.fact for m in decision.missing_facts]
+    pending = [f for f in missing if f in unknown and values_of(f)]
+    if not pending or depth >= MAX_DEPTH:
+        known_first = [f for f in missing if f not in unknown]
+        if known_first and len(known_first) < len(missing):  # ask what the student may know first
+            return decision.copy(update={"missing_facts": [fact_request(f) for f in ordered(known_first)]})
+        return decision
+    fact = pending[0]
+    cases = []
+    for value in values_of(fact):
+        alternative = _with(situation, fact, value)
+        if alternative is not None:
+            cases.append((value, branch_on_unknown(decide, alternative, unknown, depth + 1)))
+    needed = [m.fact for _, d in cases if d.outcome == Outcome.missing_facts for m in d.missing_facts]
+    still_needed = ordered(f for f in needed if f not in unknown)
+    if still_needed:  # worth asking: some case needs it
+        return decision.copy(update={"missing_facts": [fact_request(f) for f in still_needed]})
+    if not cases or needed:  # some case depends on what nobody knows: ask, the channel decides
+        return decision
+    first = cases[0][1]
+    if all(_same(first, d) for _, d in cases[1:]):
+        return first  # the unknown fact does not change the answer
+    citations: List[Citation] = []
+    for _, d in cases:
+        for conclusion in d.conclusions:
+            citations += [c for c in conclusion.citations if c not in citations]
+    branches = [Branch(fact=fact, value=value, outcome=d.outcome, conclusions=[] if d.branches else d.conclusions,
+                       branches=d.branches) for value, d in cases]
+    return Decision(question=decision.question, outcome=Outcome.conditional,
+                    conclusions=[Conclusion(key="depends_on", citations=citations, params={"fact": fact})],
+                    branches=branches)
