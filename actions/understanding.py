@@ -7,8 +7,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass, field
-from typing import Any, Dict, Iterable, List, Optional
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Dict, Iterable, List, Optional, Tuple
+
+import yaml
 
 from rules_core.countries import to_iso
 from rules_core.situation import ExemptionGround, SpecialStatus
@@ -227,6 +232,45 @@ def _number_fact(text: str, requested: Optional[str]) -> Dict[str, Any]:
     return facts
 
 
+@lru_cache(maxsize=1)
+def _nationalities() -> Tuple[Dict[str, str], frozenset]:
+    data = yaml.safe_load((Path(__file__).with_name("data") / "nationalities.yml").read_text(encoding="utf-8"))
+    words = {}
+    for code, names in data["demonyms"].items():
+        for name in names:
+            words[name] = str(code)
+            words[_unaccented(name)] = str(code)
+    return words, frozenset(str(c) for c in data["eu"])
+
+
+def _unaccented(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+# "je suis portugaise", "I'm Indian", "nationalité : belge", "Brazilian citizen", "passeport français".
+NATIONALITY_BEFORE = re.compile(r"(?:je suis|jsuis|j'suis|chui|i'?m|i am|nationalit[ée]s?|nationality|citoyen(?:ne)?|"
+                                r"passeport|passport|de nationalit[ée])\W+(?:\w+\W+){0,2}$", re.I)
+NATIONALITY_AFTER = re.compile(r"^\W*(?:citizen|national|passport|nationality|citizenship)\b", re.I)
+
+
+def nationality(text: str, requested: Optional[str]) -> Optional[str]:
+    """The ISO code of the nationality the message states, if it states one."""
+    words, _ = _nationalities()
+    folded = (text or "").casefold()
+    bare = requested in ("country_of_origin", "eu_national")
+    for match in re.finditer(r"[^\W\d_]+(?:-[^\W\d_]+)?(?: verdean)?", folded):
+        code = words.get(match[0]) or words.get(_unaccented(match[0]))
+        if code is None:
+            continue
+        if bare or NATIONALITY_BEFORE.search(folded[:match.start()]) or NATIONALITY_AFTER.search(folded[match.end():]):
+            return code
+    return None
+
+
+def is_eu(code: str) -> bool:
+    return code in _nationalities()[1]
+
+
 def read_message(text: str, intent: Optional[str], entities: Iterable[dict], requested: Optional[str],
                  today: dt.date) -> Reading:
     """All the facts one message gives, the answer to the pending question included."""
@@ -239,6 +283,13 @@ def read_message(text: str, intent: Optional[str], entities: Iterable[dict], req
         found = {value for value, pattern in options if re.search(pattern, text, re.I)}
         if fact not in reading.facts and len(found) == 1:
             reading.facts[fact] = found.pop()
+
+    code = nationality(text, requested)
+    if code:  # a nationality is the country of origin, and says whether the student is an EU national
+        if requested == "eu_national" or "country_of_origin" not in reading.facts:
+            reading.facts.setdefault("country_of_origin", code)
+        if requested == "eu_national" or requested == "country_of_origin" or "eu_national" not in reading.facts:
+            reading.facts["eu_national"] = is_eu(code)
 
     try:
         dates = parse_dates(text, today)

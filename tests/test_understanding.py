@@ -70,3 +70,22 @@ def test_credits_earned_elsewhere_are_a_ground_only_when_the_student_says_they_a
 
 def test_odd_entities_do_not_break_the_reading():
     assert facts("hello", entities=["not a dict", {"entity": "location"}])[0] == {}
+
+
+@pytest.mark.parametrize("text, requested, expected", [
+    ("je suis luxembourgeoise", "country_of_origin", {"country_of_origin": "LU", "eu_national": True}),
+    ("Luxembourgish", "country_of_origin", {"country_of_origin": "LU", "eu_national": True}),
+    ("I'm Portuguese btw", None, {"country_of_origin": "PT", "eu_national": True}),
+    ("indian citizen", "eu_national", {"country_of_origin": "IN", "eu_national": False}),
+    ("jsuis bresilienne", None, {"country_of_origin": "BR", "eu_national": False}),
+    ("de nationalité belge", None, {"country_of_origin": "BE", "eu_national": True}),
+])
+def test_a_nationality_is_read_as_the_country_of_origin_and_eu_nationality(text, requested, expected):
+    assert facts(text, requested) == (expected, [])
+
+
+@pytest.mark.parametrize("text", ["les cours sont en anglais", "I speak English and French", "je pars en Suisse",
+                                  "my German course"])
+def test_a_language_or_a_country_is_not_taken_for_a_nationality(text):
+    found, _ = facts(text)
+    assert "country_of_origin" not in found and "eu_national" not in found
