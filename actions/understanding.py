@@ -56,6 +56,10 @@ UNIT_FACTS = [
 LANGUAGE_LEVEL_CONTEXT = re.compile(r"niveau|level|langue|language|anglais|english|français|french|allemand|german|"
                                     r"espagnol|spanish|ols|toefl|ielts|cecr|cefr", re.I)
 SEMESTER_CODE = re.compile(r"\b([BLM]|BA|MA)\s?([1-8])\b", re.I)
+# "s2", "sem 2", "semestre 2", "semester 2": the semester said as such, stronger than a year code.
+EXPLICIT_SEMESTER = re.compile(r"\b(?:s|sem|semestre|semester)\s?([1-8])\b", re.I)
+LEVEL_WORDS = {"bachelor": r"\b(?:bachelor|licence|bsc|ba|bachelier|undergrad\w*|[bl][1-3])\b",
+               "master": r"\b(?:master|msc|ma|mastère|m[12])\b"}
 STATUS_WORDS = {
     SpecialStatus.part_time: r"temps partiel|part[- ]time",
     SpecialStatus.employment_programme: r"cours d'emploi|alongside (?:my )?(?:job|employment)|part of .*employment programme",
@@ -312,6 +316,10 @@ def read_message(text: str, intent: Optional[str], entities: Iterable[dict], req
             reading.facts.setdefault("level", "master" if code[1].upper().startswith("M") else "bachelor")
         reading.facts.update({k: v for k, v in _number_fact(text, requested).items() if k not in reading.facts})
 
+    explicit = EXPLICIT_SEMESTER.search(text)
+    if explicit and not dates:  # "jsuis en B1, jpeux partir en s2 ?": the planned semester is 2
+        reading.facts["semester"] = int(explicit[1])
+
     if requested and requested not in reading.facts:
         answer = _answer_to(requested, text, intent, button)
         if answer is not None:
@@ -361,7 +369,12 @@ def _answer_to(requested: str, text: str, intent: Optional[str], button: Optiona
         return picked or None
     if kind == "choice":
         options = fact_request(requested).options or []
-        return button if button in options else None
+        if button in options:
+            return button
+        if requested == "level":  # a bare "licence", "MSc", "L2" answers "Bachelor or Master?"
+            found = {level for level, pattern in LEVEL_WORDS.items() if re.search(pattern, text, re.I)}
+            return found.pop() if len(found) == 1 else None
+        return None
     if kind == "text" and requested in ("host_country", "country_of_origin"):
         return to_iso(text.strip(" .!?")) or None
     if kind == "text" and requested == "host_city":

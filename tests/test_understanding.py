@@ -89,3 +89,15 @@ def test_a_nationality_is_read_as_the_country_of_origin_and_eu_nationality(text,
 def test_a_language_or_a_country_is_not_taken_for_a_nationality(text):
     found, _ = facts(text)
     assert "country_of_origin" not in found and "eu_national" not in found
+
+
+def test_a_semester_said_as_such_wins_over_a_year_code():
+    found, _ = facts("jsuis en B1, jpeux partir en s2 ?", intent="ask_departure_semester")
+    assert found["semester"] == 2 and found["level"] == "bachelor"
+
+
+@pytest.mark.parametrize("text, level", [("licence", "bachelor"), ("bachelor en informatique", "bachelor"),
+                                         ("MSc", "master"), ("L2", "bachelor"), ("m1", "master")])
+def test_a_bare_level_word_answers_the_level_question(text, level):
+    found, _ = facts(text, requested="level")
+    assert found["level"] == level
