@@ -168,9 +168,11 @@ def yes_no(text: str, intent: Optional[str]) -> Optional[bool]:
         return False
     words = re.sub(r"[!.?,;]+", " ", (text or "").casefold()).split()
     short = " ".join(words)
-    if short in YES or (words and words[0] in YES and len(words) <= 3):
+    # "no, portuguese is my native language": a yes or no first, then the reason, answers it too.
+    explained = bool(re.match(r"^\s*\w+\s*[,:;—-]", text or "")) and len(words) <= 15 and "?" not in (text or "")
+    if short in YES or (words and words[0] in YES and (len(words) <= 3 or explained)):
         return True
-    if short in NO or (words and words[0] in NO and len(words) <= 3):
+    if short in NO or (words and words[0] in NO and (len(words) <= 3 or explained)):
         return False
     return None
 
@@ -382,5 +384,12 @@ def _answer_to(requested: str, text: str, intent: Optional[str], button: Optiona
 
         cleaned = text.strip(" .!?")
         # Only a town the gazetteer knows: "merci" or "je ne sais pas" is not a host city.
-        return cleaned if 0 < len(cleaned) <= 60 and gazetteer().lookup(cleaned) else None
+        if 0 < len(cleaned) <= 60 and gazetteer().lookup(cleaned):
+            return cleaned
+        # "köln, cologne", "homburg (sarre)": the first part that is a known town.
+        for part in re.split(r"[,;/()]+", cleaned):
+            part = part.strip(" .!?")
+            if 0 < len(part) <= 60 and gazetteer().lookup(part):
+                return part
+        return None
     return None

@@ -101,3 +101,23 @@ def test_a_semester_said_as_such_wins_over_a_year_code():
 def test_a_bare_level_word_answers_the_level_question(text, level):
     found, _ = facts(text, requested="level")
     assert found["level"] == level
+
+
+@pytest.mark.parametrize("text, value", [("no, portuguese is my native language", False),
+                                         ("non, ma langue maternelle c'est le portugais", False),
+                                         ("yes - german is my mother tongue", True)])
+def test_a_yes_or_no_followed_by_its_reason_answers_the_pending_question(text, value):
+    found, _ = facts(text, requested="native_speaker")
+    assert found["native_speaker"] is value
+
+
+def test_a_long_message_starting_with_no_is_not_taken_for_an_answer():
+    found, _ = facts("non mais est-ce que je peux partir au semestre 3 si je suis en master ?",
+                     requested="native_speaker")
+    assert "native_speaker" not in found
+
+
+@pytest.mark.parametrize("text, town", [("köln, cologne", "köln"), ("homburg (sarre)", "homburg")])
+def test_a_town_given_with_a_second_name_or_a_region_is_read(text, town):
+    found, _ = facts(text, requested="host_city")
+    assert found["host_city"] == town
