@@ -1,6 +1,7 @@
 """Answers a question of the rules core, asking first for the facts it reports missing."""
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
@@ -43,6 +44,11 @@ def tell_problems(dispatcher: CollectingDispatcher, tracker: Tracker, lang: str)
         kind, _, detail = problem.partition(":")
         if kind == "impossible_date":
             dispatcher.utter_message(text=messages.text("impossible_date", lang, date=detail))
+        elif kind == "assumed_year":  # say which year a year-less date was taken in
+            from rules_core.render import format_date
+
+            dispatcher.utter_message(text=messages.text("assumed_year", lang,
+                                                        date=format_date(dt.date.fromisoformat(detail), lang)))
 
 
 def answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:

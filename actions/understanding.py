@@ -88,6 +88,11 @@ KEYWORDS = {
 }
 
 
+# Dates a student gives for what is still to come: a year-less one is the next to come.
+FUTURE_FACTS = {"course_start_date", "departure_date"}
+FUTURE_QUESTIONS = {"ask_learning_agreement", "ask_deadlines", "ask_departure_semester", "ask_application"}
+
+
 class ImpossibleDate(ValueError):
     """A date that does not exist, like 31 February."""
 
@@ -100,19 +105,24 @@ class Reading:
     problems: List[str] = field(default_factory=list)
 
 
-def _year_for(month: int, day: int, today: dt.date) -> int:
-    """A date without year is the next one to come (a course start, a return), or this year's recent past."""
+def _year_for(month: int, day: int, today: dt.date, future: bool = False) -> int:
+    """A date without year: the next one to come when the question is about the future (a course
+    start, a departure), else the next one or this year's recent past (a return)."""
     try:
         candidate = dt.date(today.year, month, day)
     except ValueError:
         candidate = dt.date(today.year, month, 28)
-    return today.year if candidate >= today - dt.timedelta(days=120) else today.year + 1
+    recent = today if future else today - dt.timedelta(days=120)
+    return today.year if candidate >= recent else today.year + 1
 
 
-def _make(year: Optional[int], month: int, day: int, today: dt.date, text: str) -> dt.date:
+def _make(year: Optional[int], month: int, day: int, today: dt.date, text: str, future: bool = False,
+          assumed: Optional[list] = None) -> dt.date:
     if not (1 <= month <= 12 and 1 <= day <= 31):
         raise ImpossibleDate(text)
-    year = year if year is not None else _year_for(month, day, today)
+    if year is None and assumed is not None:
+        assumed.append(text)
+    year = year if year is not None else _year_for(month, day, today, future)
     if year < 100:
         year += 2000
     try:
@@ -121,22 +131,26 @@ def _make(year: Optional[int], month: int, day: int, today: dt.date, text: str) 
         raise ImpossibleDate(text) from None
 
 
-def parse_dates(text: str, today: dt.date) -> List[dt.date]:
-    """Every calendar date in the text, French or English forms; raises ImpossibleDate."""
+def parse_dates(text: str, today: dt.date, future: bool = False, assumed: Optional[list] = None) -> List[dt.date]:
+    """Every calendar date in the text, French or English forms; raises ImpossibleDate.
+    The year-less ones are appended to `assumed` (the channel says which year it took)."""
     found: List[tuple] = []
     for m in _ISO.finditer(text):
         found.append((m.start(), _make(int(m[1]), int(m[2]), int(m[3]), today, m[0])))
     for m in _DAY_MONTH.finditer(text):
         month = MONTHS[m[2].casefold().rstrip(".")] if m[2].casefold().rstrip(".") in MONTHS else MONTHS[m[2].casefold()]
-        found.append((m.start(), _make(int(m[3]) if m[3] else None, month, int(m[1]), today, m[0])))
+        found.append((m.start(), _make(int(m[3]) if m[3] else None, month, int(m[1]), today, m[0], future, assumed)))
     for m in _MONTH_DAY.finditer(text):
         key = m[1].casefold().rstrip(".")
         if key in MONTHS and not any(abs(pos - m.start()) < 4 for pos, _ in found):
-            found.append((m.start(), _make(int(m[3]) if m[3] else None, MONTHS[key], int(m[2]), today, m[0])))
+            found.append((m.start(), _make(int(m[3]) if m[3] else None, MONTHS[key], int(m[2]), today, m[0], future,
+                                           assumed)))
     if not found:
         for m in _NUMERIC.finditer(text):
             year = int(m[3]) if m[3] else None
-            found.append((m.start(), _make(year, int(m[2]), int(m[1]), today, m[0])))
+            if year is None and "." in m[0] and not (1 <= int(m[2]) <= 12 and 1 <= int(m[1]) <= 31):
+                continue  # "GPA 3.0", "2.5 ECTS": a decimal number, not a date
+            found.append((m.start(), _make(year, int(m[2]), int(m[1]), today, m[0], future, assumed)))
     dates = [d for _, d in sorted(found, key=lambda pair: pair[0])]
     if len(dates) >= 2 and dates[1] < dates[0] and not re.search(r"\d{4}", text):
         # "from 15 March to 10 June" without years: the same stay, so the start is the year before.
@@ -297,8 +311,12 @@ def read_message(text: str, intent: Optional[str], entities: Iterable[dict], req
         if requested == "eu_national" or requested == "country_of_origin" or "eu_national" not in reading.facts:
             reading.facts["eu_national"] = is_eu(code)
 
+    future = requested in FUTURE_FACTS or (requested is None and intent in FUTURE_QUESTIONS)
+    assumed: List[str] = []
     try:
-        dates = parse_dates(text, today)
+        dates = parse_dates(text, today, future, assumed)
+        if assumed and dates:
+            reading.problems.append(f"assumed_year:{dates[0].isoformat()}")
     except ImpossibleDate as bad:
         reading.problems.append(f"impossible_date:{bad}")
         dates = []

@@ -121,3 +121,18 @@ def test_a_long_message_starting_with_no_is_not_taken_for_an_answer():
 def test_a_town_given_with_a_second_name_or_a_region_is_read(text, town):
     found, _ = facts(text, requested="host_city")
     assert found["host_city"] == town
+
+
+def test_a_year_less_course_start_is_the_next_one_to_come_and_the_assumption_is_said():
+    reading = read_message("14 septembre", "inform", [], "course_start_date", dt.date(2026, 12, 1))
+    assert reading.facts["course_start_date"] == dt.date(2027, 9, 14)
+    assert reading.problems == ["assumed_year:2027-09-14"]
+
+
+def test_a_year_less_return_stays_in_the_recent_past():
+    reading = read_message("je suis rentrée le 14 septembre", "inform", [], "return_date", dt.date(2026, 12, 1))
+    assert reading.facts["return_date"] == dt.date(2026, 9, 14)
+
+
+def test_a_decimal_number_is_not_an_impossible_date():
+    assert facts("GPA 3.0") == ({}, [])
