@@ -79,6 +79,8 @@ GROUND_WORDS = {
 _MINE = r"\b(?:je suis|j'suis|i'm|i am|im|en|in|my|mon|ma)\s+(?:en\s+|a\s+|an\s+|in\s+)?"
 
 # A keyword backup for the statistical entity extractor, which can miss a word in a long sentence.
+NEGATED_LEVEL = re.compile(r"\b(?:pas|plus|not|no longer|non)\s+(?:en\s+|in\s+|a\s+|an\s+|un\s+)?"
+                           r"(?:licence|bachelor|master|msc|bsc|mastère)\b", re.I)
 KEYWORDS = {
     "mobility_type": [("erasmus_plus", r"\berasmus\b|\be\+"), ("semp", r"\bsemp\b|swiss[- ]european"),
                       ("global_exchange", r"global[- ]?exchange"), ("free_mover", r"free[- ]?mover|hors convention")],
@@ -299,8 +301,10 @@ def read_message(text: str, intent: Optional[str], entities: Iterable[dict], req
     entities = list(entities or [])
     button = next((e.get("value") for e in entities if isinstance(e, dict) and e.get("entity") == "fact_value"), None)
     reading.facts.update(_from_entities(entities, text, requested))
+    # "je suis en master, pas en licence": a level the student says is not theirs does not count.
+    affirmed = NEGATED_LEVEL.sub(" ", text)
     for fact, options in KEYWORDS.items():
-        found = {value for value, pattern in options if re.search(pattern, text, re.I)}
+        found = {value for value, pattern in options if re.search(pattern, affirmed, re.I)}
         if fact not in reading.facts and len(found) == 1:
             reading.facts[fact] = found.pop()
 

@@ -119,6 +119,8 @@ class Player:
                 problems.append(f"{when}: handed to staff instead of a redirect")
             return problems
         if not new_decision:
+            if _faq_answers(expect, transcript[-1]["assistant"] if transcript else [], lang):
+                return problems  # an FAQ answer that says the same, with the same articles
             problems.append(f"{when}: no answer from the rules core")
             return problems
         if expect.get("question") and new_decision["question"] != expect["question"]:
@@ -130,6 +132,22 @@ class Player:
         if missing:
             problems.append(f"{when}: {missing} not cited (cited {cited})")
         return problems
+
+
+WORDS = {"yes": ("oui", "yes"), "no": ("non", "no")}
+
+
+def _faq_answers(expect: Dict[str, Any], replies: List[str], lang: str) -> bool:
+    """An FAQ response (not the rules core) that cites every expected article and, for a yes/no
+    question, starts with the expected word."""
+    text = " ".join(replies)
+    articles = expect.get("articles") or []
+    if not articles or not all(re.search(re.escape(a).replace(r"Art\.", r"[Aa]rt\.") + r"(?!\d)", text)
+                               for a in articles if not a.startswith("Master")):
+        return False
+    if expect["outcome"] in WORDS:
+        return text.strip().casefold().startswith(WORDS[expect["outcome"]])
+    return expect["outcome"] == "info"
 
 
 def load(lang: Optional[str]) -> List[Dict[str, Any]]:

@@ -136,3 +136,8 @@ def test_a_year_less_return_stays_in_the_recent_past():
 
 def test_a_decimal_number_is_not_an_impossible_date():
     assert facts("GPA 3.0") == ({}, [])
+
+
+def test_a_correction_that_names_the_wrong_level_too_keeps_the_right_one():
+    found, _ = facts("non pardon je me suis trompé, je suis en master de physique, pas en licence", intent="deny")
+    assert found["level"] == "master"
