@@ -146,9 +146,10 @@ def decide_extension(situation: Situation) -> Decision:
     out.add("extension.new_learning_agreement", art(17, 3))
     if kind == T.erasmus_plus:
         out.add("extension.erasmus_status", art(17, 4), art(11, 3), art(11, 4))
-    out.add("extension.not_funded", art(17, 5))
+    master_student = out.facts.get("level") == Level.master  # the Master section repeats these two rules
+    out.add("extension.not_funded", art(17, 5), *([master(FUNDING)] if master_student else []))
     out.add("extension.first_semester_steps", art(17, 5))
-    out.add("extension.not_extra_mobility", art(28, 3))
+    out.add("extension.not_extra_mobility", art(28, 3), *([master(COUNT)] if master_student else []))
     return out.decision(q, Outcome.conditional)
 
 
