@@ -9,7 +9,7 @@ import csv
 import datetime as dt
 import html
 import io
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, List, Optional, Tuple
 from zoneinfo import ZoneInfo
 
 from bot import texts
