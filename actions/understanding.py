@@ -11,11 +11,11 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Optional, Tuple
+from typing import Any, Dict, Iterable, List, Optional
 
 import yaml
 
-from rules_core.countries import to_iso
+from rules_core.countries import is_eu, to_iso
 from rules_core.situation import ExemptionGround, SpecialStatus
 
 YES = {"oui", "yes", "y", "o", "ouais", "yep", "yeah", "ja", "exact", "exactement", "correct", "bien sûr", "sure"}
@@ -255,14 +255,14 @@ def _number_fact(text: str, requested: Optional[str]) -> Dict[str, Any]:
 
 
 @lru_cache(maxsize=1)
-def _nationalities() -> Tuple[Dict[str, str], frozenset]:
+def _nationalities() -> Dict[str, str]:
     data = yaml.safe_load((Path(__file__).with_name("data") / "nationalities.yml").read_text(encoding="utf-8"))
     words = {}
     for code, names in data["demonyms"].items():
         for name in names:
             words[name] = str(code)
             words[_unaccented(name)] = str(code)
-    return words, frozenset(str(c) for c in data["eu"])
+    return words
 
 
 def _unaccented(text: str) -> str:
@@ -277,7 +277,7 @@ NATIONALITY_AFTER = re.compile(r"^\W*(?:citizen|national|passport|nationality|ci
 
 def nationality(text: str, requested: Optional[str]) -> Optional[str]:
     """The ISO code of the nationality the message states, if it states one."""
-    words, _ = _nationalities()
+    words = _nationalities()
     folded = (text or "").casefold()
     bare = requested in ("country_of_origin", "eu_national")
     for match in re.finditer(r"[^\W\d_]+(?:-[^\W\d_]+)?(?: verdean)?", folded):
@@ -287,10 +287,6 @@ def nationality(text: str, requested: Optional[str]) -> Optional[str]:
         if bare or NATIONALITY_BEFORE.search(folded[:match.start()]) or NATIONALITY_AFTER.search(folded[match.end():]):
             return code
     return None
-
-
-def is_eu(code: str) -> bool:
-    return code in _nationalities()[1]
 
 
 def read_message(text: str, intent: Optional[str], entities: Iterable[dict], requested: Optional[str],

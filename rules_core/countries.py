@@ -33,6 +33,16 @@ def _index() -> Dict[str, str]:
     return index
 
 
+# The European Union's 27 member states since 1 February 2020 (the United Kingdom's withdrawal).
+# A citizen of one of them is an EU national, the fact Art. 14 asks about.
+EU_MEMBERS = frozenset("AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE".split())
+
+
+def is_eu(code: str) -> bool:
+    """Whether a nationality (ISO code) makes the student an EU national."""
+    return code in EU_MEMBERS
+
+
 def to_iso(name: str) -> Optional[str]:
     """'Allemagne', 'germany', 'DE' -> 'DE'; None when the name is no country."""
     return _index().get(fold(name))

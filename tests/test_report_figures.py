@@ -106,3 +106,14 @@ def test_near_identical_texts_share_a_group_and_percentiles_are_nearest_rank():
     assert grouping_key("Blorp  XQZ!") == grouping_key("blorp xqz") == "blorp xqz"
     assert grouping_key("Où est-ce ?") == "ou est ce"
     assert percentile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 90) == 9 and percentile([], 50) is None
+
+
+def test_a_student_text_that_looks_like_a_spreadsheet_formula_stays_text_in_the_csv():
+    database = Database("sqlite://").migrate()
+    Ingester(database).apply([
+        {"event": "session_started", "sender_id": "tg-s-0000000000000001", "timestamp": 1793692800.0},
+        {"event": "user", "sender_id": "tg-s-0000000000000001", "timestamp": 1793692805.0,
+         "text": '=HYPERLINK("http://x","clic")', "parse_data": {"intent": {"name": "nlu_fallback"}}}])
+    figures = compute(database, dt.datetime(2026, 11, 1), dt.datetime(2026, 12, 1), HOURS, now=NOW)
+    table = render.csv_text(figures)
+    assert "'=HYPERLINK" in table and ",=HYPERLINK" not in table

@@ -273,8 +273,18 @@ def csv_text(figures: Figures) -> str:
     writer = csv.writer(buffer)
     writer.writerow(["section", "key", "language", "measure", "value"])
     for row in csv_rows(figures):
-        writer.writerow(["" if v is None else v for v in row])
+        writer.writerow([_cell(v) for v in row])
     return buffer.getvalue()
+
+
+def _cell(value: Any) -> Any:
+    """A CSV cell a spreadsheet will not run: a student's text starting with = + - @ becomes text
+    (a leading apostrophe), so "=HYPERLINK(…)" typed to the assistant stays a string for staff."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
 
 
 def summary_text(figures: Figures, lang: str) -> str:
