@@ -39,6 +39,20 @@ def fact_buttons(request: FactRequest, lang: str) -> Optional[List[Dict[str, str
     return None
 
 
+MAX_ASKS = 2  # the same fact is never asked three times in a row
+
+
+def times_asked(tracker: Tracker, fact: str) -> int:
+    """How many times in a row, up to now, the assistant asked for this fact."""
+    count = 0
+    for event in reversed(tracker.events):
+        if event.get("event") == "slot" and event.get("name") == "requested_fact":
+            if event.get("value") != fact:
+                break
+            count += 1
+    return count
+
+
 def tell_problems(dispatcher: CollectingDispatcher, tracker: Tracker, lang: str) -> None:
     for problem in tracker.get_slot("input_problems") or []:
         kind, _, detail = problem.partition(":")
@@ -68,6 +82,18 @@ def answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType
     unknown = list(tracker.get_slot("unknown_facts") or [])
     decision = decide(question, situation, unknown)
     previous_request = tracker.get_slot("requested_fact")
+    given_up: List[EventType] = []
+    while decision.outcome == Outcome.missing_facts and decision.missing_facts[0].fact not in unknown \
+            and times_asked(tracker, decision.missing_facts[0].fact) >= MAX_ASKS:
+        # Asked twice and still not understood: a patient advisor does not ask a third time, they
+        # answer for each case (or say what they cannot settle without it), as for "I don't know".
+        fact = decision.missing_facts[0].fact
+        label = render_fact_value(fact, None, lang).split(":")[0].strip()
+        dispatcher.utter_message(text=messages.text("not_caught_moving_on", lang, fact=label))
+        unknown.append(fact)
+        given_up = [SlotSet("unknown_facts", list(unknown))]
+        decision = decide(question, situation, unknown)
+    cleared += given_up
 
     if decision.outcome == Outcome.missing_facts:
         request = decision.missing_facts[0]

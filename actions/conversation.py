@@ -10,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import messages
 from actions.common import intent_of, language
 from actions.handoff import offer_handoff
+from actions.redirects import who_can_help
 from actions.answer import answer
 from actions.slots import FACT_SLOTS, known_facts
 from nlu_components.language import SUPPORTED
@@ -37,9 +38,13 @@ class ActionNotUnderstood(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[EventType]:
-        message_language = (tracker.latest_message or {}).get("language")
-        if message_language in (None, *SUPPORTED) and tracker.get_slot("question") and facts_set_by_this_message(tracker):
-            # The intent was unclear but the message gave facts: carry on with the question.
+        message = tracker.latest_message or {}
+        message_language = message.get("language")
+        pending = tracker.get_slot("requested_fact") and (message.get("text") or "").strip()
+        if message_language in (None, *SUPPORTED) and tracker.get_slot("question") and (
+                facts_set_by_this_message(tracker) or pending):
+            # The intent was unclear but the message gave facts, or was meant as the answer to the
+            # pending question: carry on with the question (asked again at most once, then moved past).
             return answer(dispatcher, tracker)
         lang = language(tracker)
         message = tracker.latest_message or {}
@@ -49,10 +54,12 @@ class ActionNotUnderstood(Action):
         elif message.get("language") not in (None, *SUPPORTED):
             key = "only_fr_en"
         elif intent_of(tracker) == "out_of_scope":
-            key = "out_of_scope"
+            who = who_can_help(message.get("text") or "", lang)
+            key = "out_of_scope" if who else "out_of_scope_plain"
         else:
             key = "default"
-        dispatcher.utter_message(text=messages.text(key, lang))
+        dispatcher.utter_message(text=messages.text(key, lang, who=who) if key == "out_of_scope" else
+                                 messages.text(key, lang))
         events: List[EventType] = [SlotSet("failures", failures)]
         if failures >= FAILURES_BEFORE_OFFER and not tracker.get_slot("handoff_offered"):
             events += offer_handoff(dispatcher, lang, "misunderstanding")
@@ -74,4 +81,18 @@ class ActionShowProfile(Action):
             return []
         lines = [f"- {render_fact_value(name, value, lang)}" for name, value in facts.items()]
         dispatcher.utter_message(text=messages.text("profile_intro", lang) + "\n" + "\n".join(lines))
+        return []
+
+
+class ActionHelp(Action):
+    """What the assistant can do; during a pending question, "je sais pas" is an answer, not a call for help."""
+
+    def name(self) -> Text:
+        return "action_help"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[EventType]:
+        if tracker.get_slot("requested_fact") and tracker.get_slot("question") and facts_set_by_this_message(tracker):
+            return answer(dispatcher, tracker)
+        dispatcher.utter_message(response="utter_help")
         return []

@@ -190,6 +190,9 @@ def yes_no(text: str, intent: Optional[str]) -> Optional[bool]:
         return True
     if short in NO or (words and words[0] in NO and (len(words) <= 3 or explained)):
         return False
+    # "no im just a normal full time student": a no, then what the student is instead.
+    if words and words[0] in NO - {"n"} and len(words) <= 12 and "?" not in (text or ""):
+        return False
     return None
 
 
@@ -344,6 +347,10 @@ def read_message(text: str, intent: Optional[str], entities: Iterable[dict], req
         answer = _answer_to(requested, text, intent, button)
         if answer is not None:
             reading.facts[requested] = answer
+    if requested == "earlier_mobilities" and reading.facts.get("earlier_mobilities"):
+        # "one: erasmus+ in vienna": the town is where the earlier mobility was, not the new host.
+        for place in ("host_city", "host_country"):
+            reading.facts.pop(place, None)
     if requested == "earlier_mobilities" and "mobility_type" in reading.facts:
         # "I had an Erasmus semester" describes the earlier mobility, not the planned one.
         earlier_type = reading.facts.pop("mobility_type")

@@ -165,9 +165,12 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--lang", choices=("fr", "en"))
     parser.add_argument("--limit", type=int, default=0)
+    parser.add_argument("--match", default="", help="only the conversations whose name contains this")
+    parser.add_argument("--show", action="store_true", help="print each failed conversation's transcript")
     parser.add_argument("--out", type=Path, default=ROOT / "results" / "conversations.json")
     args = parser.parse_args(argv)
     conversations = load(args.lang)
+    conversations = [c for c in conversations if args.match.casefold() in c["name"].casefold()]
     if args.limit:
         conversations = conversations[: args.limit]
     results = []
@@ -181,6 +184,10 @@ def main(argv=None) -> int:
                 results.append({"name": conversation["name"], "language": conversation["language"],
                                 "outcome": conversation["expect"]["outcome"], "passed": passed,
                                 "problems": problems, "transcript": transcript})
+                if args.show and not passed:
+                    print(f"## {conversation['name']}\n" + "\n".join(f"   - {p}" for p in problems))
+                    for turn in transcript:
+                        print(f"  > {turn['student']}\n" + "\n".join(f"    < {a[:400]}" for a in turn["assistant"]))
             elapsed = time.perf_counter() - start
         finally:
             servers.stop()

@@ -1,9 +1,12 @@
-"""Held-out NLU evaluation: intent macro F1 per language on tests/nlu/{fr,en}_*_test.yml.
+"""Held-out NLU evaluation: intent macro F1 per language on tests/nlu/{fr,en}_*_test.yml, and
+out-of-scope recall on the near-miss set tests/out_of_scope/{fr,en}.yml.
 
     .venv/bin/python -m benchmarks.nlu_eval [MODEL] [--json OUT]
 
 A FAQ example counts as right only when the response selector picks its topic
-(faq/<topic>), as the student would then get that topic's answer.
+(faq/<topic>), as the student would then get that topic's answer. An out-of-scope message counts as
+caught when the student gets the redirect: intent out_of_scope, nlu_fallback, or a language the
+assistant does not speak. In-scope accuracy is the accuracy on the in-scope examples of tests/nlu.
 """
 from __future__ import annotations
 
@@ -22,6 +25,22 @@ os.environ.setdefault("LOG_LEVEL", "WARNING")
 
 ROOT = Path(__file__).resolve().parent.parent
 TEST_DIR = ROOT / "tests" / "nlu"
+OUT_OF_SCOPE_DIR = ROOT / "tests" / "out_of_scope"
+REDIRECTED = ("out_of_scope", "nlu_fallback")
+
+
+def load_out_of_scope(lang: str) -> List[dict]:
+    import yaml
+
+    path = OUT_OF_SCOPE_DIR / f"{lang}.yml"
+    return yaml.safe_load(path.read_text(encoding="utf-8"))["messages"] if path.exists() else []
+
+
+def redirected(parse: dict) -> bool:
+    from nlu_components.language import SUPPORTED
+
+    language = parse.get("language")
+    return predicted_key(parse) in REDIRECTED or (language is not None and language not in SUPPORTED)
 
 
 def load_examples(lang: str) -> List[Tuple[str, str]]:
@@ -62,7 +81,20 @@ def evaluate(model: str) -> Dict[str, dict]:
             predicted.append(guess)
             if guess != key:
                 errors.append({"text": text, "expected": key, "predicted": guess})
+        in_scope = [(t, p) for t, p in zip(truth, predicted) if t != "out_of_scope"]
+        near_misses = load_out_of_scope(lang)
+        missed = []
+        for message in near_misses:
+            parse = asyncio.run(agent.parse_message(message["text"]))
+            if not redirected(parse):
+                missed.append({"text": message["text"], "category": message["category"],
+                               "predicted": predicted_key(parse)})
         report[lang] = {
+            "in_scope_accuracy": round(sum(t == p for t, p in in_scope) / max(1, len(in_scope)), 4),
+            "in_scope_redirected": round(sum(p in REDIRECTED for _, p in in_scope) / max(1, len(in_scope)), 4),
+            "out_of_scope_messages": len(near_misses),
+            "out_of_scope_recall": round(1 - len(missed) / max(1, len(near_misses)), 4),
+            "out_of_scope_missed": missed,
             "examples": len(examples),
             "intent_macro_f1": round(f1_score(truth, predicted, average="macro", labels=sorted(set(truth)),
                                               zero_division=0), 4),
@@ -81,7 +113,9 @@ def main(argv=None) -> int:
     report = evaluate(args.model)
     for lang, result in report.items():
         print(f"{lang}: intent macro F1 {result['intent_macro_f1']:.3f}, accuracy {result['accuracy']:.3f} "
-              f"on {result['examples']} held-out examples ({result['ms_per_parse']} ms/parse)")
+              f"on {result['examples']} held-out examples ({result['ms_per_parse']} ms/parse); "
+              f"in-scope accuracy {result['in_scope_accuracy']:.3f} (redirected {result['in_scope_redirected']:.3f}), "
+              f"out-of-scope recall {result['out_of_scope_recall']:.3f} on {result['out_of_scope_messages']} near-misses")
     if args.json:
         Path(args.json).write_text(json.dumps(report, indent=2, ensure_ascii=False))
     return 0

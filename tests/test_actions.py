@@ -8,7 +8,7 @@ from rasa_sdk.events import ConversationPaused, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answer import ActionAnswer, ActionYesNo
-from actions.conversation import ActionNotUnderstood, ActionShowProfile
+from actions.conversation import ActionHelp, ActionNotUnderstood, ActionShowProfile
 from actions.extract import ActionValidateSlotMappings
 from actions.handoff import ActionHandoff
 
@@ -280,3 +280,64 @@ def test_a_needed_fact_the_student_does_not_know_leads_to_an_offer_of_staff_not_
     assert messages[0]["text"] == "All right. Without that information (Host city), I cannot settle your question."
     assert slots_set(events)["handoff_offered"] is True and slots_set(events)["handoff_reason"] == "needs_staff"
     assert slots_set(events)["requested_fact"] is None
+
+
+# -- never a loop, never a regulation answer outside the circular ----------------------------------
+
+def asked(fact):
+    return {"event": "slot", "name": "requested_fact", "value": fact}
+
+
+def test_a_fact_asked_twice_without_an_answer_is_not_asked_a_third_time():
+    situation = dict(question="ask_language_test", language="en", level="bachelor", mobility_type="erasmus_plus",
+                     host_city="Madrid", requested_fact="native_speaker")
+    messages, events = run(ActionAnswer(), tracker("blah", "inform", events=[asked("native_speaker")] * 2,
+                                                   **situation))
+    assert "I cannot read your answer" in messages[0]["text"]
+    assert slots_set(events).get("requested_fact") is None
+    assert "native_speaker" in slots_set(events)["unknown_facts"]
+    assert "if" in messages[-1]["text"].casefold() or messages[-1].get("buttons")  # each case, or the offer
+
+
+def test_the_same_fact_asked_once_before_is_still_asked_again():
+    situation = dict(question="ask_language_test", language="en", level="bachelor", mobility_type="erasmus_plus",
+                     host_city="Madrid", requested_fact="native_speaker")
+    _, events = run(ActionAnswer(), tracker("blah", "inform", events=[asked("native_speaker")], **situation))
+    assert slots_set(events)["requested_fact"] == "native_speaker"
+
+
+def test_an_unclear_message_during_a_pending_question_asks_it_again_instead_of_the_scope_notice():
+    messages, events = run(ActionNotUnderstood(), tracker(
+        "hmm well", "out_of_scope", detected="en", language="en", question="ask_obligation",
+        requested_fact="level"))
+    assert "only answer questions about student mobility" not in messages[0]["text"]
+    assert slots_set(events)["requested_fact"] == "level"
+
+
+def test_i_dont_know_read_as_help_during_a_pending_question_answers_the_question():
+    events_before = [{"event": "user", "text": "I don't know"},
+                     {"event": "slot", "name": "unknown_facts", "value": ["native_speaker"]}]
+    messages, _ = run(ActionHelp(), tracker(
+        "I don't know", "help", detected="en", language="en", question="ask_language_test", level="bachelor",
+        mobility_type="erasmus_plus", host_city="Madrid", requested_fact="native_speaker",
+        unknown_facts=["native_speaker"], events=events_before))
+    assert not any(m.get("response") == "utter_help" for m in messages)
+    assert "Art. 12(1)" in messages[-1]["text"]
+
+
+def test_help_without_a_pending_question_gives_the_help_text():
+    messages, _ = run(ActionHelp(), tracker("help", "help", detected="en", language="en"))
+    assert messages[0]["response"] == "utter_help"
+
+
+def test_a_tuition_amount_question_is_redirected_to_the_university_s_student_services():
+    messages, events = run(ActionNotUnderstood(), tracker("how much is the tuition fee per semester?",
+                                                          "out_of_scope", detected="en", language="en"))
+    assert "outside the student-mobility rules" in messages[0]["text"] and "SEVE" in messages[0]["text"]
+    assert "last_decision" not in slots_set(events)
+
+
+def test_a_residence_permit_question_names_the_directorate_of_immigration_in_french():
+    messages, _ = run(ActionNotUnderstood(), tracker("comment obtenir mon titre de séjour pour étudier ici ?",
+                                                     "out_of_scope", detected="fr", language="fr"))
+    assert "Direction de l'immigration" in messages[0]["text"]
