@@ -9,7 +9,19 @@ from rules_core.situation import ExemptionGround as G, Level, Situation, Special
 
 
 def _statuses(f: Facts) -> set:
-    return set(f.need("special_statuses"))
+    """The special situations the student said apply; none said is the ordinary case (see below)."""
+    return set(f.get("special_statuses") or [])
+
+
+def special_situations_unsaid(f: Facts) -> bool:
+    """Art. 2(2), 24(1), 25, 26, 27 are rare situations: a patient advisor answers for the ordinary
+    case and names them as the exceptions they are, rather than asking every student about them
+    first. Once the student states one (or says none applies), the answer uses it."""
+    return f.get("special_statuses") is None
+
+
+def special_situation_articles() -> tuple:
+    return art(2, 2), art(24, 1), art(25), art(26), art(27)
 
 
 # -- Art. 1(1), general rule, and the exceptions written beside it -------------------------
@@ -89,6 +101,8 @@ def decide_obligation(situation: Situation) -> Decision:
     may_be_exempted = art_2_2_employment_programme(f, out)
     out.add("obligation.internship_does_not_count", art(1, 3))
     out.add("obligation.exemption_possible", art(2, 1))
+    if special_situations_unsaid(f):
+        out.add("obligation.unless_special_situation", *special_situation_articles())
     return out.decision(q, Outcome.conditional if may_be_exempted else Outcome.yes)
 
 
@@ -133,8 +147,8 @@ def decide_exemption(situation: Situation) -> Decision:
         return out.decision(q, Outcome.no)
     if out.missing:
         return out.decision(q, Outcome.missing_facts)
-    statuses = out.attempt(lambda f, o: _statuses(f))
-    if statuses is not None:
+    statuses = _statuses(f)
+    if statuses:
         try:
             exception = exceptions("Art. 1(1)", f, OBLIGATION_EXCEPTIONS)
         except RuleConflict as conflict:
@@ -157,4 +171,6 @@ def decide_exemption(situation: Situation) -> Decision:
         out.add("exemption.no_ground", art(2, 1), art(1, 1))
     elif outcome == Outcome.conditional:
         out.add("exemption.how_to_request", art(2, 1))
+    if special_situations_unsaid(f):
+        out.add("exemption.unless_special_situation", art(24, 1), art(25), art(27))
     return out.decision(q, outcome)
