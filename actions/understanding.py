@@ -302,8 +302,13 @@ def read_message(text: str, intent: Optional[str], entities: Iterable[dict], req
     reading.facts.update(_from_entities(entities, text, requested))
     # "je suis en master, pas en licence": a level the student says is not theirs does not count.
     affirmed = NEGATED_LEVEL.sub(" ", text)
+    denied = {"master" if re.search(r"master|msc|mastère", m[0], re.I) else "bachelor"
+              for m in NEGATED_LEVEL.finditer(text)}
     for fact, options in KEYWORDS.items():
         found = {value for value, pattern in options if re.search(pattern, affirmed, re.I)}
+        # An entity the model tagged inside "pas en licence" does not outweigh the level affirmed.
+        if fact == "level" and reading.facts.get("level") in denied:
+            reading.facts.pop("level")
         if fact not in reading.facts and len(found) == 1:
             reading.facts[fact] = found.pop()
 
