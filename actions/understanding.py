@@ -90,6 +90,12 @@ KEYWORDS = {
 }
 
 
+# "one, erasmus+ in lyon", "un semestre à Vienne": an earlier mobility named without its funding.
+EARLIER_MOBILITY_WORDS = re.compile(
+    r"\b(?:one|once|un|une|1|two|twice|deux|2|erasmus|e\+|semp|global[- ]?exchange|free[- ]?mover|exchange|échange"
+    r"|echange|semestre|semester|mobilit[ée]|mobility)\b", re.I)
+
+
 # Dates a student gives for what is still to come: a year-less one is the next to come.
 FUTURE_FACTS = {"course_start_date", "departure_date"}
 FUTURE_QUESTIONS = {"ask_learning_agreement", "ask_deadlines", "ask_departure_semester", "ask_application"}
@@ -380,10 +386,15 @@ def _answer_to(requested: str, text: str, intent: Optional[str], button: Optiona
         if answer is False:
             return []
         count = 2 if re.search(r"\b(?:2|deux|two|twice|deux fois)\b", text, re.I) else 1
-        if re.search(r"non[- ]financ|pas financ|not funded|unfunded|sans bourse|without", text, re.I):
+        if re.search(r"non[- ]financ|pas financ|not funded|unfunded|sans bourse|without|pas (?:eu|touché|reçu) de bourse"
+                     r"|no grant|didn.t get (?:the|a|any) grant", text, re.I):
             return [{"funded": False} for _ in range(count)]
+        if UNSURE.search(text) and re.search(r"financ|funded|bourse|grant|pay", text, re.I):
+            return [{} for _ in range(count)]  # "no idea if the grant was paid": funding unknown
         if re.search(r"financ|funded|bourse|grant", text, re.I):
             return [{"funded": True}] + [{"funded": False} for _ in range(count - 1)]
+        if answer is True or EARLIER_MOBILITY_WORDS.search(text):
+            return [{} for _ in range(count)]  # "one, erasmus+ in lyon": done, funding not said
         return None
     if kind == "multi_choice":
         options = fact_request(requested).options or []

@@ -30,7 +30,11 @@ QUESTIONS: Dict[Question, Callable[[Situation], Decision]] = {
 def decide(question: Question | str, situation: Situation, unknown: Iterable[str] = ()) -> Decision:
     """The decision of one question; `unknown` names facts the student said they do not know
     (see `unknowns.branch_on_unknown`)."""
-    from rules_core.unknowns import branch_on_unknown
+    from rules_core.unknowns import branch_on_earlier_funding, branch_on_unknown
 
     q = Question(question)
-    return branch_on_unknown(QUESTIONS[q], situation, [f for f in unknown if getattr(situation, f, None) is None])
+
+    def decide_one(s: Situation) -> Decision:
+        return branch_on_earlier_funding(QUESTIONS[q], s)
+
+    return branch_on_unknown(decide_one, situation, [f for f in unknown if getattr(situation, f, None) is None])

@@ -147,7 +147,8 @@ def render_fact_value(fact: str, value: Any, lang: str) -> str:
     elif fact in ("host_country", "country_of_origin"):
         shown = countries.display_name(value, lang)
     elif fact == "earlier_mobilities":
-        shown = ", ".join(labels["funded" if m.get("funded") else "not_funded"][lang] for m in value) if value \
+        shown = ", ".join(labels[{True: "funded", False: "not_funded"}.get(m.get("funded"), "funding_unknown")][lang]
+                          for m in value) if value \
             else texts()["options"]["none"][lang]
     elif isinstance(value, list):
         shown = ", ".join(render_option(fact, v, lang) for v in value) or texts()["options"]["none"][lang]

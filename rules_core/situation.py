@@ -56,7 +56,8 @@ class EarlierMobility(BaseModel):
     """A mobility semester already done (an extension belongs to its mobility, Art. 28(3))."""
 
     mobility_type: Optional[MobilityType] = None
-    funded: bool = Field(..., description="Whether the semester was funded (Art. 5(2)).")
+    funded: Optional[bool] = Field(None, description="Whether the semester was funded (Art. 5(2)); None: the "
+                                                     "student does not know, the answer then covers both cases.")
     validated: Optional[bool] = None
 
     class Config:

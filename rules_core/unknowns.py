@@ -49,6 +49,36 @@ def _same(a: Decision, b: Decision) -> bool:
         and a.branches == b.branches
 
 
+EARLIER_FUNDED = "earlier_mobility_funded"  # not a Situation field: the funding of a mobility already done
+
+
+def branch_on_earlier_funding(decide: Callable[[Situation], Decision], situation: Situation) -> Decision:
+    """A student who does not know whether an earlier semester was funded gets the answer for both
+    cases (funded or not), or the one answer when the funding does not change it."""
+    earlier = situation.earlier_mobilities or []
+    if all(m.funded is not None for m in earlier):
+        return decide(situation)
+    cases = []
+    for value in (True, False):
+        filled = [m.copy(update={"funded": value}) if m.funded is None else m for m in earlier]
+        cases.append((value, decide(situation.copy(update={"earlier_mobilities": filled}))))
+    if _same(cases[0][1], cases[1][1]) or any(d.outcome == Outcome.missing_facts for _, d in cases):
+        return cases[1][1] if cases[1][1].outcome == Outcome.missing_facts else cases[0][1]
+    return _conditional(cases[0][1].question, EARLIER_FUNDED, cases)
+
+
+def _conditional(question, fact: str, cases) -> Decision:
+    citations: List[Citation] = []
+    for _, d in cases:
+        for conclusion in d.conclusions:
+            citations += [c for c in conclusion.citations if c not in citations]
+    branches = [Branch(fact=fact, value=value, outcome=d.outcome, conclusions=[] if d.branches else d.conclusions,
+                       branches=d.branches) for value, d in cases]
+    return Decision(question=question, outcome=Outcome.conditional,
+                    conclusions=[Conclusion(key="depends_on", citations=citations, params={"fact": fact})],
+                    branches=branches)
+
+
 def branch_on_unknown(decide: Callable[[Situation], Decision], situation: Situation,
                       unknown: Sequence[str], depth: int = 0) -> Decision:
     decision = decide(situation)
@@ -76,12 +106,4 @@ def branch_on_unknown(decide: Callable[[Situation], Decision], situation: Situat
     first = cases[0][1]
     if all(_same(first, d) for _, d in cases[1:]):
         return first  # the unknown fact does not change the answer
-    citations: List[Citation] = []
-    for _, d in cases:
-        for conclusion in d.conclusions:
-            citations += [c for c in conclusion.citations if c not in citations]
-    branches = [Branch(fact=fact, value=value, outcome=d.outcome, conclusions=[] if d.branches else d.conclusions,
-                       branches=d.branches) for value, d in cases]
-    return Decision(question=decision.question, outcome=Outcome.conditional,
-                    conclusions=[Conclusion(key="depends_on", citations=citations, params={"fact": fact})],
-                    branches=branches)
+    return _conditional(decision.question, fact, cases)

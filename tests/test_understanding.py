@@ -3,7 +3,7 @@ import datetime as dt
 
 import pytest
 
-from actions.understanding import read_message
+from actions.understanding import read_message, yes_no
 
 TODAY = dt.date(2027, 9, 20)
 
@@ -60,6 +60,28 @@ def test_earlier_mobilities_keep_their_count_funding_and_type():
         {"earlier_mobilities": [{"funded": True}, {"funded": False}]}
     assert facts("I had an Erasmus semester, funded", requested="earlier_mobilities")[0] == \
         {"earlier_mobilities": [{"funded": True, "mobility_type": "erasmus_plus"}]}
+
+
+def test_an_earlier_mobility_named_without_its_funding_is_a_mobility_whose_funding_is_unknown():
+    assert facts("one, erasmus+ in lyon", requested="earlier_mobilities")[0] == \
+        {"earlier_mobilities": [{"mobility_type": "erasmus_plus"}]}
+    assert facts("un semestre erasmus à madrid, je sais pas si j'ai eu la bourse",
+                 requested="earlier_mobilities")[0] == {"earlier_mobilities": [{"mobility_type": "erasmus_plus"}]}
+
+
+def test_the_town_of_an_earlier_mobility_is_not_taken_for_the_new_host():
+    assert "host_city" not in facts("one: erasmus+ in vienna, with the erasmus grant",
+                                    requested="earlier_mobilities")[0]
+
+
+def test_a_level_the_student_denies_does_not_count_even_when_tagged():
+    tagged = [{"entity": "level", "value": "bachelor", "text": "licence"}]
+    assert facts("non pardon, je suis en master de physique, pas en licence", entities=tagged)[0]["level"] == "master"
+
+
+def test_a_no_followed_by_what_the_student_is_answers_a_yes_no_question():
+    assert yes_no("no im just a normal full time student", "out_of_scope") is False
+    assert yes_no("no idea", "out_of_scope") is None
 
 
 def test_credits_earned_elsewhere_are_a_ground_only_when_the_student_says_they_are_validated():
