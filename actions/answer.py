@@ -12,6 +12,7 @@ from actions import messages
 from actions.common import intent_of, language, today
 from actions.handoff import accepted_offer_reason, decline_handoff, handoff, offer_handoff
 from actions.slots import situation_from_slots
+from actions.understanding import is_what_if
 from rules_core import Outcome, decide, render, render_fact_question
 from rules_core.decision import FactRequest
 from rules_core.render import render_fact_value, render_option
@@ -110,7 +111,8 @@ def answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType
 
     last = tracker.get_slot("last_decision") or {}
     record = decision_record(decision)
-    if intent == "inform" and previous_request is None and last.get("question") == question:
+    follow_up = intent == "inform" or is_what_if((tracker.latest_message or {}).get("text") or "")
+    if follow_up and previous_request is None and last.get("question") == question:
         if _same_answer(last, record):  # the message changed nothing this answer depends on
             dispatcher.utter_message(text=messages.text("noted_anything_else", lang))
             return [SlotSet("failures", 0)]

@@ -9,7 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import intent_of, today
 from actions.slots import to_slot_value, valid_alone
-from actions.understanding import UNSURE, read_message
+from actions.understanding import UNSURE, is_what_if, read_message
 from nlu_components.language import SUPPORTED, conversation_language
 from rules_core.decision import Question
 
@@ -35,9 +35,13 @@ class ActionValidateSlotMappings(Action):
             events.append(SlotSet("language", lang))
 
         requested = tracker.get_slot("requested_fact")
-        if intent in QUESTIONS:
+        text = message.get("text") or ""
+        what_if = bool(tracker.get_slot("question") and tracker.get_slot("last_decision") and is_what_if(text))
+        if intent in QUESTIONS and not what_if:
             events.append(SlotSet("question", intent))
             requested = None  # a new question: this message answers nothing pending
+        elif what_if:
+            requested = None  # "et si je pars à Nancy à la place ?": the same question, with another fact
 
         if message.get("language") not in (None, *SUPPORTED):
             return events  # a language the assistant does not speak: nothing is read as a fact
@@ -48,6 +52,11 @@ class ActionValidateSlotMappings(Action):
             unknown = list(tracker.get_slot("unknown_facts") or [])
             # The rules core then answers with the conditions instead of asking again.
             events.append(SlotSet("unknown_facts", unknown + [requested] if requested not in unknown else unknown))
+        unsure = [name for name in reading.unsure if name not in reading.facts]
+        if unsure:  # "not sure yet if it is Erasmus or free mover": answered for each case, not asked
+            unknown = list(tracker.get_slot("unknown_facts") or [])
+            unknown += [name for name in unsure if name not in unknown]
+            events += [SlotSet("unknown_facts", unknown)] + [SlotSet(name, None) for name in unsure]
         facts = self._keep_place_consistent(reading.facts, tracker, requested)
         problems = list(reading.problems)
         for name, value in facts.items():

@@ -101,6 +101,39 @@ FUTURE_FACTS = {"course_start_date", "departure_date"}
 FUTURE_QUESTIONS = {"ask_learning_agreement", "ask_deadlines", "ask_departure_semester", "ask_application"}
 
 
+# Yes/no facts answered without a yes or a no, in the words students use.
+BOOL_ANSWERS = {
+    "resides_temporarily_elsewhere": [
+        (True, r"pour (?:mes|les|faire mes) études|for (?:my )?stud(?:y|ies)|temporar|le temps (?:de|des) (?:mes )?études"),
+        (False, r"permanent|always|toujours|born|grew up|\bnée?\b|grandi|(?:whole|my) family (?:lives|is) (?:here|there)"
+                r"|toute ma famille|chez mes parents|with my parents|at my parents"),
+    ],
+    "native_speaker": [
+        # "c'est ma langue maternelle" speaks of the teaching language; "my mother tongue is X" does not say.
+        (True, r"c.est ma langue maternelle|it.?s my (?:mother tongue|native language|first language)"),
+    ],
+    "force_majeure": [
+        (False, r"choix (?:perso|personnel)|personal (?:choice|reasons?)|(?:didn.t|did not|don.t) like|plaît pas|plait pas"
+                r"|rien de grave|nothing serious|my (?:own )?choice"),
+        (True, r"hospital|hôpital|hopital|accident|stroke|avc|décès|deces|died|death|earthquake|séisme|seisme|guerre|war\b"
+               r"|maladie grave|serious(?:ly)? ill"),
+    ],
+}
+
+NEXT_SEMESTER = re.compile(r"semestre prochain|prochain semestre|next semester|following semester|semestre suivant"
+                           r"|le semestre d.apr[eè]s", re.I)
+TARGET_SEMESTER = re.compile(r"(?:partir|aller|go|leave|going|mobilit[ée]|exchange|erasmus)\s+(?:en|au|in|during)\s+"
+                             r"(?:le\s+|the\s+)?(?:s|sem|semestre|semester)\s?[1-8]\b", re.I)
+UNSURE_BETWEEN = re.compile(
+    r"not sure|don.?t know|do not know|no idea|unsure|undecided|either|or maybe|sais pas|sait pas|pas encore|"
+    r"pas sûr|pas sur|hésite|hesite|ne connais pas|aucune idée|peut-être|peut etre|yet\b", re.I)
+
+PAST_TENSE = re.compile(
+    r"\b(?:started|began|begun|have been|has been|been here|arrived|since|ago|already|last (?:week|month)"
+    r"|ont commencé|a commencé|ont débuté|a débuté|commencé|débuté|depuis|il y a|déjà|deja|suis arrivée?|"
+    r"je suis là|je suis ici)\b", re.I)
+
+
 class ImpossibleDate(ValueError):
     """A date that does not exist, like 31 February."""
 
@@ -111,6 +144,7 @@ class Reading:
 
     facts: Dict[str, Any] = field(default_factory=dict)
     problems: List[str] = field(default_factory=list)
+    unsure: List[str] = field(default_factory=list)  # facts the student says they do not know yet
 
 
 def _year_for(month: int, day: int, today: dt.date, future: bool = False) -> int:
@@ -180,6 +214,40 @@ def parse_number(text: str) -> Optional[float]:
 UNSURE = re.compile(r"sais pas|sait pas|aucune idée|pas sûr|no idea|no clue|don'?t know|not sure|dunno", re.I)
 
 
+WHAT_IF = re.compile(
+    r"^\W*(?:(?:et|and|but|mais|ok|okay|d.accord|alors|so)\W+)*(?:si\b|s.il\b|if\b|what if|what about|how about|et pour"
+    r"|and for|pour\b|en\b|à\b|a\b|in\b|with\b|avec\b|sans\b|without\b|not\b|pas\b|non\b|no\b|instead)", re.I)
+SAME_QUESTION_FACTS = {"host_city", "host_country", "level", "mobility_type", "semester", "course_start_date",
+                       "departure_date", "return_date", "stay_days", "ects_enrolled", "country_of_origin"}
+
+
+def is_what_if(text: str) -> bool:
+    """ "et si je pars à Nancy à la place ?", "what about Liège?", "not Metz, Lisbon": a short follow-up
+    that changes a fact of the question just answered, not a new question."""
+    words = (text or "").split()
+    if not words or len(words) > 14 or not WHAT_IF.search(text):
+        return False
+    reading = read_message(text, None, [], None, dt.date.today())
+    return bool(set(reading.facts) & SAME_QUESTION_FACTS) or bool(_bare_place(text))
+
+
+def _bare_place(text: str) -> Optional[str]:
+    """A known town or country named in a short follow-up ("what about Liège?")."""
+    from rules_core.gazetteer import gazetteer
+
+    words = re.findall(r"[^\W\d_][\w'’-]*", text)
+    candidates = [" ".join(words[i:i + 2]) for i in range(len(words) - 1)] + words  # "La Haye", then single words
+    for word in candidates:
+        if len(word) > 2 and word.casefold() not in STOP_PLACES and (to_iso(word) or gazetteer().lookup(word)):
+            return word
+    return None
+
+
+# Short words that are also town names somewhere: never a place in a follow-up.
+STOP_PLACES = {"what", "about", "and", "but", "pour", "instead", "place", "the", "les", "mais", "not", "non", "pas",
+               "how", "with", "avec", "sans", "without", "alors", "okay"}
+
+
 def yes_no(text: str, intent: Optional[str]) -> Optional[bool]:
     """A yes or a no; "je ne sais pas" / "no idea" is neither."""
     if UNSURE.search(text or ""):
@@ -196,9 +264,13 @@ def yes_no(text: str, intent: Optional[str]) -> Optional[bool]:
         return True
     if short in NO or (words and words[0] in NO and (len(words) <= 3 or explained)):
         return False
-    # "no im just a normal full time student": a no, then what the student is instead.
-    if words and words[0] in NO - {"n"} and len(words) <= 12 and "?" not in (text or ""):
-        return False
+    # "no im just a normal full time student", "oui le français c'est ma langue maternelle": a yes or
+    # a no first, then the reason.
+    if words and len(words) <= 12 and "?" not in (text or ""):
+        if words[0] in YES - {"y", "o"}:
+            return True
+        if words[0] in NO - {"n"}:
+            return False
     return None
 
 
@@ -246,7 +318,7 @@ _NUMBER_UNIT = re.compile(r"(\d+(?:[.,]\d+)?)\s*(heures?|hours?|hrs?|h|ects|cré
 def _number_fact(text: str, requested: Optional[str]) -> Dict[str, Any]:
     """Each number with the unit written right after it ("85 days and 30 ECTS")."""
     facts: Dict[str, Any] = {}
-    semester = re.search(r"\b(?:semestre|semester|sem\.?)\s*([1-8])\b|\b([1-8])(?:e|ème|th|rd|nd|st)?\s+(?:semestre|semester)\b",
+    semester = re.search(r"\b(?:semestre|semester|sem\.?)\s*([1-8])\b|\b([1-8])(?:e|er|ère|ème|th|rd|nd|st)?\s+(?:semestre|semester)\b",
                          text, re.I)
     if semester:
         facts["semester"] = int(semester[1] or semester[2])
@@ -312,6 +384,12 @@ def read_message(text: str, intent: Optional[str], entities: Iterable[dict], req
               for m in NEGATED_LEVEL.finditer(text)}
     for fact, options in KEYWORDS.items():
         found = {value for value, pattern in options if re.search(pattern, affirmed, re.I)}
+        if fact == "mobility_type" and len(found) > 1 and UNSURE_BETWEEN.search(text):
+            # "not sure yet if it's global exchange or free mover": the type is what the student
+            # does not know, not the last one named.
+            reading.facts.pop("mobility_type", None)
+            reading.unsure.append("mobility_type")
+            continue
         # An entity the model tagged inside "pas en licence" does not outweigh the level affirmed.
         if fact == "level" and reading.facts.get("level") in denied:
             reading.facts.pop("level")
@@ -325,7 +403,9 @@ def read_message(text: str, intent: Optional[str], entities: Iterable[dict], req
         if requested == "eu_national" or requested == "country_of_origin" or "eu_national" not in reading.facts:
             reading.facts["eu_national"] = is_eu(code)
 
-    future = requested in FUTURE_FACTS or (requested is None and intent in FUTURE_QUESTIONS)
+    # "les cours ont commencé le 1er octobre": a date the student already lived is not the next one.
+    future = (requested in FUTURE_FACTS or (requested is None and intent in FUTURE_QUESTIONS)) \
+        and not PAST_TENSE.search(text)
     assumed: List[str] = []
     try:
         dates = parse_dates(text, today, future, assumed)
@@ -353,6 +433,11 @@ def read_message(text: str, intent: Optional[str], entities: Iterable[dict], req
     explicit = EXPLICIT_SEMESTER.search(text)
     if explicit and not dates:  # "jsuis en B1, jpeux partir en s2 ?": the planned semester is 2
         reading.facts["semester"] = int(explicit[1])
+    if NEXT_SEMESTER.search(text) and reading.facts.get("semester") and not TARGET_SEMESTER.search(text) \
+            and reading.facts["semester"] < 8:
+        # "je suis en M1 (1er semestre), je peux partir le semestre prochain ?": the mobility would be
+        # in the semester after the one the student is in.
+        reading.facts["semester"] += 1
 
     if requested and requested not in reading.facts:
         answer = _answer_to(requested, text, intent, button)
@@ -376,7 +461,11 @@ def _answer_to(requested: str, text: str, intent: Optional[str], button: Optiona
 
     kind = fact_request(requested).kind
     if kind == "bool":
-        return yes_no(text, intent)
+        answer = yes_no(text, intent)
+        if answer is None:  # "i live in luxembourg permanently": the answer said in the student's words
+            said = {value for value, pattern in BOOL_ANSWERS.get(requested, ()) if re.search(pattern, text, re.I)}
+            answer = said.pop() if len(said) == 1 else None
+        return answer
     if kind == "mobilities":
         if button in ("funded", "not_funded"):
             return [{"funded": button == "funded"}]

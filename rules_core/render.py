@@ -92,19 +92,26 @@ def render_fact_question(request: FactRequest | str, lang: str) -> str:
 
 
 # "How / what / where" questions: a plain "Yes." would answer nothing that was asked.
-INFORMATIONAL = {"ask_application", "ask_credit_conversion", "ask_fees", "ask_cancellation", "ask_deadlines",
+INFORMATIONAL = {"ask_application", "ask_credit_conversion", "ask_cancellation", "ask_deadlines",
                  "ask_learning_agreement"}
+
+
+def outcome_words(question: str, outcome: Outcome, lang: str) -> str:
+    """The outcome as the answer to the student's own question ("No, you do not need to go again")."""
+    own = (texts().get("question_outcomes", {}).get(question) or {}).get(outcome.value)
+    if own:
+        return own[lang]
+    if outcome == Outcome.yes and question in INFORMATIONAL:
+        return texts()["outcomes"]["informational"][lang]
+    return texts()["outcomes"][outcome.value][lang]
 
 
 def render_lines(decision: Decision, lang: str) -> List[str]:
     _check(lang)
-    header = decision.outcome.value
-    if decision.outcome == Outcome.yes and decision.question.value in INFORMATIONAL:
-        header = "informational"
     if decision.branches:
         label = texts()["labels"][decision.branches[0].fact][lang]
-        return [texts()["outcomes"]["depends"][lang].format(fact=label)] + _branch_lines(decision.branches, lang, 0)
-    lines = [texts()["outcomes"][header][lang]]
+        return [texts()["outcomes"]["depends"][lang].format(fact=label)] + _branch_lines(decision.branches, lang, 0, decision.question.value)
+    lines = [outcome_words(decision.question.value, decision.outcome, lang)]
     if decision.outcome == Outcome.missing_facts:
         lines += [f"- {render_fact_question(r, lang)}" for r in decision.missing_facts]
     else:
@@ -112,7 +119,7 @@ def render_lines(decision: Decision, lang: str) -> List[str]:
     return lines
 
 
-def _branch_lines(branches, lang: str, level: int) -> List[str]:
+def _branch_lines(branches, lang: str, level: int, question: str = "") -> List[str]:
     """One line per value of the unknown fact ("- If <fact> is <value>: No. <conclusions>"), then
     what holds in every case, said once."""
     common = [c for c in branches[0].conclusions if all(c in b.conclusions for b in branches[1:])]
@@ -121,10 +128,11 @@ def _branch_lines(branches, lang: str, level: int) -> List[str]:
         value = texts()["options"][str(branch.value).lower()][lang] if isinstance(branch.value, bool) \
             else render_option(branch.fact, branch.value, lang)
         condition = texts()["branch"][lang].format(fact=texts()["labels"][branch.fact][lang], value=value)
-        outcome = texts()["outcomes"][branch.outcome.value][lang]
+        outcome = outcome_words(question, branch.outcome, lang) if question else \
+            texts()["outcomes"][branch.outcome.value][lang]
         said = " ".join(render_conclusion(c, lang) for c in branch.conclusions if c not in common)
         lines.append(f"{'  ' * level}- {condition} {outcome} {said}".rstrip())
-        lines += _branch_lines(branch.branches, lang, level + 1) if branch.branches else []
+        lines += _branch_lines(branch.branches, lang, level + 1, question) if branch.branches else []
     if common:
         lines.append(f"{'  ' * level}- {texts()['in_every_case'][lang]} "
                      + " ".join(render_conclusion(c, lang) for c in common))

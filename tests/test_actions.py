@@ -341,3 +341,12 @@ def test_a_residence_permit_question_names_the_directorate_of_immigration_in_fre
     messages, _ = run(ActionNotUnderstood(), tracker("comment obtenir mon titre de séjour pour étudier ici ?",
                                                      "out_of_scope", detected="fr", language="fr"))
     assert "Direction de l'immigration" in messages[0]["text"]
+
+
+def test_a_what_if_follow_up_keeps_the_question_just_answered_and_changes_the_fact():
+    last = {"question": "ask_funding", "outcome": "yes", "conclusions": [], "values": []}
+    _, events = run(ActionValidateSlotMappings(), tracker(
+        "et si je pars à Nancy à la place ?", "ask_mobility_count", [{"entity": "location", "value": "Nancy"}],
+        detected="fr", language="fr", question="ask_funding", last_decision=last, host_city="Lisbonne"))
+    slots = slots_set(events)
+    assert "question" not in slots and slots["host_city"] == "Nancy"

@@ -74,7 +74,7 @@ def test_python_m_rules_core_runs_as_a_program():
     done = subprocess.run([sys.executable, "-m", "rules_core", "ask_fees", "--lang", "en"], input='{"mobility_type": "free_mover"}',
                           capture_output=True, text=True, cwd=ROOT, env=env, timeout=60)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith("Here is what applies to your situation:\n- As a Free mover, you pay tuition fees")
+    assert done.stdout.startswith("You do not pay your tuition fees to the University of Luxembourg, but to the host:\n- As a Free mover")
 
 
 def test_the_terminal_chat_asks_only_missing_facts_then_answers():

@@ -163,3 +163,34 @@ def test_a_decimal_number_is_not_an_impossible_date():
 def test_a_correction_that_names_the_wrong_level_too_keeps_the_right_one():
     found, _ = facts("non pardon je me suis trompé, je suis en master de physique, pas en licence", intent="deny")
     assert found["level"] == "master"
+
+
+def test_a_date_the_student_already_lived_is_read_in_the_past_even_for_a_future_question():
+    reading = read_message("courses started on October 1st, I want to swap a course", "ask_learning_agreement", [],
+                           None, dt.date(2026, 12, 1))
+    assert reading.facts["course_start_date"] == dt.date(2026, 10, 1)
+
+
+def test_two_programme_types_named_with_a_doubt_leave_the_type_unknown():
+    reading = read_message("where do I pay? not sure yet if it's global exchange or free mover", "ask_fees",
+                           [{"entity": "mobility_type", "value": "free_mover"}], None, TODAY)
+    assert "mobility_type" not in reading.facts and reading.unsure == ["mobility_type"]
+
+
+def test_the_next_semester_after_the_one_the_student_is_in_is_the_mobility_semester():
+    assert facts("je suis en M1 (1er semestre), je peux partir le semestre prochain ?")[0]["semester"] == 2
+
+
+@pytest.mark.parametrize("text, requested, expected", [
+    ("i live in luxembourg permanently, always have", "resides_temporarily_elsewhere", False),
+    ("j'habite au luxembourg pour mes études, ma famille est à braga", "resides_temporarily_elsewhere", True),
+    ("non, c'est un choix perso", "force_majeure", False),
+    ("my father had a stroke so I flew home", "force_majeure", True),
+    ("oui le français c'est ma langue maternelle", "native_speaker", True),
+])
+def test_a_yes_no_fact_answered_in_the_student_s_own_words(text, requested, expected):
+    assert facts(text, requested=requested)[0][requested] is expected
+
+
+def test_a_mother_tongue_alone_does_not_say_whether_it_is_the_teaching_language():
+    assert "native_speaker" not in facts("my mother tongue is portuguese", requested="native_speaker")[0]

@@ -80,9 +80,11 @@ def decide_fees(situation: Situation) -> Decision:
     kind = out.attempt(lambda f, o: f.need("mobility_type"))
     if out.missing:
         return out.decision(Question.ask_fees, Outcome.missing_facts)
+    # The outcome answers the student's usual question, "do I pay my fees at the University?".
     outcome = Outcome.yes
     if kind == T.free_mover:
         out.add("fees.free_mover", art(11, 4))
+        outcome = Outcome.no
     elif kind == T.erasmus_plus and f.get("is_extension"):
         # Art. 17(4): for an Erasmus+ extension the host sets the status, hence where fees go.
         out.add("fees.erasmus_extension", art(17, 4), art(11, 3), art(11, 4))

@@ -182,11 +182,12 @@ def decide_interruption(situation: Situation) -> Decision:
     days = out.attempt(stay_days)
     if out.missing:
         return out.decision(q, Outcome.missing_facts)
+    # The outcome answers the student's question, "will I have to go on mobility again?".
     if days >= minimum:
         out.add("interruption.long_enough", art(19, 1), art(20, 2), days=days, minimum=minimum)
         out.add("interruption.missing_credits", art(23))
         out.add("interruption.report", art(18))
-        return out.decision(q, Outcome.conditional)
+        return out.decision(q, Outcome.no)
     force_majeure = out.attempt(lambda f, o: f.need("force_majeure"))
     if out.missing:
         return out.decision(q, Outcome.missing_facts)
@@ -196,4 +197,4 @@ def decide_interruption(situation: Situation) -> Decision:
         return out.decision(q, Outcome.needs_staff)
     out.add("interruption.new_departure", art(19, 1), days=days, minimum=minimum)
     out.add("interruption.report", art(18))
-    return out.decision(q, Outcome.no)
+    return out.decision(q, Outcome.yes)
