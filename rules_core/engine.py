@@ -10,7 +10,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence
+from contextvars import ContextVar
+from typing import Any, Callable, Dict, FrozenSet, Iterable, List, Optional, Sequence
 
 from pydantic.fields import ModelField
 
@@ -37,11 +38,20 @@ class RuleConflict(Exception):
         self.citations = list(citations)
 
 
+# Facts the student said they do not know, for the question being decided (set by `decide`). A rule
+# that has a general form ("four weeks after courses start") gives it instead of asking again.
+UNKNOWN: ContextVar[FrozenSet[str]] = ContextVar("unknown_facts", default=frozenset())
+
+
 class Facts:
     """Read access to a situation for the rules."""
 
     def __init__(self, situation: Situation) -> None:
         self.situation = situation
+
+    def unknown(self, *names: str) -> bool:
+        """Whether one of these facts is missing because the student does not know it."""
+        return any(getattr(self.situation, n) is None and n in UNKNOWN.get() for n in names)
 
     def need(self, name: str) -> Any:
         value = getattr(self.situation, name)

@@ -32,9 +32,16 @@ def decide(question: Question | str, situation: Situation, unknown: Iterable[str
     (see `unknowns.branch_on_unknown`)."""
     from rules_core.unknowns import branch_on_earlier_funding, branch_on_unknown
 
+    from rules_core.engine import UNKNOWN
+
     q = Question(question)
+    not_known = [f for f in unknown if getattr(situation, f, None) is None]
 
     def decide_one(s: Situation) -> Decision:
         return branch_on_earlier_funding(QUESTIONS[q], s)
 
-    return branch_on_unknown(decide_one, situation, [f for f in unknown if getattr(situation, f, None) is None])
+    token = UNKNOWN.set(frozenset(not_known))
+    try:
+        return branch_on_unknown(decide_one, situation, not_known)
+    finally:
+        UNKNOWN.reset(token)

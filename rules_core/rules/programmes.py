@@ -51,8 +51,12 @@ def art_9_conversion(f: Facts, out: Findings) -> None:
     if kind in (T.erasmus_plus, T.semp):
         out.add("credits.ects_or_learning_agreement", art(9, 1))
         return
-    hours = f.need("course_hours")
     per_credit = parameters.value("hours_per_credit")
+    if f.unknown("course_hours"):  # the rule of conversion, to apply once the workload is known
+        out.add("credits.free_mover_tables", art(9, 3))
+        out.add("credits.free_mover_general", art(9, 3), min_hours=per_credit["min"], max_hours=per_credit["max"])
+        return
+    hours = f.need("course_hours")
     # Rounded outwards to a tenth, so the range shown always contains the exact one.
     low = math.floor(hours / per_credit["max"] * 10) / 10
     high = math.ceil(hours / per_credit["min"] * 10) / 10
@@ -235,6 +239,10 @@ def decide_visa(situation: Situation) -> Decision:
         return out.decision(q, Outcome.missing_facts)
     if not eu:
         out.add("visa.non_eu", art(14, 2))
+        return out.decision(q, Outcome.conditional)
+    f = out.facts
+    if f.unknown("host_city", "host_country") and f.get("host_country") is None:
+        out.add("visa.eu_general", art(14, 1))  # host not chosen yet: the rule for each side of the border
         return out.decision(q, Outcome.conditional)
     country = out.attempt(lambda f, o: host_country(f))
     if out.missing:

@@ -52,11 +52,15 @@ def decide_departure_semester(situation: Situation) -> Decision:
 
 def art_8_2_change_deadline(f: Facts, out: Findings) -> None:
     """No change accepted after four weeks following the start of courses at the host."""
-    level, start = f.get("level"), f.need("course_start_date")
+    level = f.get("level")
     # The four weeks are the same at both levels; only the citation differs.
     cites = {Level.bachelor: [art(8, 2)], Level.master: [master(LEARNING_AGREEMENT)], None: [art(8, 2), master(LEARNING_AGREEMENT)]}[level]
     cite = cites[0]
     days = parameters.value("learning_agreement_change_window_days")
+    if f.unknown("course_start_date"):  # the rule itself, to apply once the start date is known
+        out.add("learning_agreement.change_deadline_general", *cites, days=days)
+        return
+    start = f.need("course_start_date")
     deadline = out.compute("learning_agreement_change_deadline", start + dt.timedelta(days=days), cite, unit="date")
     out.add("learning_agreement.change_deadline", *cites, start=start, deadline=deadline, days=days)
     today = f.get("today")
@@ -73,7 +77,7 @@ def decide_learning_agreement(situation: Situation) -> Decision:
     out = Findings(Facts(situation))
     f = out.facts
     q = Question.ask_learning_agreement
-    out.attempt(lambda f, o: needs(f, "level", "course_start_date"))
+    out.attempt(lambda f, o: needs(f, "level") if f.unknown("course_start_date") else needs(f, "level", "course_start_date"))
     if out.missing:
         return out.decision(q, Outcome.missing_facts)
     art_8_2_change_deadline(f, out)
@@ -105,10 +109,28 @@ def stay_days(f: Facts, out: Findings) -> int:
 
 
 FORCE_MAJEURE = "force_majeure"  # a result that sends the case to staff (Art. 19, judged case by case)
+CONDITIONAL = "conditional"  # a condition stated for a fact the student does not know yet
+
+
+def shortest_return(f: Facts, minimum: int):
+    """The first return date that makes the stay last `minimum` days, when the departure is known."""
+    start = f.get("departure_date")
+    if start is None:
+        return None
+    return start + dt.timedelta(days=minimum - (1 if parameters.value("stay_days_count_both_ends") else 0))
 
 
 def art_20_2_stay_long_enough(f: Facts, out: Findings):
     minimum = parameters.value("minimum_stay_days")
+    if f.unknown("departure_date", "return_date", "stay_days") and f.get("stay_days") is None and \
+            f.get("full_host_term") is not True:
+        # Dates not known yet: the condition itself, with the date it means when the departure is known.
+        until = shortest_return(f, minimum)
+        if until is not None:
+            out.compute("shortest_return_date", until, art(20, 2), unit="date")
+        out.add("validation.if_stay" if until is None else "validation.if_stay_until", art(20, 2), minimum=minimum,
+                until=until)
+        return CONDITIONAL
     if f.get("full_host_term") is True and (f.get("stay_days") is None and f.get("return_date") is None):
         # A complete host semester or trimester settles it: the dates are not needed.
         out.add("validation.full_term_ok_no_days", art(20, 2), minimum=minimum)
@@ -141,15 +163,21 @@ def art_20_2_abroad(f: Facts, out: Findings) -> bool:
     return False
 
 
-def art_20_2_credits(f: Facts, out: Findings) -> bool:
+def art_20_2_credits(f: Facts, out: Findings):
     minimum = parameters.value("minimum_ects")
+    if f.unknown("ects_enrolled"):
+        out.add("validation.if_credits", art(20, 2), minimum=minimum)
+        return CONDITIONAL
     ects = f.need("ects_enrolled")
     ok = ects >= minimum
     out.add("validation.credits_ok" if ok else "validation.credits_too_few", art(20, 2), ects=ects, minimum=minimum)
     return ok
 
 
-def art_20_1_declared(f: Facts, out: Findings) -> bool:
+def art_20_1_declared(f: Facts, out: Findings):
+    if f.unknown("declared_to_mobility_office"):
+        out.add("validation.if_declared", art(20, 1))
+        return CONDITIONAL
     if f.need("declared_to_mobility_office"):
         out.add("validation.declared", art(20, 1))
         return True
@@ -171,7 +199,7 @@ def decide_validation(situation: Situation) -> Decision:
     if FORCE_MAJEURE in results:
         return out.decision(q, Outcome.needs_staff)
     out.add("validation.recognition", art(22, 1))
-    return out.decision(q, Outcome.yes)
+    return out.decision(q, Outcome.conditional if CONDITIONAL in results else Outcome.yes)
 
 
 def decide_interruption(situation: Situation) -> Decision:
@@ -179,6 +207,15 @@ def decide_interruption(situation: Situation) -> Decision:
     f = out.facts
     q = Question.ask_interruption
     minimum = parameters.value("interruption_minimum_days")
+    if f.unknown("departure_date", "return_date") and f.get("stay_days") is None:
+        # Return date not known yet: the rule, with the date it means when the departure is known.
+        until = shortest_return(f, minimum)
+        if until is not None:
+            out.compute("shortest_return_date", until, art(19, 1), unit="date")
+        out.add("interruption.general" if until is None else "interruption.general_until", art(19, 1), art(19, 2),
+                minimum=minimum, until=until)
+        out.add("interruption.report", art(18))
+        return out.decision(q, Outcome.conditional)
     days = out.attempt(stay_days)
     if out.missing:
         return out.decision(q, Outcome.missing_facts)
