@@ -35,6 +35,14 @@ MONTHS = {
 _MONTH_WORDS = "|".join(sorted((re.escape(m) for m in MONTHS), key=len, reverse=True))
 _DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:er|st|nd|rd|th)?\s+({_MONTH_WORDS})\.?(?:\s+(\d{{4}}))?\b", re.I)
 _MONTH_DAY = re.compile(rf"\b({_MONTH_WORDS})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(\d{{4}}))?\b", re.I)
+# "end of feb 2027", "fin septembre", "mi-mars", "early october": a month part, read as a day of it
+# (said back to the student as the date taken).
+_APPROX = re.compile(
+    rf"\b(?P<part>(?:the\s+)?end\s+of|late|fin(?:\s+de|\s+d')?|(?:à\s+la\s+)?fin\s+|early|(?:the\s+)?beginning\s+of"
+    rf"|(?:the\s+)?start\s+of|d[ée]but(?:\s+de|\s+d')?|(?:au\s+)?d[ée]but\s+|mid-?|mi-|milieu(?:\s+de|\s+d')?"
+    rf"|(?:the\s+)?middle\s+of)\s*(?P<month>{_MONTH_WORDS})\.?(?:\s+(?P<year>\d{{4}}))?\b", re.I)
+APPROX_DAY = (("end", 25), ("late", 25), ("fin", 25), ("early", 5), ("beginning", 5), ("start", 5), ("début", 5),
+              ("debut", 5), ("mid", 15), ("mi-", 15), ("milieu", 15), ("middle", 15))
 _NUMERIC = re.compile(r"\b(\d{1,2})[/.](\d{1,2})(?:[/.](\d{2,4}))?\b")
 _ISO = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
 
@@ -187,6 +195,15 @@ def parse_dates(text: str, today: dt.date, future: bool = False, assumed: Option
         if key in MONTHS and not any(abs(pos - m.start()) < 4 for pos, _ in found):
             found.append((m.start(), _make(int(m[3]) if m[3] else None, MONTHS[key], int(m[2]), today, m[0], future,
                                            assumed)))
+    for m in _APPROX.finditer(text):
+        key = m["month"].casefold().rstrip(".")
+        if key in MONTHS and not any(abs(pos - m.start("month")) < 6 for pos, _ in found):
+            part = m["part"].casefold()
+            day = next(d for word, d in APPROX_DAY if word in part)
+            if assumed is not None:  # said back: "I take it you mean Thursday 25 February 2027"
+                assumed.append(m[0])
+            found.append((m.start(), _make(int(m["year"]) if m["year"] else None, MONTHS[key], day, today, m[0],
+                                           future, None)))
     if not found:
         for m in _NUMERIC.finditer(text):
             year = int(m[3]) if m[3] else None

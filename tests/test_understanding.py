@@ -194,3 +194,16 @@ def test_a_yes_no_fact_answered_in_the_student_s_own_words(text, requested, expe
 
 def test_a_mother_tongue_alone_does_not_say_whether_it_is_the_teaching_language():
     assert "native_speaker" not in facts("my mother tongue is portuguese", requested="native_speaker")[0]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("end of feb 2027", dt.date(2027, 2, 25)),
+    ("fin février 2027", dt.date(2027, 2, 25)),
+    ("mi-mars 2027", dt.date(2027, 3, 15)),
+    ("early october 2027", dt.date(2027, 10, 5)),
+    ("début octobre 2027", dt.date(2027, 10, 5)),
+])
+def test_a_part_of_a_month_is_read_as_a_day_of_it_and_said_back(text, expected):
+    reading = read_message(text, "inform", [], "return_date", TODAY)
+    assert reading.facts["return_date"] == expected
+    assert reading.problems == [f"assumed_year:{expected.isoformat()}"]
