@@ -66,10 +66,11 @@ def tell_problems(dispatcher: CollectingDispatcher, tracker: Tracker, lang: str)
                                                         date=format_date(dt.date.fromisoformat(detail), lang)))
 
 
-def answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
+def answer(dispatcher: CollectingDispatcher, tracker: Tracker, question: Optional[str] = None) -> List[EventType]:
+    """Decides `question` (by default the conversation's) with the facts known, or asks the next one."""
     lang = language(tracker)
     intent = intent_of(tracker)
-    question = tracker.get_slot("question")
+    question = question or tracker.get_slot("question")
     tell_problems(dispatcher, tracker, lang)
     if not question:
         dispatcher.utter_message(text=messages.text("ask_what_question", lang))

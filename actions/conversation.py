@@ -1,7 +1,7 @@
 """Turns that are not questions: not understood, other languages, 'what do you know about me'."""
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -13,6 +13,9 @@ from actions.handoff import offer_handoff
 from actions.redirects import who_can_help
 from actions.answer import answer
 from actions.slots import FACT_SLOTS, known_facts
+from rules_core.decision import Question
+
+QUESTIONS = {q.value for q in Question}
 from nlu_components.language import SUPPORTED
 from rules_core.render import render_fact_value
 
@@ -30,6 +33,19 @@ def facts_set_by_this_message(tracker: Tracker) -> bool:
     return False
 
 
+AMBIGUOUS_MIN = 0.3  # above the fallback threshold (config.yml): an ambiguity, not a message not understood
+
+
+def likely_question(message: Dict[str, Any]) -> Optional[str]:
+    """The question intent ranked first when the NLU fell back only because two intents were close."""
+    if (message.get("intent") or {}).get("name") != "nlu_fallback":
+        return None
+    ranking = [r for r in message.get("intent_ranking") or [] if r.get("name") != "nlu_fallback"]
+    if ranking and ranking[0].get("name") in QUESTIONS and ranking[0].get("confidence", 0) >= AMBIGUOUS_MIN:
+        return ranking[0]["name"]
+    return None
+
+
 class ActionNotUnderstood(Action):
     """Out of scope or not understood: say what the assistant can do; offer staff when it repeats."""
 
@@ -40,6 +56,10 @@ class ActionNotUnderstood(Action):
                   domain: Dict[Text, Any]) -> List[EventType]:
         message = tracker.latest_message or {}
         message_language = message.get("language")
+        likely = likely_question(message)
+        if likely and message_language in (None, *SUPPORTED):
+            # Two question intents too close to call: answer the likelier one rather than "rephrase?".
+            return [SlotSet("question", likely)] + answer(dispatcher, tracker, question=likely)
         pending = tracker.get_slot("requested_fact") and (message.get("text") or "").strip()
         if message_language in (None, *SUPPORTED) and tracker.get_slot("question") and (
                 facts_set_by_this_message(tracker) or pending):

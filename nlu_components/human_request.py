@@ -19,11 +19,15 @@ from rasa.shared.nlu.training_data.message import Message
 
 PERSON = (r"(?:qqn|quelqu'?un|kelkun|une? (?:vraie? )?personne|un humain|un(?:e)? conseill[eè]re?|un agent|"
           r"le bureau|someone|somebody|a (?:real )?(?:human|person)|real (?:human|person)|an? (?:advisor|adviser)|"
-          r"an agent|a staff member|the (?:mobility )?office|a human being)")
-ASK = r"(?:parler|discuter|contacter|joindre|voir|talk|speak|chat|contact|reach)"
+          r"an agent|a staff member|the (?:mobility )?office|a human being|(?:le |la |mon |ma |the |my |our )?spoc|"
+          r"un responsable|le responsable|une? responsable|a manager|someone in charge|a coordinator|"
+          r"(?:le |la |mon |ma |the |my )?coordinat(?:eur|rice|or))")
+ASK = (r"(?:parler|discuter|contacter|joindre|voir|talk|speak|chat|contact|reach|connect|connecter|mettre en (?:contact|"
+       r"relation)|put (?:me )?(?:in touch|through)|get me|passe[rz]?|transf[ée]rer|hand (?:me )?over)")
 PATTERNS = [
     re.compile(rf"\b{ASK}\b\W+(?:\w+\W+){{0,3}}?(?:avec |à |a |to |with )?{PERSON}", re.I),
-    re.compile(r"\b(?:un humain|une vraie personne|real human|human please|humain stp|humain svp|agent please)\b", re.I),
+    re.compile(r"\b(?:un humain|une vraie personne|real human|human (?:please|pls|plz)|humain (?:stp|svp|pls)|"
+               r"agent (?:please|pls)|quelqu.un de dispo|someone available)\b", re.I),
 ]
 
 

@@ -350,3 +350,14 @@ def test_a_what_if_follow_up_keeps_the_question_just_answered_and_changes_the_fa
         detected="fr", language="fr", question="ask_funding", last_decision=last, host_city="Lisbonne"))
     slots = slots_set(events)
     assert "question" not in slots and slots["host_city"] == "Nancy"
+
+
+def test_two_question_intents_too_close_to_call_get_the_likelier_answer_not_rephrase():
+    ranking = [{"name": "nlu_fallback", "confidence": 0.25}, {"name": "ask_mobility_count", "confidence": 0.45},
+               {"name": "ask_extension", "confidence": 0.42}]
+    state = tracker("if I extend my erasmus does it count as my second mobility?", "nlu_fallback", detected="en",
+                    language="en", level="bachelor", earlier_mobilities=[], mobility_type="erasmus_plus")
+    state.latest_message["intent_ranking"] = ranking
+    messages, events = run(ActionNotUnderstood(), state)
+    assert slots_set(events)["question"] == "ask_mobility_count"
+    assert "Art. 28" in messages[-1]["text"]

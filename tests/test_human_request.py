@@ -8,7 +8,9 @@ from nlu_components.human_request import asks_for_a_person
                                   "can i talk to a real person asap", "I want to speak to someone",
                                   "un humain stp", "je veux contacter le bureau de la mobilité",
                                   "can I speak with an advisor", "need to talk to a human",
-                                  "est-ce que je peux voir une conseillère ?"])
+                                  "est-ce que je peux voir une conseillère ?", "human pls",
+                                  "can you connect me with the SPOC of my faculty?", "passez-moi un responsable",
+                                  "y a quelqu'un de dispo ?", "put me in touch with the mobility office"])
 def test_a_request_for_a_person_is_recognised_however_it_is_written(text):
     assert asks_for_a_person(text)
 
@@ -16,6 +18,7 @@ def test_a_request_for_a_person_is_recognised_however_it_is_written(text):
 @pytest.mark.parametrize("text", ["je veux partir à Metz", "do I need to see a doctor for the exemption",
                                   "who signs my learning agreement", "I need staff mobility info",
                                   "je dois contacter l'université d'accueil ?", "how do I reach Lisbon",
-                                  "can I talk about my exemption", "i need someone to sign my LA"])
+                                  "can I talk about my exemption", "i need someone to sign my LA",
+                                  "what does the SPOC do?", "who is the coordinator for Erasmus in law"])
 def test_a_question_that_mentions_people_is_not_a_request_for_one(text):
     assert not asks_for_a_person(text)
