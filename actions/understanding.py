@@ -387,6 +387,68 @@ def nationality(text: str, requested: Optional[str]) -> Optional[str]:
     return None
 
 
+# Situations stated in everyday words, in any message (stricter than the answers to the pending
+# question above: here nothing was asked, so only a clear statement counts).
+STATED_STATUSES = {
+    SpecialStatus.part_time: r"(?:inscrite?|enrolled|étudiante?|student|studying|j'étudie|i study)\s+(?:à\s+|as\s+a\s+)?"
+                             r"(?:temps partiel|part[- ]time)|(?:temps partiel|part[- ]time)\s+(?:student|étudiant|enrol|"
+                             r"inscription|law|bachelor|programme|studies)",
+    SpecialStatus.double_enrolment: r"(?:inscrite?s?|enrolled|enroll?ed|je suis|i.?m|i am)\s+(?:en|in|dans)\s+(?:2|deux|two)\s+"
+                                    r"(?:bachelors?|licences?|programmes?|programs?|formations?)|(?:2|deux|two)\s+bachelors?\s+"
+                                    r"(?:en m[eê]me temps|at (?:the same time|once))|double (?:inscription|enrol\w*)",
+    SpecialStatus.programme_change_validated_mobility:
+        r"(?:chang\w*|switch\w*|r[ée]orient\w*)\b.{0,40}(?:bachelor|programme|program|formation|fili[eè]re|licence)"
+        r".{0,80}valid|valid\w*.{0,80}(?:chang\w*|switch\w*|r[ée]orient\w*)\b.{0,30}(?:bachelor|programme|program|"
+        r"formation|fili[eè]re|licence)",
+    SpecialStatus.employment_programme: r"en cours d.emploi|alongside (?:my )?(?:job|employment)|(?:while|whilst) working full[- ]time",
+}
+STATED_GROUNDS = {
+    ExemptionGround.illness_or_disability: r"malad\w* chronique|chronic (?:illness|disease|condition)|dialys[ei]|dialyse|handicap\w*|"
+                                           r"disabilit\w*|disabled|wheelchair|fauteuil roulant|chimio|chemo|cancer|"
+                                           r"diab[eè]t\w*|[ée]pilep\w*|sclérose|sclerosis",
+    ExemptionGround.family_obligations: r"(?:mes|my|des|2|deux|two|trois|three|un|une|a)\s+(?:jeunes? )?(?:enfants?|kids?|"
+                                        r"children|child|bébé|baby)\b|enceinte|pregnant|(?:je m.occupe|i care for|caring for|"
+                                        r"i look after|aidante?).{0,30}(?:parent|mère|père|mother|father|mum|dad|grand)",
+}
+SCHOOL_DIPLOMA = re.compile(r"lyc[ée]e|high[- ]?school|secondary[- ]school|school[- ]leaving|baccalaur|\bbac\b|"
+                            r"12th (?:standard|grade)|cbse|\bssc\b|vestibular|enem\b|gaokao|diplôme de fin d.études secondaires",
+                            re.I)
+
+
+def stated_situations(text: str) -> Dict[str, Any]:
+    """Special situations and exemption grounds the student states in passing ("I have two kids",
+    "jsuis inscrite en 2 bachelors"), as facts the rules core derives the legal category from."""
+    facts: Dict[str, Any] = {}
+    statuses = [status.value for status, pattern in STATED_STATUSES.items() if re.search(pattern, text, re.I)]
+    if statuses:
+        facts["special_statuses"] = statuses
+    grounds = [ground.value for ground, pattern in STATED_GROUNDS.items() if re.search(pattern, text, re.I)]
+    if SCHOOL_DIPLOMA.search(text) and _third_country_origin(text):
+        grounds.append(ExemptionGround.third_country_diploma.value)  # ground 5°: from a third country, school there
+    if grounds:
+        facts["exemption_grounds"] = grounds
+    return facts
+
+
+def _third_country_origin(text: str) -> bool:
+    """A non-EU nationality or place named beside a school diploma (ground 5° of Art. 2(1))."""
+    from rules_core.gazetteer import gazetteer
+
+    # "before coming to Luxembourg": where the student studies now, not where they come from.
+    text = re.sub(r"(?:coming|came|come|moving|moved|arrived|arriving)\s+(?:to|in)\s+luxembourg|(?:venue?|venir|"
+                  r"arrivée?|installée?s?)\s+au\s+luxembourg|(?:uni\.lu|university of luxembourg|université du luxembourg)",
+                  " ", text, flags=re.I)
+    codes = {nationality(text, None)}
+    words = re.findall(r"[^\W\d_][\w'’-]*", text)
+    for i in range(len(words)):
+        for candidate in (" ".join(words[i:i + 2]), words[i]):
+            if len(candidate) > 3 and candidate.casefold() not in STOP_PLACES:
+                places = gazetteer().lookup(candidate)
+                codes |= {to_iso(candidate)} | ({places[0].country} if places and candidate[0].isupper() else set())
+    codes.discard(None)
+    return bool(codes) and all(not is_eu(code) and code != "LU" for code in codes)
+
+
 def read_message(text: str, intent: Optional[str], entities: Iterable[dict], requested: Optional[str],
                  today: dt.date) -> Reading:
     """All the facts one message gives, the answer to the pending question included."""
@@ -412,6 +474,10 @@ def read_message(text: str, intent: Optional[str], entities: Iterable[dict], req
             reading.facts.pop("level")
         if fact not in reading.facts and len(found) == 1:
             reading.facts[fact] = found.pop()
+
+    if requested not in ("special_statuses", "exemption_grounds"):
+        for fact, value in stated_situations(text).items():
+            reading.facts.setdefault(fact, value)
 
     code = nationality(text, requested)
     if code:  # a nationality is the country of origin, and says whether the student is an EU national

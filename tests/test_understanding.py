@@ -207,3 +207,24 @@ def test_a_part_of_a_month_is_read_as_a_day_of_it_and_said_back(text, expected):
     reading = read_message(text, "inform", [], "return_date", TODAY)
     assert reading.facts["return_date"] == expected
     assert reading.problems == [f"assumed_year:{expected.isoformat()}"]
+
+
+@pytest.mark.parametrize("text, fact, value", [
+    ("jsuis inscrite en 2 bachelors en meme temps, faut que je parte 2 fois ??", "special_statuses", ["double_enrolment"]),
+    ("I am a part-time law student, can I be exempted?", "special_statuses", ["part_time"]),
+    ("I switched to another bachelor after my Erasmus semester was validated, must I go again?", "special_statuses",
+     ["programme_change_validated_mobility"]),
+    ("I have two kids, can I skip the semester abroad?", "exemption_grounds", ["family_obligations"]),
+    ("je suis sous dialyse trois fois par semaine, une dispense ?", "exemption_grounds", ["illness_or_disability"]),
+    ("je suis brésilienne et j'ai eu mon diplôme de fin de lycée à São Paulo", "exemption_grounds",
+     ["third_country_diploma"]),
+])
+def test_a_situation_stated_in_passing_is_a_fact_without_a_list_of_legal_categories(text, fact, value):
+    assert facts(text, intent="ask_exemption")[0][fact] == value
+
+
+@pytest.mark.parametrize("text", ["my family lives in Braga", "I work part-time in a shop",
+                                  "brazilian, but I did my bac in Luxembourg", "je suis portugaise, bac au Portugal"])
+def test_everyday_words_that_state_no_special_situation_set_none(text):
+    found = facts(text, intent="ask_exemption")[0]
+    assert "special_statuses" not in found and "exemption_grounds" not in found
