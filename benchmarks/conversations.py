@@ -29,6 +29,9 @@ CONVERSATIONS = ROOT / "tests" / "conversations"
 DONT_KNOW = {"fr": "je sais pas", "en": "I don't know"}
 MAX_FOLLOW_UPS = 8
 DECIDED = ("yes", "no", "conditional", "needs_staff")
+# The conversations were written on this day ("next September", "courses started two months ago"): they
+# are played as of it, so that a result does not change with the calendar.
+WRITTEN_ON = "2026-12-01"
 
 
 def cites(expected: str, references: List[str]) -> bool:
@@ -53,7 +56,7 @@ class Player:
 
     def send(self, sender: str, text: str) -> List[Dict[str, Any]]:
         response = self.http.post("/webhooks/rest/webhook", json={"sender": sender, "message": text,
-                                                                   "metadata": {"channel": "eval"}})
+                                                                   "metadata": {"channel": "eval", "today": WRITTEN_ON}})
         response.raise_for_status()
         return response.json()
 
@@ -167,6 +170,8 @@ def main(argv=None) -> int:
     parser.add_argument("--limit", type=int, default=0)
     parser.add_argument("--match", default="", help="only the conversations whose name contains this")
     parser.add_argument("--show", action="store_true", help="print each failed conversation's transcript")
+    parser.add_argument("--record", action="store_true",
+                        help="write the passing conversations to tests/conversations/passing.txt (CI guards them)")
     parser.add_argument("--out", type=Path, default=ROOT / "results" / "conversations.json")
     args = parser.parse_args(argv)
     conversations = load(args.lang)
@@ -191,6 +196,11 @@ def main(argv=None) -> int:
             elapsed = time.perf_counter() - start
         finally:
             servers.stop()
+    if args.record:
+        lines = ["# Held-out conversations that pass: tests/test_heldout_conversations.py fails if one stops passing.",
+                 f"# Written by python -m benchmarks.conversations --record ({sum(r['passed'] for r in results)} of "
+                 f"{len(results)})."] + sorted(r["name"] for r in results if r["passed"])
+        (CONVERSATIONS / "passing.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
     print("| language | conversations | passed | rate |\n|---|---|---|---|")
