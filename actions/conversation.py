@@ -11,6 +11,7 @@ from actions import messages
 from actions.common import intent_of, language
 from actions.handoff import offer_handoff
 from actions.redirects import who_can_help
+from actions.understanding import is_what_if
 from actions.answer import answer
 from actions.slots import FACT_SLOTS, known_facts
 from rules_core.decision import Question
@@ -94,6 +95,9 @@ class ActionShowProfile(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[EventType]:
+        text = (tracker.latest_message or {}).get("text") or ""
+        if tracker.get_slot("question") and tracker.get_slot("last_decision") and is_what_if(text):
+            return answer(dispatcher, tracker)  # "what about Liège?" is the same question with another town
         lang = language(tracker)
         facts = known_facts(tracker.current_slot_values())
         if not facts:
@@ -115,4 +119,27 @@ class ActionHelp(Action):
         if tracker.get_slot("requested_fact") and tracker.get_slot("question") and facts_set_by_this_message(tracker):
             return answer(dispatcher, tracker)
         dispatcher.utter_message(response="utter_help")
+        return []
+
+
+class ActionFaq(Action):
+    """An informational answer (the response selector's topic); an answer to the pending question or a
+    what-if follow-up that the classifier took for a topic carries the question on instead."""
+
+    def name(self) -> Text:
+        return "action_faq"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[EventType]:
+        message = tracker.latest_message or {}
+        if tracker.get_slot("question") and (
+                (tracker.get_slot("requested_fact") and facts_set_by_this_message(tracker))
+                or (tracker.get_slot("last_decision") and is_what_if(message.get("text") or ""))):
+            return answer(dispatcher, tracker)
+        selected = ((message.get("response_selector") or {}).get("faq") or {}).get("response") or {}
+        topic = selected.get("utter_action")
+        if topic and topic in (domain.get("responses") or {}):
+            dispatcher.utter_message(response=topic)
+        else:  # no topic chosen: say what the assistant does rather than nothing
+            dispatcher.utter_message(response="utter_help")
         return []

@@ -604,5 +604,9 @@ def _answer_to(requested: str, text: str, intent: Optional[str], button: Optiona
             part = part.strip(" .!?")
             if 0 < len(part) <= 60 and gazetteer().lookup(part):
                 return part
-        return None
+        # "liège now (metz was my first idea)": the first town named, unless the student rules it out.
+        ruled_out = {m[1].casefold() for m in re.finditer(r"\b(?:not|pas|plus|no longer)\s+(?:à\s+|a\s+|in\s+)?([^\W\d_][\w'’-]+)",
+                                                          cleaned, re.I)}
+        place = _bare_place(" ".join(w for w in cleaned.split() if w.casefold().strip(",.!?") not in ruled_out))
+        return place if place and not to_iso(place) else None
     return None

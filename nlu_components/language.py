@@ -13,17 +13,23 @@ from typing import Dict, FrozenSet, Optional
 
 SUPPORTED = ("fr", "en")
 _WORDS = re.compile(r"[^\W\d_]+", re.UNICODE)
+# "1er", "2nd", "3ème": the ordinal ending of a number is no word of any language ("er" is German).
+_ORDINALS = re.compile(r"\d+(?:er|ère|re|e|ème|eme|st|nd|rd|th)\b", re.IGNORECASE)
 
 # Domain words students use that stop-word lists do not hold.
 _EXTRA = {
     "fr": {"bourse", "semestre", "étranger", "etranger", "partir", "dispense", "stage", "frais", "oui", "non",
            "merci", "bonjour", "salut", "faut", "dois", "suis", "quand", "combien", "cours", "heures", "jours",
            "crédits", "obligatoire", "prolonger", "annuler", "licence", "inscription", "logement", "désolé",
-           "plutôt", "français", "étudiant", "svp", "stp", "puis", "peux", "veux"},
+           "plutôt", "français", "étudiant", "svp", "stp", "puis", "peux", "veux",
+           "janvier", "février", "fevrier", "mars", "avril", "mai", "juin", "juillet", "août", "aout", "septembre",
+           "octobre", "novembre", "décembre", "decembre"},
     "en": {"grant", "semester", "abroad", "go", "exemption", "internship", "fees", "yes", "no", "thanks", "thank",
            "hello", "hi", "must", "when", "how", "courses", "hours", "days", "compulsory", "extend", "cancel",
            "need", "funding", "housing", "want", "can", "get", "have", "am", "my", "do", "does", "actually",
-           "sorry", "prefer", "english", "please", "student", "which", "what", "where", "will", "would"},
+           "sorry", "prefer", "english", "please", "student", "which", "what", "where", "will", "would",
+           "january", "february", "march", "april", "june", "july", "august", "september", "october", "november",
+           "december", "pls", "plz", "human"},
     "de": {"ich", "muss", "nicht", "ausland", "semester", "danke", "hallo", "stipendium", "wann", "kann", "bin"},
     "lb": {"ech", "muss", "net", "ausland", "merci", "moien", "wéi", "kann", "sinn", "hunn", "wann"},
 }
@@ -43,7 +49,7 @@ def _lexicons() -> Dict[str, FrozenSet[str]]:
 
 def detect(text: str) -> Optional[str]:
     """'fr', 'en', 'de', 'lb', or None when the text gives too few clues."""
-    tokens = [t.casefold() for t in _WORDS.findall(text or "")]
+    tokens = [t.casefold() for t in _WORDS.findall(_ORDINALS.sub(" ", text or ""))]
     if not tokens:
         return None
     lexicons = _lexicons()

@@ -8,7 +8,7 @@ from rasa_sdk.events import ConversationPaused, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answer import ActionAnswer, ActionYesNo
-from actions.conversation import ActionHelp, ActionNotUnderstood, ActionShowProfile
+from actions.conversation import ActionFaq, ActionHelp, ActionNotUnderstood, ActionShowProfile
 from actions.extract import ActionValidateSlotMappings
 from actions.handoff import ActionHandoff
 
@@ -361,3 +361,36 @@ def test_two_question_intents_too_close_to_call_get_the_likelier_answer_not_reph
     messages, events = run(ActionNotUnderstood(), state)
     assert slots_set(events)["question"] == "ask_mobility_count"
     assert "Art. 28" in messages[-1]["text"]
+
+
+
+def faq_tracker(text, topic, **slots):
+    state = tracker(text, "faq", detected="fr", language="fr", **slots)
+    state.latest_message["response_selector"] = {"faq": {"response": {"utter_action": f"utter_faq/{topic}",
+                                                                      "intent_response_key": f"faq/{topic}"}}}
+    return state
+
+
+def test_an_informational_question_gets_its_topic_s_answer():
+    messages, _ = run(ActionFaq(), faq_tracker("c'est quoi le bureau de la mobilité ?", "support"))
+    assert messages == [{"response": "utter_faq/support", **{k: v for k, v in messages[0].items() if k != "response"}}]
+
+
+def test_an_answer_to_the_pending_question_taken_for_a_topic_carries_the_question_on():
+    events_so_far = [{"event": "user", "text": "oui c'est passé par le bureau de la mobilité"},
+                     {"event": "slot", "name": "declared_to_mobility_office", "value": True}]
+    messages, _ = run(ActionFaq(), faq_tracker(
+        "oui c'est passé par le bureau de la mobilité", "support", question="ask_validation",
+        requested_fact="declared_to_mobility_office", declared_to_mobility_office=True, ects_enrolled=30,
+        departure_date="2027-04-01", return_date="2027-07-31", host_city="Saarbrücken", events=events_so_far))
+    assert not any(m.get("response") == "utter_faq/support" for m in messages)
+    assert "art. 20(2)" in messages[-1]["text"]
+
+
+def test_what_about_another_town_after_an_answer_recomputes_it_instead_of_the_profile():
+    last = {"question": "ask_funding", "outcome": "no", "conclusions": [], "values": []}
+    messages, _ = run(ActionShowProfile(), tracker(
+        "what about Liège?", "ask_profile", detected="en", language="en", question="ask_funding", last_decision=last,
+        level="bachelor", mobility_type="erasmus_plus", host_city="Liège", earlier_mobilities=[],
+        refused_or_cancelled_place=False, country_of_origin="LU"))
+    assert "Art. 5(1)" in messages[-1]["text"] and "Here is what I know" not in messages[0]["text"]

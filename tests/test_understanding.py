@@ -228,3 +228,12 @@ def test_a_situation_stated_in_passing_is_a_fact_without_a_list_of_legal_categor
 def test_everyday_words_that_state_no_special_situation_set_none(text):
     found = facts(text, intent="ask_exemption")[0]
     assert "special_statuses" not in found and "exemption_grounds" not in found
+
+
+@pytest.mark.parametrize("text, expected", [("1er septembre 2026", "fr"), ("le 3ème semestre", "fr"),
+                                            ("15 mars", "fr"), ("human pls", "en"), ("1st of september", "en"),
+                                            ("Muss ich ins Ausland?", "de")])
+def test_a_date_or_an_ordinal_is_not_taken_for_another_language(text, expected):
+    from nlu_components.language import detect
+
+    assert detect(text) == expected
