@@ -132,6 +132,9 @@ NEXT_SEMESTER = re.compile(r"semestre prochain|prochain semestre|next semester|f
                            r"|le semestre d.apr[eè]s", re.I)
 TARGET_SEMESTER = re.compile(r"(?:partir|aller|go|leave|going|mobilit[ée]|exchange|erasmus)\s+(?:en|au|in|during)\s+"
                              r"(?:le\s+|the\s+)?(?:s|sem|semestre|semester)\s?[1-8]\b", re.I)
+PAST_TENSE_OR_DONE = re.compile(r"j.ai fait|j.ai déjà|jai fait|jai deja|i did|i.ve done|i have done|i already|"
+                                r"already did|last year|l.an dernier|l.année dernière|déjà fait|deja fait|was funded|"
+                                r"i had|j.avais|j'étais|i was", re.I)
 UNSURE_BETWEEN = re.compile(
     r"not sure|don.?t know|do not know|no idea|unsure|undecided|either|or maybe|sais pas|sait pas|pas encore|"
     r"pas sûr|pas sur|hésite|hesite|ne connais pas|aucune idée|peut-être|peut etre|yet\b", re.I)
@@ -469,6 +472,12 @@ def read_message(text: str, intent: Optional[str], entities: Iterable[dict], req
             reading.facts.pop("mobility_type", None)
             reading.unsure.append("mobility_type")
             continue
+        if fact == "mobility_type" and len(found) > 1 and PAST_TENSE_OR_DONE.search(text) and requested is None:
+            # "au S3 j'ai fait erasmus à Trèves, là je repars en global exchange": students tell what
+            # they did first, then the plan the question is about.
+            reading.facts[fact] = max(((m.start(), value) for value, pattern in options
+                                       for m in re.finditer(pattern, affirmed, re.I)))[1]
+            continue
         # An entity the model tagged inside "pas en licence" does not outweigh the level affirmed.
         if fact == "level" and reading.facts.get("level") in denied:
             reading.facts.pop("level")
@@ -516,6 +525,9 @@ def read_message(text: str, intent: Optional[str], entities: Iterable[dict], req
     explicit = EXPLICIT_SEMESTER.search(text)
     if explicit and not dates:  # "jsuis en B1, jpeux partir en s2 ?": the planned semester is 2
         reading.facts["semester"] = int(explicit[1])
+        several = list(EXPLICIT_SEMESTER.finditer(text))
+        if len(several) > 1 and PAST_TENSE_OR_DONE.search(text):  # "erasmus au S3, je repars au S5": the plan
+            reading.facts["semester"] = int(several[-1][1])
     if NEXT_SEMESTER.search(text) and reading.facts.get("semester") and not TARGET_SEMESTER.search(text) \
             and reading.facts["semester"] < 8:
         # "je suis en M1 (1er semestre), je peux partir le semestre prochain ?": the mobility would be

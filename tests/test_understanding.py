@@ -237,3 +237,11 @@ def test_a_date_or_an_ordinal_is_not_taken_for_another_language(text, expected):
     from nlu_components.language import detect
 
     assert detect(text) == expected
+
+
+def test_of_two_programme_types_told_as_a_story_the_plan_told_last_is_the_question_s():
+    tagged = [{"entity": "mobility_type", "value": "erasmus_plus", "text": "erasmus"},
+              {"entity": "mobility_type", "value": "global_exchange", "text": "global exchange"}]
+    found = facts("au S3 j'ai fait erasmus à Trèves, là je repars en global exchange à Tokyo au S5, j'aurai une bourse ?",
+                  intent="ask_funding", entities=tagged)[0]
+    assert found["mobility_type"] == "global_exchange" and found["semester"] == 5
