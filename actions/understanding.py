@@ -47,7 +47,7 @@ _NUMERIC = re.compile(r"\b(\d{1,2})[/.](\d{1,2})(?:[/.](\d{2,4}))?\b")
 _ISO = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
 
 NUMBER_WORDS = {
-    "un": 1, "une": 1, "one": 1, "deux": 2, "two": 2, "trois": 3, "three": 3, "quatre": 4, "four": 4, "cinq": 5,
+    "zéro": 0, "zero": 0, "un": 1, "une": 1, "one": 1, "deux": 2, "two": 2, "trois": 3, "three": 3, "quatre": 4, "four": 4, "cinq": 5,
     "five": 5, "six": 6, "sept": 7, "seven": 7, "huit": 8, "eight": 8, "dix": 10, "ten": 10, "quinze": 15,
     "fifteen": 15, "vingt": 20, "twenty": 20, "trente": 30, "thirty": 30, "quarante": 40, "forty": 40,
     "cinquante": 50, "fifty": 50, "soixante": 60, "sixty": 60, "premier": 1, "first": 1, "deuxième": 2,
@@ -220,8 +220,22 @@ def parse_dates(text: str, today: dt.date, future: bool = False, assumed: Option
     return dates
 
 
+def number_words_as_digits(text: str) -> str:
+    """ "sixty-two days", "quatre-vingts jours" with digits (text2num, French then English). Only for
+    reading numbers: on a whole message it would turn "14 sept" into "14 7"."""
+    from text_to_num import alpha2digit
+
+    converted = text
+    for lang in ("fr", "en"):
+        try:
+            converted = alpha2digit(converted, lang)
+        except Exception:  # a library quirk on odd input must never cost the student their message
+            continue
+    return converted
+
+
 def parse_number(text: str) -> Optional[float]:
-    match = re.search(r"\d+(?:[.,]\d+)?", text)
+    match = re.search(r"\d+(?:[.,]\d+)?", text) or re.search(r"\d+(?:[.,]\d+)?", number_words_as_digits(text))
     if match:
         value = float(match[0].replace(",", "."))
         return int(value) if value.is_integer() else value
@@ -344,7 +358,7 @@ def _number_fact(text: str, requested: Optional[str]) -> Dict[str, Any]:
         facts["semester"] = int(semester[1] or semester[2])
     if requested == "exemption_grounds":  # credits earned elsewhere are not the credits enrolled abroad
         return facts
-    for match in _NUMBER_UNIT.finditer(text):
+    for match in _NUMBER_UNIT.finditer(number_words_as_digits(text)):
         for pattern, fact in UNIT_FACTS:
             if pattern.fullmatch(match[2]) and fact not in facts:
                 facts[fact] = parse_number(match[1])
