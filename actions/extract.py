@@ -9,7 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import intent_of, today
 from actions.slots import to_slot_value, valid_alone
-from actions.understanding import UNSURE, is_what_if, read_message
+from actions.understanding import UNSURE, is_what_if, read_message, refine_question
 from nlu_components.language import SUPPORTED, conversation_language
 from rules_core.decision import Question
 
@@ -38,7 +38,7 @@ class ActionValidateSlotMappings(Action):
         text = message.get("text") or ""
         what_if = bool(tracker.get_slot("question") and tracker.get_slot("last_decision") and is_what_if(text))
         if intent in QUESTIONS and not what_if:
-            events.append(SlotSet("question", intent))
+            events.append(SlotSet("question", refine_question(intent, text)))
             requested = None  # a new question: this message answers nothing pending
         elif what_if:
             requested = None  # "et si je pars à Nancy à la place ?": the same question, with another fact

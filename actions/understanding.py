@@ -432,6 +432,43 @@ SCHOOL_DIPLOMA = re.compile(r"lyc[ée]e|high[- ]?school|secondary[- ]school|scho
                             re.I)
 
 
+REFUSED_PLACE = re.compile(
+    r"\b(?:declined|refused|cancell?ed|turned down|gave up|withdrew from)\s+(?:my|the|a|an)?\s*(?:[\w+]+\s+){0,3}place\b"
+    r"|\bj.?\s?ai\s+(?:refus[ée]|annul[ée]|d[ée]clin[ée]|renonc[ée] [àa])\s+(?:ma|la)?\s*(?:[\w+]+\s+){0,3}"
+    r"(?:place|mobilit[ée])\b", re.I)
+
+# The question the student asks, when words say it more surely than the classifier: (the classifier's
+# intents it corrects, the question, the words that ask it, words that keep the classifier's choice).
+QUESTION_CUES = [
+    ({"ask_credit_conversion", "ask_extension"}, "ask_validation",
+     r"valid[ée]e?s?\b|validated|be valid\b|reconnue?s?\b|recogni[sz]ed|(?:compte|comptera|count|counts|counted)\s+"
+     r"(?:pour|comme|as|for|toward)|ça passe|still count|is it enough|suffi(?:t|sant)|enough for the mobility",
+     r"convert|conver(?:sion|tir)|combien d.ects (?:vaut|valent|ça fait)|how many ects (?:is|are|does)|[ée]quivalen|"
+     r"\bhours?\b|\bheures?\b|\bunits?\b|prolong|extend|second semester|deuxième semestre"),
+    ({"ask_obligation"}, "ask_exemption",
+     r"dispens|exempt|waiver|(?:might|may|could) not (?:need|have) to|pas (?:besoin|obligé) de (?:partir|faire)|"
+     r"ask for (?:it|one|an exemption)|comment (?:la |le )?demander|how (?:do|can) i (?:ask|apply|request)", r"^$"),
+    ({"ask_departure_semester", "ask_extension"}, "ask_mobility_count",
+     r"one more (?:exchange|mobility|semester)|another (?:exchange|mobility|erasmus)|(?:a |my )?second (?:exchange|mobility)|"
+     r"(?:une )?(?:deuxième|2e|seconde) mobilit|encore une mobilit|refaire une? (?:mobilit|[ée]change|erasmus)|"
+     r"repartir une (?:deuxième|2e) fois|count(?:s|ed)? as (?:a |my )?(?:second|2nd|another)|compte comme (?:une )?(?:2e|deuxième|seconde)",
+     r"^$"),
+    ({"ask_extension"}, "ask_fees", r"\bpa(?:y|ie|yer)\b|frais|fees|tuition|minerval|inscription", r"^$"),
+    ({"ask_cancellation"}, "ask_funding", r"bourse|grant|fonds|funding|financ|money|argent", r"^$"),
+    ({"ask_learning_agreement", "ask_application"}, "ask_deadlines",
+     r"(?:my|mes|all|toutes? les|quelles sont les|what are (?:the|my)) (?:deadlines|dates limites|échéances|dates)|"
+     r"date limite (?:de|pour) (?:la )?candidat|deadline (?:to|for) apply|application deadline", r"^$"),
+]
+
+
+def refine_question(intent: Optional[str], text: str) -> Optional[str]:
+    """The classifier's question, unless the student's words clearly ask a neighbouring one."""
+    for sources, question, cue, keep in QUESTION_CUES:
+        if intent in sources and re.search(cue, text or "", re.I) and not re.search(keep, text or "", re.I):
+            return question
+    return intent
+
+
 def stated_situations(text: str) -> Dict[str, Any]:
     """Special situations and exemption grounds the student states in passing ("I have two kids",
     "jsuis inscrite en 2 bachelors"), as facts the rules core derives the legal category from."""
@@ -501,6 +538,8 @@ def read_message(text: str, intent: Optional[str], entities: Iterable[dict], req
     if requested not in ("special_statuses", "exemption_grounds"):
         for fact, value in stated_situations(text).items():
             reading.facts.setdefault(fact, value)
+    if REFUSED_PLACE.search(text) and requested != "earlier_mobilities":  # "I declined my Erasmus+ place"
+        reading.facts.setdefault("refused_or_cancelled_place", True)
 
     code = nationality(text, requested)
     if code:  # a nationality is the country of origin, and says whether the student is an EU national

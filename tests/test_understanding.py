@@ -245,3 +245,25 @@ def test_of_two_programme_types_told_as_a_story_the_plan_told_last_is_the_questi
     found = facts("au S3 j'ai fait erasmus à Trèves, là je repars en global exchange à Tokyo au S5, j'aurai une bourse ?",
                   intent="ask_funding", entities=tagged)[0]
     assert found["mobility_type"] == "global_exchange" and found["semester"] == 5
+
+
+@pytest.mark.parametrize("intent, text, question", [
+    ("ask_credit_conversion", "30 ects au LA, du 1er avril au 31 juillet, ça sera validé pour la mobilité obligatoire ?",
+     "ask_validation"),
+    ("ask_credit_conversion", "how do I convert 3 units into ECTS?", "ask_credit_conversion"),
+    ("ask_obligation", "someone said I might not need to do the semester abroad, how do I ask for it?", "ask_exemption"),
+    ("ask_obligation", "is the semester abroad mandatory?", "ask_obligation"),
+    ("ask_departure_semester", "can I do one more exchange in my last semester?", "ask_mobility_count"),
+    ("ask_extension", "where do I pay the fees for my extension semester?", "ask_fees"),
+    ("ask_extension", "can I extend my stay until June?", "ask_extension"),
+])
+def test_the_student_s_words_settle_a_question_the_classifier_confused_with_its_neighbour(intent, text, question):
+    from actions.understanding import refine_question
+
+    assert refine_question(intent, text) == question
+
+
+def test_a_place_the_student_declined_is_a_refused_place():
+    assert facts("I declined my Erasmus+ place in Leuven last month, any funding left?")[0][
+        "refused_or_cancelled_place"] is True
+    assert "refused_or_cancelled_place" not in facts("what happens if I cancel my place?")[0]

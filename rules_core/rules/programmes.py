@@ -179,7 +179,8 @@ def decide_cancellation(situation: Situation) -> Decision:
     else:
         out.add("cancellation.consequences", art(18), art(5, 5))
     out.add("cancellation.report_without_delay", art(18))
-    return out.decision(q, Outcome.yes)
+    # The outcome answers "can I still go, or be funded, that year after refusing or cancelling?".
+    return out.decision(q, Outcome.no)
 
 
 # -- Number of mobilities: Art. 28; Master — Nombre de mobilités possibles ---------------------------

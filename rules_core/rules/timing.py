@@ -50,7 +50,8 @@ def decide_departure_semester(situation: Situation) -> Decision:
 
 # -- Learning agreement: Art. 7(4), 8 ----------------------------------------------------------
 
-def art_8_2_change_deadline(f: Facts, out: Findings) -> None:
+def art_8_2_change_deadline(f: Facts, out: Findings) -> bool:
+    """Whether changes are still accepted (False once the four weeks are over)."""
     """No change accepted after four weeks following the start of courses at the host."""
     level = f.get("level")
     # The four weeks are the same at both levels; only the citation differs.
@@ -59,7 +60,7 @@ def art_8_2_change_deadline(f: Facts, out: Findings) -> None:
     days = parameters.value("learning_agreement_change_window_days")
     if f.unknown("course_start_date"):  # the rule itself, to apply once the start date is known
         out.add("learning_agreement.change_deadline_general", *cites, days=days)
-        return
+        return True
     start = f.need("course_start_date")
     deadline = out.compute("learning_agreement_change_deadline", start + dt.timedelta(days=days), cite, unit="date")
     out.add("learning_agreement.change_deadline", *cites, start=start, deadline=deadline, days=days)
@@ -71,6 +72,8 @@ def art_8_2_change_deadline(f: Facts, out: Findings) -> None:
             out.add("learning_agreement.days_left", cite, days_left=left, deadline=deadline)
         else:
             out.add("learning_agreement.deadline_passed", cite, deadline=deadline)
+            return False
+    return True
 
 
 def decide_learning_agreement(situation: Situation) -> Decision:
@@ -80,7 +83,7 @@ def decide_learning_agreement(situation: Situation) -> Decision:
     out.attempt(lambda f, o: needs(f, "level") if f.unknown("course_start_date") else needs(f, "level", "course_start_date"))
     if out.missing:
         return out.decision(q, Outcome.missing_facts)
-    art_8_2_change_deadline(f, out)
+    still_open = art_8_2_change_deadline(f, out)
     if out.missing:
         return out.decision(q, Outcome.missing_facts)
     if f.need("level") == Level.bachelor:
@@ -91,7 +94,8 @@ def decide_learning_agreement(situation: Situation) -> Decision:
         out.add("learning_agreement.before_departure", master(LEARNING_AGREEMENT), art(7, 4))
     level_cite = art(8, 3) if f.need("level") == Level.bachelor else master(LEARNING_AGREEMENT)
     out.add("learning_agreement.never_unilateral", level_cite)
-    return out.decision(q, Outcome.yes)
+    # "Can I still change it?": no once the window is over; otherwise the informational answer.
+    return out.decision(q, Outcome.yes if still_open else Outcome.no)
 
 
 # -- The stay: Art. 19 and 20 ------------------------------------------------------------------
