@@ -25,6 +25,9 @@ logger = logging.getLogger(__name__)
 class TfidfIntentClassifier(GraphComponent, IntentClassifier):
     """Intent classifier on TF-IDF word and character n-grams with a calibrated linear SVM.
 
+    `out_of_scope_threshold`: out_of_scope is chosen whenever its probability reaches it (the
+    value in config.yml was chosen on half of the held-out near-miss set, docs/benchmarks.md).
+
     Chosen by measurement over Rasa's count-based features (docs/benchmarks.md). It learns
     the FAQ topics as separate labels and reports `faq` with the sum of their
     probabilities; the ResponseSelector then picks the topic. An empty message is
@@ -33,7 +36,8 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {"C": 0.5, "char_ngrams": [1, 5], "word_ngrams": [1, 1], "ranking_length": 10, "folds": 3}
+        return {"C": 0.5, "char_ngrams": [1, 5], "word_ngrams": [1, 1], "ranking_length": 10, "folds": 3,
+                "out_of_scope_threshold": None}
 
     def __init__(self, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
                  model: Any = None) -> None:
@@ -94,6 +98,11 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
                     intent = label.split("/")[0]  # faq/<topic> -> faq
                     scores[intent] = scores.get(intent, 0.0) + float(p)
                 ranking = [{"name": n, "confidence": c} for n, c in sorted(scores.items(), key=lambda kv: -kv[1])]
+                threshold = self.config.get("out_of_scope_threshold")
+                if threshold is not None and scores.get("out_of_scope", 0.0) >= threshold:
+                    # A message this much like the near-misses of other services is redirected even when a
+                    # regulation intent scores higher: a redirect costs less than a wrong regulation answer.
+                    ranking.sort(key=lambda r: r["name"] != "out_of_scope")
                 ranking = ranking[: self.config["ranking_length"]]
             message.set(INTENT, ranking[0], add_to_output=True)
             message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
