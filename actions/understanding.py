@@ -43,6 +43,11 @@ _APPROX = re.compile(
     rf"|(?:the\s+)?middle\s+of)\s*(?P<month>{_MONTH_WORDS})\.?(?:\s+(?P<year>\d{{4}}))?\b", re.I)
 APPROX_DAY = (("end", 25), ("late", 25), ("fin", 25), ("early", 5), ("beginning", 5), ("start", 5), ("début", 5),
               ("debut", 5), ("mid", 15), ("mi-", 15), ("milieu", 15), ("middle", 15))
+_DAY_RANGE = re.compile(rf"\b(?:du|from|between|entre(?: le)?)\s+(?P<first>\d{{1,2}})(?:er|st|nd|rd|th)?\s+"
+                        rf"(?:au|to|and|et|-|–)\s+(?:le\s+)?\d{{1,2}}(?:er|st|nd|rd|th)?\s+(?P<month>{_MONTH_WORDS})\.?"
+                        rf"(?:\s+(?P<year>\d{{4}}))?", re.I)
+_YEAR_FIRST = re.compile(r"\b(\d{4})/(\d{1,2})/(\d{1,2})\b")
+_DATE_WORD_BEFORE = re.compile(r"(?:\b(?:le|du|au|on|the|from|until|jusqu.au|depuis|since|date)\s*)$", re.I)
 _NUMERIC = re.compile(r"\b(\d{1,2})[/.](\d{1,2})(?:[/.](\d{2,4}))?\b")
 _ISO = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
 
@@ -207,11 +212,20 @@ def parse_dates(text: str, today: dt.date, future: bool = False, assumed: Option
                 assumed.append(m[0])
             found.append((m.start(), _make(int(m["year"]) if m["year"] else None, MONTHS[key], day, today, m[0],
                                            future, None)))
+    for m in _DAY_RANGE.finditer(text):  # "du 3 au 28 février": the first day is a date too
+        month = MONTHS.get(m["month"].casefold().rstrip("."))
+        if month and not any(abs(pos - m.start("first")) < 3 for pos, _ in found):
+            found.append((m.start("first"), _make(int(m["year"]) if m["year"] else None, month, int(m["first"]), today,
+                                                  m[0], future, assumed)))
+    for m in _YEAR_FIRST.finditer(text):  # "2027/09/01"
+        found.append((m.start(), _make(int(m[1]), int(m[2]), int(m[3]), today, m[0])))
     if not found:
         for m in _NUMERIC.finditer(text):
             year = int(m[3]) if m[3] else None
-            if year is None and "." in m[0] and not (1 <= int(m[2]) <= 12 and 1 <= int(m[1]) <= 31):
-                continue  # "GPA 3.0", "2.5 ECTS": a decimal number, not a date
+            if year is None and "." in m[0]:
+                continue  # "GPA 3.0", "2.5 ECTS", "moyenne 14.5": a decimal number, not a date
+            if year is None and int(m[2]) > 12 and not _DATE_WORD_BEFORE.search(text[:m.start()]):
+                continue  # "14/20 à l'examen": a grade; "le 12/13" stays an impossible date
             found.append((m.start(), _make(year, int(m[2]), int(m[1]), today, m[0], future, assumed)))
     dates = [d for _, d in sorted(found, key=lambda pair: pair[0])]
     if len(dates) >= 2 and dates[1] < dates[0] and not re.search(r"\d{4}", text):
@@ -272,9 +286,46 @@ def _bare_place(text: str) -> Optional[str]:
     words = re.findall(r"[^\W\d_][\w'’-]*", text)
     candidates = [" ".join(words[i:i + 2]) for i in range(len(words) - 1)] + words  # "La Haye", then single words
     for word in candidates:
-        if len(word) > 2 and word.casefold() not in STOP_PLACES and (to_iso(word) or gazetteer().lookup(word)):
+        if len(word) <= 2 or word.casefold() in STOP_PLACES:
+            continue
+        places = gazetteer().lookup(word)
+        # A word that is only a village's name somewhere ("yet", "nek") is no town the student names.
+        if to_iso(word) or (places and places[0].population >= TOWN_IN_PASSING):
             return word
     return None
+
+
+NOT_TOWNS = {"erasmus", "erasmus+", "semp", "global exchange", "free mover", "bachelor", "master", "licence", "oui",
+             "non", "yes", "no", "ok", "merci", "thanks", "none", "aucune", "aucun", "rien", "nothing"}
+TOWN_IN_PASSING = 50_000  # inhabitants, for a town found among other words (university towns are larger)
+FUZZY_TOWN_SCORE = 88  # rapidfuzz ratio; chosen on half of benchmarks/library_cases/towns.yml
+FUZZY_TOWN_POPULATION = 20_000
+
+
+@lru_cache(maxsize=1)
+def _fuzzy_index() -> Dict[str, str]:
+    """Folded official names of the towns large enough to host a university, to their names."""
+    from rules_core.gazetteer import gazetteer
+    from rules_core.normalize import fold
+
+    index: Dict[str, str] = {}
+    for place in sorted(gazetteer().places, key=lambda p: p.population):
+        if place.population >= FUZZY_TOWN_POPULATION:
+            index[fold(place.name)] = place.name  # the most populous of namesakes wins
+    return index
+
+
+def fuzzy_town(text: str) -> Optional[str]:
+    """ "strasbourgh", "heidelbeg", "leige": the town a typo most likely means (rapidfuzz), or None."""
+    from rapidfuzz import fuzz, process
+
+    from rules_core.normalize import fold
+
+    key = fold(text)
+    if not (3 < len(key) <= 40):
+        return None
+    best = process.extractOne(key, _fuzzy_index().keys(), scorer=fuzz.ratio, score_cutoff=FUZZY_TOWN_SCORE)
+    return _fuzzy_index()[best[0]] if best else None
 
 
 # Short words that are also town names somewhere: never a place in a follow-up.
@@ -661,6 +712,8 @@ def _answer_to(requested: str, text: str, intent: Optional[str], button: Optiona
         from rules_core.gazetteer import gazetteer
 
         cleaned = text.strip(" .!?")
+        if cleaned.casefold() in NOT_TOWNS:  # "erasmus" is also a town's other name somewhere
+            return None
         # Only a town the gazetteer knows: "merci" or "je ne sais pas" is not a host city.
         if 0 < len(cleaned) <= 60 and gazetteer().lookup(cleaned):
             return cleaned
@@ -673,5 +726,7 @@ def _answer_to(requested: str, text: str, intent: Optional[str], button: Optiona
         ruled_out = {m[1].casefold() for m in re.finditer(r"\b(?:not|pas|plus|no longer)\s+(?:à\s+|a\s+|in\s+)?([^\W\d_][\w'’-]+)",
                                                           cleaned, re.I)}
         place = _bare_place(" ".join(w for w in cleaned.split() if w.casefold().strip(",.!?") not in ruled_out))
-        return place if place and not to_iso(place) else None
+        if place and not to_iso(place):
+            return place
+        return fuzzy_town(cleaned) if len(cleaned.split()) <= 3 else None  # a typo: "strasbourgh"
     return None

@@ -267,3 +267,25 @@ def test_a_place_the_student_declined_is_a_refused_place():
     assert facts("I declined my Erasmus+ place in Leuven last month, any funding left?")[0][
         "refused_or_cancelled_place"] is True
     assert "refused_or_cancelled_place" not in facts("what happens if I cancel my place?")[0]
+
+
+@pytest.mark.parametrize("text, town", [("strasbourgh", "Strasbourg"), ("heidelbeg", "Heidelberg"),
+                                        ("maastrich", "Maastricht"), ("liège now (metz was my first idea)", "liège")])
+def test_a_host_town_with_a_typo_or_among_other_words_answers_the_host_question(text, town):
+    assert facts(text, requested="host_city")[0]["host_city"] == town
+
+
+@pytest.mark.parametrize("text", ["erasmus", "not sure yet", "une fac en allemagne", "merci"])
+def test_words_that_are_some_village_s_name_do_not_answer_the_host_question(text):
+    assert "host_city" not in facts(text, requested="host_city")[0]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("du 3 au 28 février 2027", [dt.date(2027, 2, 3), dt.date(2027, 2, 28)]),
+    ("2027/09/01", [dt.date(2027, 9, 1)]),
+    ("2.5 ECTS", []), ("moyenne 14.5", []), ("j'ai eu 14/20 au dernier exam", []),
+])
+def test_ranges_year_first_dates_and_numbers_that_are_not_dates(text, expected):
+    from actions.understanding import parse_dates
+
+    assert parse_dates(text, TODAY) == expected
