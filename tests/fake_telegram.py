@@ -409,7 +409,7 @@ class FakeTelegram:
         self.push_update({"edited_message": copy.deepcopy(msg)})
         return copy.deepcopy(msg)
 
-    def push_callback(self, user_id: int, data: str, *, message_id: int, chat_id: int | None = None,
+    def push_callback(self, user_id: int, data: str | None, *, message_id: int, chat_id: int | None = None,
                       chat_type: str = "private", first_name: str = "Ana",
                       language_code: str | None = "fr") -> dict:
         """A user presses an inline button with callback ``data`` under the bot message
@@ -425,8 +425,9 @@ class FakeTelegram:
             "from": user,
             "message": copy.deepcopy(msg),
             "chat_instance": str(abs(hash(("chat_instance", chat["id"]))) % 10**19),
-            "data": data,
         }
+        if data is not None:  # a modified client (or a game) can send a query without data
+            query["data"] = data
         self._callbacks[query["id"]] = {"query": query, "answered": False}
         self.push_update({"callback_query": copy.deepcopy(query)})
         return copy.deepcopy(query)

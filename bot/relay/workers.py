@@ -140,10 +140,7 @@ class Relay:
                 self.students.set_resume_pending(student.ref, False)
             replies = await self.rasa.send(sender, message.text, message.meta)
             if not replies:
-                # Rasa answers nothing when its action server is down, or when the conversation is
-                # still paused: resume it (harmless otherwise) and try again later.
-                await self.rasa.resume(sender)
-                raise AssistantUnavailable("Rasa gave no reply (action server down?)")
+                replies = await self._after_empty_reply(student, message)
         except MessageRejected as error:
             log.warning("Rasa failed on a message of %s: %s", student.ref, error)
             return await self._failed(student, message)
@@ -152,6 +149,21 @@ class Relay:
             return await self._while_unavailable(student, message)
         await self._deliver(student, replies)
         return True
+
+    async def _after_empty_reply(self, student: Student, message: InboxMessage) -> List[Dict[str, Any]]:
+        """Rasa's REST channel answers `[]` when no action uttered anything: its action server is down
+        (the custom action failed), the conversation is paused (`tracker.is_paused()`: no prediction
+        at all), or it was just restarted or started afresh (`action_restart` / `action_session_start`
+        utter nothing). Only the first is an outage; the others are answered here, not retried forever."""
+        if not await self.rasa.ready():
+            raise AssistantUnavailable("Rasa gave no reply and a health check fails (action server down?)")
+        sender = rasa_sender(student.ref)
+        await self.rasa.resume(sender)  # a pause left over (harmless otherwise): the bot listens again
+        replies = await self.rasa.send(sender, message.text, message.meta)
+        if replies:
+            return replies
+        log.warning("Rasa had nothing to say to a message of %s", student.ref)
+        return [{"text": texts.text("no_reply", student.language or "fr")}]
 
     async def _failed(self, student: Student, message: InboxMessage) -> bool:
         """A message that fails while Rasa runs is tried a few times, then handed to staff: nothing is
@@ -189,7 +201,8 @@ class Relay:
             text, buttons = reply.get("text"), reply.get("buttons")
             if not text and not buttons:
                 continue
-            keyboard = quick_replies(buttons, self.payloads.keep) if buttons else None
+            keyboard = quick_replies(buttons, lambda choices: self.payloads.issue(student.ref, choices)) \
+                if buttons else None
             try:
                 await send_text(self.bot, student.chat_id, text or "…", keyboard=keyboard)
             except DeliveryFailed as error:  # e.g. the student blocked the bot: nothing more to do

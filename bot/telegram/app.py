@@ -30,9 +30,9 @@ from bot.relay.rasa_client import AssistantUnavailable, AsyncRasaClient
 from bot.runtime.settings import Settings
 from bot.storage.database import Database
 from bot.storage.students import Student, Students
-from bot.telegram.format import LONG_PAYLOAD_PREFIX
 from bot.telegram.payloads import ButtonPayloads
 from bot.telegram.send import DeliveryFailed, send_text, with_retries
+from bot.telegram.typed import as_typed_text, clean, is_blank
 from bot.desk.tickets import TicketStore
 from bot.relay.rasa_endpoints import action_health_url, erase_conversation, event_broker_db_url, tracker_db_url
 from bot.report import ingest as analytics
@@ -112,6 +112,7 @@ class Adapter:
         with self.database.transaction() as db:
             posts = self.tickets.forget(ref, within=db)
             self.inbox.forget(ref, within=db)
+            self.payloads.forget(ref, within=db)
             self.students.forget(ref, within=db)
             analytics.forget(self.database, ref, within=db)
         return posts
@@ -235,18 +236,24 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A text: a staff answer when it replies to a ticket post, else a student's message to the assistant."""
     adapter = _adapter(context)
     message, chat = update.effective_message, update.effective_chat
+    text = clean(message.text)  # a NUL or a lone surrogate would make the database refuse the message
     replied = message.reply_to_message
     ticket_id = adapter.tickets.ticket_of_post(chat.id, replied.message_id) if replied else None
     if ticket_id is not None:
-        await _staff_answer(update, context, ticket_id, message.text)
+        await _staff_answer(update, context, ticket_id, text)
         return
     if chat.type != chat.PRIVATE:
         return  # staff talking among themselves, or a group the bot should not be in
     student = adapter.student(update)
-    detected = detect(message.text)
+    if is_blank(text):  # e.g. " / ": nothing to understand, and never a payload
+        await _reply(update, context, _say("help", _lang(student, update.effective_user)))
+        return
+    detected = detect(text)
     if detected in SUPPORTED and detected != student.language:
         adapter.students.set_language(student.ref, detected)
-    adapter.relay.receive(student.ref, message.text, None, adapter.meta(student, update.effective_user))
+    words = as_typed_text(text)  # never a Rasa payload: a student cannot set a fact or trigger an intent
+    adapter.relay.receive(student.ref, words, text if words != text else None,
+                          adapter.meta(student, update.effective_user))
 
 
 async def on_not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -264,24 +271,35 @@ async def on_edited(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """A quick reply pressed: its payload goes to the assistant like a typed answer."""
+    """A quick reply pressed: the choice its key stands for goes to the assistant like a typed answer."""
     adapter, query = _adapter(context), update.callback_query
-    await _answer(query)
-    if query.message is None or update.effective_chat.type != update.effective_chat.PRIVATE:
+    if update.effective_chat is None or update.effective_chat.type != update.effective_chat.PRIVATE:
+        await _answer(query)
         return
     student = adapter.student(update)
-    payload = adapter.payloads.get(query.data) if query.data.startswith(LONG_PAYLOAD_PREFIX) else query.data
-    if payload is None:
-        await _reply(update, context, _say("button_expired", _lang(student, update.effective_user)))
+    lang = _lang(student, update.effective_user)
+    # Callback data is whatever the client sends: only a key issued to this student stands for a choice.
+    choice = adapter.payloads.redeem(student.ref, query.data) if query.data else None
+    if choice is None or choice.status in ("unknown", "expired"):
+        await _answer(query, _say("button_expired", lang))
+        await _reply(update, context, _say("button_expired", lang))
         return
-    title = next((button.text for row in query.message.reply_markup.inline_keyboard for button in row
-                  if button.callback_data == query.data), None) if query.message.reply_markup else None
-    try:  # a choice is made once: the keyboard goes, and a second tap finds none to remove
-        await with_retries(lambda: query.edit_message_reply_markup(reply_markup=None), "editMessageReplyMarkup")
-    except DeliveryFailed as error:
-        log.info("button press ignored (keyboard already gone?): %s", error)
-        return
-    adapter.relay.receive(student.ref, payload, title, adapter.meta(student, update.effective_user))
+    await _answer(query)
+    if choice.status == "used":
+        return  # a double tap, or an older copy of a keyboard already answered: one choice per keyboard
+    if query.message is not None:
+        try:  # a choice is made once: the keyboard goes (the key is spent even if this fails)
+            await with_retries(lambda: query.edit_message_reply_markup(reply_markup=None), "editMessageReplyMarkup")
+        except DeliveryFailed as error:
+            log.info("keyboard not removed after a choice: %s", error)
+    adapter.relay.receive(student.ref, choice.payload, choice.title, adapter.meta(student, update.effective_user))
+
+
+async def on_button_without_data(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A callback query that carries no data (a modified client, a game): a clear word, nothing else."""
+    query = update.callback_query
+    lang = _lang(None, update.effective_user)
+    await _answer(query, _say("button_expired", lang))
 
 
 async def on_forget_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -325,7 +343,7 @@ async def _refused_unless_staff(update: Update, context: ContextTypes.DEFAULT_TY
 
 
 def _staff_name(user: Optional[User]) -> str:
-    return (user.full_name if user else "") or "staff"
+    return clean(user.full_name if user else "") or "staff"
 
 
 async def _staff_answer(update: Update, context: ContextTypes.DEFAULT_TYPE, ticket_id: int, text: str) -> None:
@@ -347,7 +365,7 @@ async def on_reply_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     lang = adapter.settings.staff_language
     if await _refused_unless_staff(update, context):
         return
-    parts = (update.effective_message.text or "").split(maxsplit=2)
+    parts = clean(update.effective_message.text or "").split(maxsplit=2)
     number = _ticket_number(parts[1] if len(parts) > 1 else "")
     if len(parts) < 3 or number is None:
         await _reply(update, context, texts.text("reply_usage", lang))
@@ -458,8 +476,8 @@ def build_application(settings: Settings, database: Optional[Database] = None,
                    .base_file_url(settings.telegram_base_file_url)
                    .job_queue(None).build())  # no scheduled jobs: the relay has its own retry loop
     database = database or Database(settings.tickets_url)
-    students, inbox, tickets, payloads = Students(database), Inbox(database), TicketStore(database), \
-        ButtonPayloads(database)
+    students, inbox, tickets = Students(database), Inbox(database), TicketStore(database)
+    payloads = ButtonPayloads(database, dt.timedelta(days=settings.button_ttl_days))
     hours = OfficeHours.parse(settings.office_hours, settings.office_timezone)
     try:
         health = action_health_url(settings)
@@ -486,6 +504,9 @@ def build_application(settings: Settings, database: Optional[Database] = None,
     application.add_handler(CommandHandler("close", on_close_command, filters=new))
     application.add_handler(CommandHandler("tickets", on_tickets_command, filters=new))
     application.add_handler(CommandHandler("report", on_report_command, filters=new))
+    # PTB hands a callback query without data (and without a game) to every CallbackQueryHandler,
+    # whatever its pattern: this one, whose pattern matches no data, takes exactly those first.
+    application.add_handler(CallbackQueryHandler(on_button_without_data, pattern=lambda _data: False))
     application.add_handler(CallbackQueryHandler(on_staff_button, pattern=r"^(take|close):\d{1,9}$"))
     application.add_handler(CallbackQueryHandler(on_forget_answer, pattern=r"^forget:(yes|no)$"))
     application.add_handler(CallbackQueryHandler(on_button))
