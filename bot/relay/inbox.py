@@ -2,6 +2,7 @@
 only once it has been answered (or handed to staff). Restarts and Rasa outages lose nothing."""
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass
 from typing import Any, Dict, List, Optional
@@ -10,7 +11,10 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from bot.storage.database import Database, utc_now
-from bot.storage.schema import inbox
+from bot.storage.schema import inbox, outage_notices, seen_updates
+
+# Telegram re-sends an update it got no answer for during 24 hours: two days of ids covers it.
+SEEN_UPDATES_KEPT = dt.timedelta(days=2)
 
 
 @dataclass(frozen=True)
@@ -57,9 +61,9 @@ class Inbox:
                               .group_by(inbox.c.ref).order_by("first")).all()
         return [row.ref for row in rows]
 
-    def mark_done(self, message_id: int) -> None:
+    def mark_done(self, message_id: int, within: Optional[Connection] = None) -> None:
         """An answered message leaves the inbox (Rasa's tracker and the ticket keep what is needed)."""
-        with self.database.transaction() as db:
+        with self.database.transaction(within) as db:
             db.execute(inbox.delete().where(inbox.c.id == message_id))
 
     def count_rejection(self, message_id: int) -> None:
@@ -72,6 +76,34 @@ class Inbox:
             return db.execute(inbox.update().where(inbox.c.ref == ref, inbox.c.told_unavailable.is_(False))
                               .values(told_unavailable=True)).rowcount
 
+    def first_sighting(self, update_id: int) -> bool:
+        """True the first time a Telegram update id is seen; a replay (webhook retry, a poll after a
+        crash) is False, so it is answered once."""
+        now = utc_now()
+        try:
+            with self.database.transaction() as db:
+                db.execute(seen_updates.insert().values(update_id=update_id, at=now))
+        except sa.exc.IntegrityError:
+            return False
+        with self.database.transaction() as db:
+            db.execute(seen_updates.delete().where(seen_updates.c.at < now - SEEN_UPDATES_KEPT))
+        return True
+
+    def tell_outage_once(self, ref: str) -> bool:
+        """True when the student has not been told of the current outage yet (and now counts as told)."""
+        try:
+            with self.database.transaction() as db:
+                db.execute(outage_notices.insert().values(ref=ref, at=utc_now()))
+        except sa.exc.IntegrityError:
+            return False
+        return True
+
+    def outage_over(self, ref: str) -> None:
+        """The assistant answered the student again: a later outage gets its own notice."""
+        with self.database.transaction() as db:
+            db.execute(outage_notices.delete().where(outage_notices.c.ref == ref))
+
     def forget(self, ref: str, within: Optional[Connection] = None) -> None:
         with self.database.transaction(within) as db:
             db.execute(inbox.delete().where(inbox.c.ref == ref))
+            db.execute(outage_notices.delete().where(outage_notices.c.ref == ref))

@@ -8,7 +8,9 @@ is told once, and the message is tried again until Rasa is back, restarts includ
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
+from dataclasses import dataclass
 from typing import Any, Dict, List, Optional
 
 from telegram import Bot
@@ -17,10 +19,12 @@ from bot import texts
 from bot.desk.staff_desk import StaffDesk
 from bot.pseudonym import rasa_sender
 from bot.relay.rasa_client import AssistantUnavailable, AsyncRasaClient, MessageRejected
-from bot.telegram.format import quick_replies
-from bot.telegram.send import DeliveryFailed, send_text
+from bot.storage.database import utc_now
+from bot.telegram.format import message_pieces, quick_replies
+from bot.telegram.send import send_once
 from bot.desk.tickets import TicketStore
 from bot.relay.inbox import Inbox, InboxMessage
+from bot.relay.outbox import Outbox
 from bot.storage.students import Student, Students
 from bot.telegram.payloads import ButtonPayloads
 
@@ -32,10 +36,26 @@ REQUEST_HUMAN = "/request_human"
 MAX_REJECTIONS = 5
 
 
+@dataclass(frozen=True)
+class DeliveryPolicy:
+    """How the outbox tries again a reply Telegram did not accept (see `bot.telegram.send.send_once`)."""
+
+    first_backoff_s: float = 1.0
+    max_backoff_s: float = 300.0
+    give_up_s: float = 172800.0
+    send_timeout_s: float = 30.0
+
+    def backoff(self, attempts: int) -> float:
+        return min(self.first_backoff_s * 2 ** min(attempts, 30), self.max_backoff_s)
+
+
 class Relay:
     def __init__(self, *, inbox: Inbox, students: Students, tickets: TicketStore, payloads: ButtonPayloads,
-                 rasa: AsyncRasaClient, bot: Bot, desk: StaffDesk, retry_s: float = 5.0) -> None:
+                 rasa: AsyncRasaClient, bot: Bot, desk: StaffDesk, retry_s: float = 5.0,
+                 outbox: Optional[Outbox] = None, delivery: DeliveryPolicy = DeliveryPolicy()) -> None:
         self.inbox = inbox
+        self.outbox = outbox or Outbox(inbox.database)
+        self.delivery = delivery
         self.students = students
         self.tickets = tickets
         self.payloads = payloads
@@ -78,7 +98,8 @@ class Relay:
                 log.exception("retry round failed")
 
     def retry_pending(self) -> None:
-        for ref in self.inbox.refs_with_pending():
+        refs = self.inbox.refs_with_pending()
+        for ref in refs + [r for r in self.outbox.refs_waiting() if r not in refs]:
             self.submit(ref)
 
     # -- work -------------------------------------------------------------------------------
@@ -105,6 +126,8 @@ class Relay:
     async def _drain(self, ref: str) -> None:
         try:
             while not self._stopping:
+                if not await self._flush(ref):
+                    return  # a reply still waits for Telegram: later answers go after it
                 message = self.inbox.next_pending(ref)
                 student = self.students.get(ref)
                 if message is None or student is None:
@@ -147,7 +170,7 @@ class Relay:
         except AssistantUnavailable as error:
             log.warning("Rasa unavailable for %s: %s", student.ref, error)
             return await self._while_unavailable(student, message)
-        await self._deliver(student, replies)
+        await self._deliver(student, message, replies)
         return True
 
     async def _after_empty_reply(self, student: Student, message: InboxMessage) -> List[Dict[str, Any]]:
@@ -170,7 +193,8 @@ class Relay:
         lost and the student's next messages are not stuck behind it. True when it was handed over."""
         self.inbox.count_rejection(message.id)
         if message.rejections + 1 < MAX_REJECTIONS:
-            if self.inbox.mark_told_unavailable(student.ref):
+            self.inbox.mark_told_unavailable(student.ref)
+            if self.inbox.tell_outage_once(student.ref):
                 await self._tell(student, texts.text("unavailable", student.language or "fr"))
             return False
         log.error("a message of %s failed %d times; handed to staff", student.ref, MAX_REJECTIONS)
@@ -188,32 +212,66 @@ class Relay:
             await self.desk.open_ticket(student.ref, "assistant_unavailable", {"language": lang}, lang)
             await self._tell(student, texts.text("handoff_while_unavailable", lang))
             return await self._process(student, message)
-        if self.inbox.mark_told_unavailable(student.ref):
+        self.inbox.mark_told_unavailable(student.ref)
+        if self.inbox.tell_outage_once(student.ref):  # one notice per outage, however many messages wait
             await self._tell(student, texts.text("unavailable", lang))
         return False
 
-    async def _deliver(self, student: Student, replies: List[Dict[str, Any]]) -> None:
+    async def _deliver(self, student: Student, message: InboxMessage, replies: List[Dict[str, Any]]) -> None:
+        """The replies go to the outbox and the message leaves the inbox in one transaction: a crash
+        between the two neither loses the answer nor asks Rasa twice."""
         handoff: Optional[Dict[str, Any]] = None
-        for reply in replies:
-            custom = reply.get("custom") or {}
-            if isinstance(custom, dict) and isinstance(custom.get("handoff"), dict):
-                handoff = custom["handoff"]
-            text, buttons = reply.get("text"), reply.get("buttons")
-            if not text and not buttons:
-                continue
-            keyboard = quick_replies(buttons, lambda choices: self.payloads.issue(student.ref, choices)) \
-                if buttons else None
-            try:
-                await send_text(self.bot, student.chat_id, text or "…", keyboard=keyboard)
-            except DeliveryFailed as error:  # e.g. the student blocked the bot: nothing more to do
-                log.warning("reply to %s not delivered: %s", student.ref, error)
+        with self.inbox.database.transaction() as db:
+            for reply in replies:
+                custom = reply.get("custom") or {}
+                if isinstance(custom, dict) and isinstance(custom.get("handoff"), dict):
+                    handoff = custom["handoff"]
+                text, buttons = reply.get("text"), reply.get("buttons")
+                if not text and not buttons:
+                    continue
+                keyboard = quick_replies(buttons, lambda choices: self.payloads.issue(student.ref, choices, within=db)) \
+                    if buttons else None
+                self.outbox.add(student.ref, student.chat_id, message_pieces(text or "…", keyboard), within=db)
+            self.inbox.mark_done(message.id, within=db)
+        self.inbox.outage_over(student.ref)
+        await self._flush(student.ref)
         if handoff is not None:
             language = handoff.get("language") if handoff.get("language") in ("fr", "en") else (student.language or "fr")
             self.students.set_language(student.ref, language)
             await self.desk.open_ticket(student.ref, str(handoff.get("reason") or "offer_accepted"), handoff, language)
 
     async def _tell(self, student: Student, text: str) -> None:
-        try:
-            await send_text(self.bot, student.chat_id, text)
-        except DeliveryFailed as error:
-            log.warning("notice to %s not delivered: %s", student.ref, error)
+        """A notice of the relay's own, queued behind the replies already waiting."""
+        self.outbox.add(student.ref, student.chat_id, message_pieces(text))
+        await self._flush(student.ref)
+
+    async def _flush(self, ref: str) -> bool:
+        """Sends the student's queued messages in order; True when none is left waiting."""
+        while not self._stopping:
+            outgoing = self.outbox.next_for(ref)
+            if outgoing is None:
+                return True
+            now = utc_now()
+            if outgoing.next_at > now:
+                self._come_back(ref, (outgoing.next_at - now).total_seconds())
+                return False
+            attempt = await send_once(self.bot, outgoing.chat_id, outgoing.html, outgoing.keyboard,
+                                      self.delivery.send_timeout_s)
+            if attempt.outcome == "sent":
+                self.outbox.done(outgoing.id)
+            elif attempt.outcome == "final":
+                log.warning("a reply to %s was refused by Telegram and dropped: %s", ref, attempt.reason)
+                self.outbox.done(outgoing.id)
+            elif (now - outgoing.created_at).total_seconds() > self.delivery.give_up_s:
+                log.error("a reply to %s was dropped after %d attempts: %s", ref, outgoing.attempts + 1, attempt.reason)
+                self.outbox.done(outgoing.id)
+            else:
+                wait = attempt.wait_s if attempt.wait_s is not None else self.delivery.backoff(outgoing.attempts)
+                log.warning("a reply to %s not accepted by Telegram (%s); tried again in %.1f s (attempt %d)",
+                            ref, attempt.reason, wait, outgoing.attempts + 1)
+                self.outbox.retry_at(outgoing.id, utc_now() + dt.timedelta(seconds=wait))
+        return False
+
+    def _come_back(self, ref: str, delay_s: float) -> None:
+        """The worker returns when the next try is due (the retry loop would too, less precisely)."""
+        asyncio.get_running_loop().call_later(max(delay_s, 0.0), self.submit, ref)

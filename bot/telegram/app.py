@@ -16,8 +16,8 @@ from urllib.parse import urlparse
 
 from telegram.error import TelegramError
 from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Update, User
-from telegram.ext import (Application, ApplicationBuilder, CallbackQueryHandler, CommandHandler, ContextTypes,
-                          MessageHandler, filters)
+from telegram.ext import (Application, ApplicationBuilder, ApplicationHandlerStop, CallbackQueryHandler,
+                          CommandHandler, ContextTypes, MessageHandler, TypeHandler, filters)
 
 from bot import texts
 from bot.desk.staff_desk import StaffDesk
@@ -25,7 +25,8 @@ from nlu_components.language import SUPPORTED, detect
 from bot.desk.office_hours import OfficeHours
 from bot.pseudonym import load_key, rasa_sender, student_ref
 from bot.relay.inbox import Inbox
-from bot.relay.workers import REQUEST_HUMAN, Relay
+from bot.relay.outbox import Outbox
+from bot.relay.workers import REQUEST_HUMAN, DeliveryPolicy, Relay
 from bot.relay.rasa_client import AssistantUnavailable, AsyncRasaClient
 from bot.runtime.settings import Settings
 from bot.storage.database import Database
@@ -112,6 +113,7 @@ class Adapter:
         with self.database.transaction() as db:
             posts = self.tickets.forget(ref, within=db)
             self.inbox.forget(ref, within=db)
+            Outbox(self.database).forget(ref, within=db)
             self.payloads.forget(ref, within=db)
             self.students.forget(ref, within=db)
             analytics.forget(self.database, ref, within=db)
@@ -447,17 +449,46 @@ async def on_staff_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     await (adapter.desk.take if action == "take" else adapter.desk.close)(int(number), _staff_name(update.effective_user))
 
 
+async def on_any_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Lets each Telegram update through once: a replayed `update_id` is not answered again."""
+    if not _adapter(context).inbox.first_sighting(update.update_id):
+        log.info("update %d seen before: not handled again", update.update_id)
+        raise ApplicationHandlerStop
+
+
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Logs the exception (with the update's number only: no student data in logs)."""
     log.error("update %s failed", getattr(update, "update_id", "?"), exc_info=context.error)
 
 
 def keep_token_out_of_logs() -> None:
-    """PTB (at DEBUG) and httpx (at INFO) log Bot API URLs, which hold the token: they log less."""
+    """PTB (at DEBUG) and httpx (at INFO) log Bot API URLs, which hold the token: they log less.
+    PTB's updater logs the raw body of an update it cannot read (ids, names, text) at CRITICAL:
+    that record is redacted."""
     for name, level in (("telegram", logging.INFO), ("httpx", logging.WARNING), ("httpcore", logging.WARNING)):
         logger = logging.getLogger(name)
         if logger.getEffectiveLevel() < level:
             logger.setLevel(level)
+    updater = logging.getLogger("telegram.ext.Updater")
+    if not any(isinstance(f, RedactUpdateBodies) for f in updater.filters):
+        updater.addFilter(RedactUpdateBodies())
+
+
+class RedactUpdateBodies(logging.Filter):
+    """Keeps PTB's word that an update was dropped, without the update's body or its traceback."""
+
+    BODY_MESSAGES = ("Received data was", "Webhook received data")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = str(record.msg)
+        if any(part in message for part in self.BODY_MESSAGES):
+            error = record.exc_info[1] if record.exc_info else None
+            record.msg = "an update from Telegram could not be read and was dropped (%s; body not logged)"
+            record.args = (type(error).__name__ if error else "no error",)
+            record.exc_info = record.exc_text = None
+            if "Webhook received data" in message:
+                record.msg, record.args = "webhook update received (body not logged)", ()
+        return True
 
 
 def _utc_now() -> dt.datetime:
@@ -485,11 +516,16 @@ def build_application(settings: Settings, database: Optional[Database] = None,
         health = None
     rasa = AsyncRasaClient(settings.rasa_url, settings.request_timeout_s, health)
     desk = StaffDesk(settings, tickets, students, application.bot, hours, clock)
+    delivery = DeliveryPolicy(settings.outbox_first_backoff_s, settings.outbox_max_backoff_s,
+                              settings.outbox_give_up_s, settings.telegram_send_timeout_s)
     relay = Relay(inbox=inbox, students=students, tickets=tickets, payloads=payloads, rasa=rasa,
-                  bot=application.bot, desk=desk, retry_s=settings.rasa_retry_s)
+                  bot=application.bot, desk=desk, retry_s=settings.rasa_retry_s, outbox=Outbox(database),
+                  delivery=delivery)
     application.bot_data[ADAPTER] = Adapter(settings, database, students, inbox, tickets, payloads, rasa, desk,
                                             relay, load_key(settings))
 
+    # Before any handler: an update already seen (a webhook replay, a poll after a crash) stops here.
+    application.add_handler(TypeHandler(Update, on_any_update), group=-1)
     new = filters.UpdateType.MESSAGE  # edits of a command are not run again (an edited /reply is not resent)
     private = filters.ChatType.PRIVATE & new
     # Edited messages first: a handler group stops at its first match, so they reach nothing else.

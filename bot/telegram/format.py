@@ -65,3 +65,10 @@ def quick_replies(buttons: Sequence[Dict[str, str]],
     keys = issue(choices)
     return InlineKeyboardMarkup([[InlineKeyboardButton(title, callback_data=key)]
                                  for (_, title), key in zip(choices, keys)])
+
+
+def message_pieces(text: str, keyboard: Optional[InlineKeyboardMarkup] = None) -> List[Tuple[str, Optional[dict]]]:
+    """A reply as the Telegram messages that carry it (HTML body, keyboard JSON on the last one)."""
+    parts = split_text(text)
+    return [(html_message(part), keyboard.to_dict() if keyboard is not None and index == len(parts) - 1 else None)
+            for index, part in enumerate(parts)]
