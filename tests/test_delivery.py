@@ -215,3 +215,62 @@ def test_nul_and_control_characters_never_make_the_postgresql_store_raise(tmp_pa
             await rasa.stop()
     run(main)
     assert "failed" not in caplog.text and "Traceback" not in caplog.text
+
+
+# -- the staff chat and the logs --------------------------------------------------------------------
+
+def test_a_student_with_an_open_ticket_cannot_flood_the_staff_chat(tmp_path):
+    async def main():
+        rasa = await EchoRasa().start()
+        try:
+            async with FakeTelegram() as fake:
+                settings = settings_for(tmp_path, fake, rasa, staff_relay_limit=3, staff_relay_window_s=2.0)
+                async with RunningAdapter(settings, fake) as adapter:
+                    fake.push_message(STUDENT, "/start")
+                    await said(fake, STUDENT, "assistant mobilité")
+                    ticket = adapter.stores.tickets.open_ticket(adapter.ref(STUDENT), "fr", "request_human",
+                                                                {"language": "fr"})
+                    await said(fake, STAFF_CHAT, "Demande #1")
+                    for n in range(1, 11):
+                        fake.push_message(STUDENT, f"message numéro {n}")
+                    await said(fake, STUDENT, "ne pas submerger le bureau")
+                    summary = await said(fake, STAFF_CHAT, "7 autre(s) message(s)", timeout=10)
+                    assert "message numéro 4" in summary["text"] and "message numéro 10" in summary["text"]
+                    relayed = [t for t in texts_to(fake, STAFF_CHAT) if "l'étudiant écrit" in t]
+                    assert [t.rsplit(" ", 1)[-1] for t in relayed] == ["1", "2", "3"]
+                    assert copies(fake, STUDENT, "ne pas submerger") == 1
+                    kept = adapter.stores.tickets.ticket_messages(ticket.id)
+                    assert len([m for m in kept if "message numéro" in m["text"]]) == 10  # nothing is lost
+                    await asyncio.sleep(2.5)  # a new window: the student's next messages are posted again
+                    fake.push_message(STUDENT, "encore une question")
+                    await said(fake, STAFF_CHAT, "encore une question")
+        finally:
+            await rasa.stop()
+    run(main)
+
+
+def test_an_update_ptb_cannot_read_leaves_no_body_in_the_logs(tmp_path, caplog):
+    caplog.set_level(logging.DEBUG)
+    user = 987654321
+
+    async def main():
+        rasa = await EchoRasa().start()
+        port = free_port()
+        try:
+            async with FakeTelegram() as fake:
+                settings = settings_for(tmp_path, fake, rasa, webhook_url=f"http://127.0.0.1:{port}/tg-hook",
+                                        webhook_secret="hook-secret", webhook_port=port)
+                async with RunningAdapter(settings, fake):
+                    broken = {"update_id": 5, "message": {
+                        "message_id": 1, "date": 0, "text": "mes mots secrets", "entities": [{"type": "bold"}],
+                        "chat": {"id": user, "type": "private"},
+                        "from": {"id": user, "is_bot": False, "first_name": "Ana"}}}
+                    async with httpx.AsyncClient() as client:
+                        answer = await client.post(fake.webhook_url, json=broken,
+                                                   headers={"X-Telegram-Bot-Api-Secret-Token": "hook-secret"})
+                    assert answer.status_code == 400
+        finally:
+            await rasa.stop()
+    run(main)
+    assert "mes mots secrets" not in caplog.text and str(user) not in caplog.text
+    assert "could not be read" in caplog.text  # PTB's word that it dropped an update is kept

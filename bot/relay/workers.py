@@ -21,9 +21,9 @@ from bot.pseudonym import rasa_sender
 from bot.relay.rasa_client import AssistantUnavailable, AsyncRasaClient, MessageRejected
 from bot.storage.database import utc_now
 from bot.telegram.format import message_pieces, quick_replies
-from bot.telegram.send import send_once
-from bot.desk.tickets import TicketStore
-from bot.relay.inbox import Inbox, InboxMessage
+from bot.telegram.send import DeliveryFailed, send_once, send_text
+from bot.desk.tickets import Ticket, TicketStore
+from bot.relay.inbox import HELD_TEXT_KEPT, HeldSummary, Inbox, InboxMessage
 from bot.relay.outbox import Outbox
 from bot.storage.students import Student, Students
 from bot.telegram.payloads import ButtonPayloads
@@ -44,6 +44,8 @@ class DeliveryPolicy:
     max_backoff_s: float = 300.0
     give_up_s: float = 172800.0
     send_timeout_s: float = 30.0
+    staff_limit: int = 5  # messages of one ticket posted to the staff chat per window
+    staff_window_s: float = 600.0
 
     def backoff(self, attempts: int) -> float:
         return min(self.first_backoff_s * 2 ** min(attempts, 30), self.max_backoff_s)
@@ -93,6 +95,8 @@ class Relay:
             await asyncio.sleep(self.retry_s)
             try:
                 await self.desk.post_unposted()
+                for summary in self.inbox.held_to_summarise(dt.timedelta(seconds=self.delivery.staff_window_s)):
+                    await self._post_held(summary)
                 self.retry_pending()
             except Exception:  # noqa: BLE001 - e.g. the database restarting: try again next round
                 log.exception("retry round failed")
@@ -152,7 +156,7 @@ class Relay:
         ticket = self.tickets.open_ticket_of(student.ref)
         if ticket is not None:
             if message.text != REQUEST_HUMAN:
-                await self.desk.relay_to_staff(ticket, message.shown or message.text)
+                await self._to_staff(student, ticket, message.shown or message.text)
             return True
         sender = rasa_sender(student.ref)
         try:
@@ -172,6 +176,36 @@ class Relay:
             return await self._while_unavailable(student, message)
         await self._deliver(student, message, replies)
         return True
+
+    async def _to_staff(self, student: Student, ticket: Ticket, text: str) -> None:
+        """A message of an open ticket goes to the staff chat, unless the student already sent the
+        window's share: then it stays in the ticket, and staff get one summary when the window ends."""
+        window = dt.timedelta(seconds=self.delivery.staff_window_s)
+        turn = self.inbox.staff_turn(ticket.id, student.ref, text, self.delivery.staff_limit, window)
+        if turn.summary is not None:
+            await self._post_held(turn.summary)
+        if turn.post:
+            await self.desk.relay_to_staff(ticket, text)
+            return
+        self.tickets.add_ticket_message(ticket.id, "student", text)
+        if turn.tell_student:
+            await self._tell(student, texts.text("staff_flood_held", ticket.language))
+
+    async def _post_held(self, summary: HeldSummary) -> None:
+        """One staff-chat post for the messages held back in a window (a reply to it reaches the ticket)."""
+        ticket = self.tickets.ticket(summary.ticket_id)
+        if ticket is None or not ticket.is_open:
+            return
+        text = texts.text("staff_held_summary", self.desk.lang, id=ticket.id, count=summary.count) + "\n" + \
+            summary.text + ("…" if len(summary.text) >= HELD_TEXT_KEPT else "")
+        posts = self.tickets.staff_posts_of(ticket.id)
+        for chat_id in self.desk.destinations():
+            first = min((m for c, m in posts if c == chat_id), default=None)
+            try:
+                for sent in await send_text(self.bot, chat_id, text, reply_to=first):
+                    self.tickets.add_staff_post(chat_id, sent.message_id, ticket.id)
+            except DeliveryFailed as error:
+                log.error("summary of ticket #%d's held messages not posted: %s", ticket.id, error)
 
     async def _after_empty_reply(self, student: Student, message: InboxMessage) -> List[Dict[str, Any]]:
         """Rasa's REST channel answers `[]` when no action uttered anything: its action server is down

@@ -517,7 +517,8 @@ def build_application(settings: Settings, database: Optional[Database] = None,
     rasa = AsyncRasaClient(settings.rasa_url, settings.request_timeout_s, health)
     desk = StaffDesk(settings, tickets, students, application.bot, hours, clock)
     delivery = DeliveryPolicy(settings.outbox_first_backoff_s, settings.outbox_max_backoff_s,
-                              settings.outbox_give_up_s, settings.telegram_send_timeout_s)
+                              settings.outbox_give_up_s, settings.telegram_send_timeout_s,
+                              settings.staff_relay_limit, settings.staff_relay_window_s)
     relay = Relay(inbox=inbox, students=students, tickets=tickets, payloads=payloads, rasa=rasa,
                   bot=application.bot, desk=desk, retry_s=settings.rasa_retry_s, outbox=Outbox(database),
                   delivery=delivery)
