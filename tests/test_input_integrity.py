@@ -167,3 +167,20 @@ def test_a_callback_without_data_gets_a_clear_answer_and_no_traceback(servers, t
         await said(fake, STUDENT, "Commandes")
     scenario(servers, tmp_path, body)
     assert "failed" not in caplog.text and "Traceback" not in caplog.text
+
+
+def test_an_existing_database_loses_the_retired_unbound_payloads_and_gains_the_new_tables(desk_db_url):
+    import sqlalchemy as sa
+
+    from bot.storage.database import Database
+
+    old = sa.create_engine(desk_db_url)
+    with old.begin() as db:  # what the previous version created
+        db.execute(sa.text("CREATE TABLE desk_button_payloads (key VARCHAR(40) PRIMARY KEY, payload TEXT NOT NULL)"))
+        db.execute(sa.text("INSERT INTO desk_button_payloads VALUES ('k:abc', '/inform{\"level\":\"master\"}')"))
+    old.dispose()
+    database = Database(desk_db_url).migrate().migrate()  # twice: migrating a migrated database changes nothing
+    tables = set(sa.inspect(database.engine).get_table_names())
+    database.close()
+    assert "desk_button_payloads" not in tables
+    assert {"desk_buttons", "desk_outbox", "desk_seen_updates", "desk_outage_notices", "desk_staff_flow"} <= tables
