@@ -136,6 +136,24 @@ def test_a_sendmessage_answered_late_by_telegram_is_not_sent_twice(tmp_path):
     run(main)
 
 
+def test_a_sendmessage_with_no_answer_past_the_send_timeout_is_tried_again_rather_than_lost(tmp_path):
+    async def main():
+        rasa = await EchoRasa().start()
+        try:
+            async with FakeTelegram() as fake:
+                async with RunningAdapter(settings_for(tmp_path, fake, rasa, telegram_send_timeout_s=1.0), fake):
+                    fake.delay_next("sendMessage", 3.0)  # delivered, but no answer within the time-out
+                    fake.push_message(STUDENT, "bonjour")
+                    await until(lambda: len([c for c in fake.calls if c.method == "sendMessage"]) == 2,
+                                what="a second try")
+                    await asyncio.sleep(0.5)
+                    # The documented lean: at least once. The student may see this reply twice, never zero times.
+                    assert copies(fake, STUDENT, "réponse à « bonjour »") == 2
+        finally:
+            await rasa.stop()
+    run(main)
+
+
 # -- updates and outages ----------------------------------------------------------------------------
 
 def test_a_replayed_webhook_update_id_is_answered_once(tmp_path):

@@ -13,7 +13,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any, Dict, List, Optional
 
-from telegram import Bot
+from telegram import Bot, InlineKeyboardMarkup
 
 from bot import texts
 from bot.desk.staff_desk import StaffDesk
@@ -112,6 +112,11 @@ class Relay:
                 meta: Optional[Dict[str, Any]] = None) -> None:
         """Keeps the message first (nothing is lost if anything fails later), then processes it."""
         self.inbox.keep(ref, text, shown, meta)
+        self.submit(ref)
+
+    def say(self, ref: str, chat_id: int, text: str, keyboard: Optional[InlineKeyboardMarkup] = None) -> None:
+        """Queues a message of the adapter's own (a command's answer) in `ref`'s outbox and sends it."""
+        self.outbox.add(ref, chat_id, message_pieces(text, keyboard))
         self.submit(ref)
 
     def submit(self, ref: str) -> None:

@@ -157,14 +157,12 @@ def _adapter(context: ContextTypes.DEFAULT_TYPE) -> Adapter:
 
 async def _reply(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str,
                  keyboard: Optional[InlineKeyboardMarkup] = None) -> None:
-    """Sends in the background: a retried send (a 429 can ask to wait) must not hold up other updates."""
-    async def deliver() -> None:
-        try:
-            await send_text(context.bot, update.effective_chat.id, text, keyboard=keyboard)
-        except DeliveryFailed as error:
-            log.warning("reply not delivered: %s", error)
-
-    context.application.create_task(deliver(), update=update)
+    """Queues the answer in the outbox, behind what the chat is still owed: it leaves only once
+    Telegram accepted it, and a retried send does not hold up other updates."""
+    adapter, chat, user = _adapter(context), update.effective_chat, update.effective_user
+    # A student's own queue (their replies stay in order); any other chat (staff) has one of its own.
+    queue = student_ref(adapter.key, user.id) if chat.type == chat.PRIVATE and user else f"chat:{chat.id}"
+    adapter.relay.say(queue, chat.id, text, keyboard)
 
 
 async def _answer(query, text: Optional[str] = None, alert: bool = False) -> None:
