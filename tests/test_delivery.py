@@ -292,3 +292,23 @@ def test_an_update_ptb_cannot_read_leaves_no_body_in_the_logs(tmp_path, caplog):
     run(main)
     assert "mes mots secrets" not in caplog.text and str(user) not in caplog.text
     assert "could not be read" in caplog.text  # PTB's word that it dropped an update is kept
+
+
+def test_a_database_error_does_not_quote_a_students_text(tmp_path):
+    import datetime as dt
+
+    import sqlalchemy as sa
+
+    from bot.relay.inbox import Inbox
+    from bot.storage.database import Database
+    from bot.storage.schema import inbox
+
+    database = Database(f"sqlite:///{tmp_path}/t.db").migrate()
+    message = Inbox(database).keep("s-1", "mon secret médical")
+    with pytest.raises(sa.exc.IntegrityError) as error:  # the same id twice: the database refuses the row
+        with database.transaction() as db:
+            db.execute(inbox.insert().values(id=message, ref="s-1", text="mon secret médical", meta="{}",
+                                             received_at=dt.datetime(2026, 1, 1), told_unavailable=False,
+                                             rejections=0))
+    database.close()
+    assert "mon secret" not in str(error.value)

@@ -24,7 +24,9 @@ class Database:
     """An engine on the adapter's database; nothing is opened until the first query."""
 
     def __init__(self, url: str) -> None:
-        options: Dict[str, Any] = {"future": True}
+        # hide_parameters: a database error's message would otherwise quote the row (a student's text)
+        # into the logs.
+        options: Dict[str, Any] = {"future": True, "hide_parameters": True}
         if url.startswith("sqlite"):
             options["connect_args"] = {"check_same_thread": False}
         # pool_pre_ping: after a database restart the first query gets a fresh connection, not an error.
