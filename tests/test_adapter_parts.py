@@ -171,3 +171,12 @@ def test_secrets_are_redacted_from_log_lines_and_tracebacks():
     RedactSecrets(["123:SECRET"]).filter(record)
     line = logging.Formatter().format(record)
     assert "123:SECRET" not in line and "RuntimeError: url https://api/bot[REDACTED]/getMe" in line
+
+
+def test_delivery_and_flood_settings_come_from_the_environment_and_bad_ones_are_named():
+    settings = Settings.from_env({"STAFF_RELAY_LIMIT": "3", "OUTBOX_MAX_BACKOFF_S": "60", "BUTTON_TTL_DAYS": "7"})
+    assert (settings.staff_relay_limit, settings.outbox_max_backoff_s, settings.button_ttl_days) == (3, 60.0, 7)
+    assert Settings.from_env({}).telegram_send_timeout_s == 30.0
+    for name, raw in (("STAFF_RELAY_LIMIT", "beaucoup"), ("STAFF_RELAY_LIMIT", "2.5"), ("OUTBOX_GIVE_UP_S", "-1")):
+        with pytest.raises(SettingsError, match=name):
+            Settings.from_env({name: raw})

@@ -142,12 +142,25 @@ class Settings:
 
     @staticmethod
     def _hardening_from_env(env: Mapping[str, str]) -> dict:
+        def number(name: str, default: float, whole: bool = False) -> float:
+            raw = env.get(name, "").strip()
+            if not raw:
+                return default
+            try:
+                value = int(raw) if whole else float(raw)
+            except ValueError:
+                value = 0
+            if value <= 0:
+                kind = "a whole number" if whole else "a number"
+                raise SettingsError(f"{name} must be {kind} greater than 0, got {raw!r}")
+            return value
+
         return dict(
-            button_ttl_days=_positive_int(env, "BUTTON_TTL_DAYS", 30),
-            staff_relay_limit=_positive_int(env, "STAFF_RELAY_LIMIT", 5),
-            staff_relay_window_s=float(env.get("STAFF_RELAY_WINDOW_S", "600")),
-            outbox_first_backoff_s=float(env.get("OUTBOX_FIRST_BACKOFF_S", "1")),
-            outbox_max_backoff_s=float(env.get("OUTBOX_MAX_BACKOFF_S", "300")),
-            outbox_give_up_s=float(env.get("OUTBOX_GIVE_UP_S", "172800")),
-            telegram_send_timeout_s=float(env.get("TELEGRAM_SEND_TIMEOUT_S", "30")),
+            button_ttl_days=number("BUTTON_TTL_DAYS", 30, whole=True),
+            staff_relay_limit=number("STAFF_RELAY_LIMIT", 5, whole=True),
+            staff_relay_window_s=number("STAFF_RELAY_WINDOW_S", 600.0),
+            outbox_first_backoff_s=number("OUTBOX_FIRST_BACKOFF_S", 1.0),
+            outbox_max_backoff_s=number("OUTBOX_MAX_BACKOFF_S", 300.0),
+            outbox_give_up_s=number("OUTBOX_GIVE_UP_S", 172800.0),
+            telegram_send_timeout_s=number("TELEGRAM_SEND_TIMEOUT_S", 30.0),
         )
