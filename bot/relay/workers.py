@@ -66,6 +66,7 @@ class Relay:
         self.desk = desk
         self.retry_s = retry_s
         self._workers: Dict[str, asyncio.Task] = {}
+        self._timers: Dict[str, asyncio.TimerHandle] = {}  # when each waiting outbox is due again
         self._retry_task: Optional[asyncio.Task] = None
         self._stopping = False
 
@@ -80,6 +81,9 @@ class Relay:
     async def stop(self, grace_s: float = 10.0) -> None:
         """Lets each worker finish the message in hand (so Rasa never gets it twice), then stops."""
         self._stopping = True
+        for timer in self._timers.values():
+            timer.cancel()
+        self._timers.clear()
         if self._retry_task:
             self._retry_task.cancel()
         workers = [t for t in self._workers.values() if not t.done()]
@@ -312,5 +316,17 @@ class Relay:
         return False
 
     def _come_back(self, ref: str, delay_s: float) -> None:
-        """The worker returns when the next try is due (the retry loop would too, less precisely)."""
-        asyncio.get_running_loop().call_later(max(delay_s, 0.0), self.submit, ref)
+        """The worker returns when the next try is due (the retry loop would too, less precisely);
+        one timer per student, however often the retry loop finds the outbox waiting."""
+        loop = asyncio.get_running_loop()
+        when = loop.time() + max(delay_s, 0.0)
+        timer = self._timers.get(ref)
+        if timer is not None and not timer.cancelled() and timer.when() > loop.time() and timer.when() <= when:
+            return
+        if timer is not None:
+            timer.cancel()
+        self._timers[ref] = loop.call_at(when, self._due, ref)
+
+    def _due(self, ref: str) -> None:
+        self._timers.pop(ref, None)
+        self.submit(ref)
