@@ -286,6 +286,7 @@ class FakeTelegram:
         self._callbacks: dict[str, dict] = {}
         self._commands: dict[str, list[dict]] = {}
         self._faults: dict[str, list[tuple[int, int | None, str | None]]] = {}
+        self._delays: dict[str, list[float]] = {}  # method -> answer delays: done at once, answered late
         self._webhook_info: dict[str, Any] = {}
         self._poll_generation = 0
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -409,7 +410,7 @@ class FakeTelegram:
         self.push_update({"edited_message": copy.deepcopy(msg)})
         return copy.deepcopy(msg)
 
-    def push_callback(self, user_id: int, data: str, *, message_id: int, chat_id: int | None = None,
+    def push_callback(self, user_id: int, data: str | None, *, message_id: int, chat_id: int | None = None,
                       chat_type: str = "private", first_name: str = "Ana",
                       language_code: str | None = "fr") -> dict:
         """A user presses an inline button with callback ``data`` under the bot message
@@ -425,8 +426,9 @@ class FakeTelegram:
             "from": user,
             "message": copy.deepcopy(msg),
             "chat_instance": str(abs(hash(("chat_instance", chat["id"]))) % 10**19),
-            "data": data,
         }
+        if data is not None:  # a modified client (or a game) can send a query without data
+            query["data"] = data
         self._callbacks[query["id"]] = {"query": query, "answered": False}
         self.push_update({"callback_query": copy.deepcopy(query)})
         return copy.deepcopy(query)
@@ -508,6 +510,11 @@ class FakeTelegram:
             retry_after = 1
         self._faults.setdefault(method.lower(), []).extend([(status, retry_after, description)] * times)
 
+    def delay_next(self, method: str, seconds: float, *, times: int = 1) -> None:
+        """The next ``times`` calls of ``method`` are carried out at once but answered ``seconds``
+        later: a client whose read time-out is shorter sees a time-out for a call that succeeded."""
+        self._delays.setdefault(method.lower(), []).extend([seconds] * times)
+
     # ------------------------------------------------------------------ HTTP plumbing
 
     async def _handle_api(self, request: web.Request) -> web.Response:
@@ -550,6 +557,9 @@ class FakeTelegram:
             status, body = error.code, error.body
         call.status, call.response = status, body
         self._notify()
+        delays = self._delays.get(method.lower())
+        if delays and error is None:
+            await asyncio.sleep(delays.pop(0))
         return web.json_response(body, status=status)
 
     async def _read_params(self, request: web.Request) -> dict:

@@ -8,7 +8,7 @@ import pytest
 from bot.desk.office_hours import OfficeHours, OfficeHoursError
 from bot.pseudonym import load_key, student_ref
 from bot.runtime.settings import Settings, SettingsError
-from bot.telegram.format import callback_data, html_message, split_text, utf16_len
+from bot.telegram.format import html_message, quick_replies, split_text, utf16_len
 from bot.relay.rasa_endpoints import TrackerStoreNotErasable, event_broker_db_url, tracker_db_url
 
 LUX = ZoneInfo("Europe/Luxembourg")
@@ -79,13 +79,19 @@ def test_student_text_cannot_inject_markup():
     assert html_message("<i>x</i>", bold_prefix="Office <1>:") == "<b>Office &lt;1&gt;:</b>\n&lt;i&gt;x&lt;/i&gt;"
 
 
-def test_a_payload_longer_than_64_bytes_travels_by_key():
-    kept = {}
-    short = '/inform{"level":"bachelor"}'
-    assert callback_data(short, lambda k, p: kept.update({k: p})) == short and not kept
+def test_every_quick_reply_travels_as_an_opaque_key_under_64_bytes():
+    issued = []
+
+    def issue(choices):
+        issued.extend(choices)
+        return [f"b:{'x' * 22}{i}" for i in range(len(choices))]
+
     long = '/inform{"fact_value":"' + "é" * 40 + '"}'
-    key = callback_data(long, lambda k, p: kept.update({k: p}))
-    assert len(key.encode()) <= 64 and kept[key] == long
+    markup = quick_replies([{"title": "Licence", "payload": '/inform{"level":"bachelor"}'},
+                            {"title": "Autre", "payload": long}, {"title": "sans payload"}], issue)
+    data = [row[0].callback_data for row in markup.inline_keyboard]
+    assert issued == [('/inform{"level":"bachelor"}', "Licence"), (long, "Autre")]
+    assert all(d.startswith("b:") and len(d.encode()) <= 64 and "inform" not in d for d in data)
 
 
 # -- settings and pseudonyms ------------------------------------------------------------------
@@ -165,3 +171,12 @@ def test_secrets_are_redacted_from_log_lines_and_tracebacks():
     RedactSecrets(["123:SECRET"]).filter(record)
     line = logging.Formatter().format(record)
     assert "123:SECRET" not in line and "RuntimeError: url https://api/bot[REDACTED]/getMe" in line
+
+
+def test_delivery_and_flood_settings_come_from_the_environment_and_bad_ones_are_named():
+    settings = Settings.from_env({"STAFF_RELAY_LIMIT": "3", "OUTBOX_MAX_BACKOFF_S": "60", "BUTTON_TTL_DAYS": "7"})
+    assert (settings.staff_relay_limit, settings.outbox_max_backoff_s, settings.button_ttl_days) == (3, 60.0, 7)
+    assert Settings.from_env({}).telegram_send_timeout_s == 30.0
+    for name, raw in (("STAFF_RELAY_LIMIT", "beaucoup"), ("STAFF_RELAY_LIMIT", "2.5"), ("OUTBOX_GIVE_UP_S", "-1")):
+        with pytest.raises(SettingsError, match=name):
+            Settings.from_env({name: raw})

@@ -108,11 +108,27 @@ def test_forget_erases_the_student_their_messages_and_tickets_and_names_the_staf
     assert store.tickets.ticket_of_post(-100, 9) == other.id and store.students.get("s-2") is not None
 
 
-def test_long_button_payloads_are_kept_by_key(store):
-    store.payloads.keep("k:abc", '/inform{"fact_value":"long"}')
-    store.payloads.keep("k:abc", '/inform{"fact_value":"long"}')
-    assert store.payloads.get("k:abc") == '/inform{"fact_value":"long"}'
-    assert store.payloads.get("k:zzz") is None
+def test_a_button_key_stands_for_its_choice_once_and_only_for_the_student_it_was_issued_to(store):
+    first, second = store.payloads.issue("s-1", [('/inform{"level":"master"}', "Master"),
+                                                 ('/inform{"level":"bachelor"}', "Licence")])
+    assert store.payloads.redeem("s-2", first).status == "unknown"  # another student's key
+    assert store.payloads.redeem("s-1", "b:forged").status == "unknown"
+    choice = store.payloads.redeem("s-1", first)
+    assert (choice.status, choice.payload, choice.title) == ("ok", '/inform{"level":"master"}', "Master")
+    assert store.payloads.redeem("s-1", second).status == "used"  # one choice per keyboard
+    assert store.payloads.redeem("s-1", first).status == "used"
+
+
+def test_an_old_button_key_is_refused_as_expired_and_forget_erases_the_keys(store):
+    import datetime as dt
+
+    from bot.telegram.payloads import ButtonPayloads
+
+    (key,) = store.payloads.issue("s-1", [("/affirm", "Oui")])
+    later = ButtonPayloads(store.database, ttl=dt.timedelta(seconds=-1))  # as if the key were a day old
+    assert later.redeem("s-1", key).status == "expired"
+    adapter_of(store).forget("s-1")
+    assert store.payloads.redeem("s-1", key).status == "unknown"
 
 
 def test_tickets_and_waiting_messages_survive_a_new_process_on_the_same_database(desk_db_url):

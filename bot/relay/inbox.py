@@ -2,6 +2,7 @@
 only once it has been answered (or handed to staff). Restarts and Rasa outages lose nothing."""
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass
 from typing import Any, Dict, List, Optional
@@ -10,7 +11,32 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from bot.storage.database import Database, utc_now
-from bot.storage.schema import inbox
+from bot.storage.schema import inbox, outage_notices, seen_updates, staff_flow
+
+# Telegram re-sends an update it got no answer for during 24 hours: two days of ids covers it.
+SEEN_UPDATES_KEPT = dt.timedelta(days=2)
+
+
+HELD_TEXT_KEPT = 3000  # characters of held messages quoted in the staff chat's summary (all stay in the ticket)
+
+
+@dataclass(frozen=True)
+class HeldSummary:
+    """Messages of a ticket held back from the staff chat during a window: how many, and the start."""
+
+    ticket_id: int
+    count: int
+    text: str
+
+
+@dataclass(frozen=True)
+class StaffTurn:
+    """What to do with a student's message for the staff chat: post it, or hold it (telling the
+    student once); and the summary of the previous window's held messages, to post first."""
+
+    post: bool
+    tell_student: bool = False
+    summary: Optional[HeldSummary] = None
 
 
 @dataclass(frozen=True)
@@ -57,9 +83,9 @@ class Inbox:
                               .group_by(inbox.c.ref).order_by("first")).all()
         return [row.ref for row in rows]
 
-    def mark_done(self, message_id: int) -> None:
+    def mark_done(self, message_id: int, within: Optional[Connection] = None) -> None:
         """An answered message leaves the inbox (Rasa's tracker and the ticket keep what is needed)."""
-        with self.database.transaction() as db:
+        with self.database.transaction(within) as db:
             db.execute(inbox.delete().where(inbox.c.id == message_id))
 
     def count_rejection(self, message_id: int) -> None:
@@ -72,6 +98,70 @@ class Inbox:
             return db.execute(inbox.update().where(inbox.c.ref == ref, inbox.c.told_unavailable.is_(False))
                               .values(told_unavailable=True)).rowcount
 
+    def first_sighting(self, update_id: int) -> bool:
+        """True the first time a Telegram update id is seen; a replay (webhook retry, a poll after a
+        crash) is False, so it is answered once."""
+        now = utc_now()
+        try:
+            with self.database.transaction() as db:
+                db.execute(seen_updates.insert().values(update_id=update_id, at=now))
+        except sa.exc.IntegrityError:
+            return False
+        with self.database.transaction() as db:
+            db.execute(seen_updates.delete().where(seen_updates.c.at < now - SEEN_UPDATES_KEPT))
+        return True
+
+    def tell_outage_once(self, ref: str) -> bool:
+        """True when the student has not been told of the current outage yet (and now counts as told)."""
+        try:
+            with self.database.transaction() as db:
+                db.execute(outage_notices.insert().values(ref=ref, at=utc_now()))
+        except sa.exc.IntegrityError:
+            return False
+        return True
+
+    def outage_over(self, ref: str) -> None:
+        """The assistant answered the student again: a later outage gets its own notice."""
+        with self.database.transaction() as db:
+            db.execute(outage_notices.delete().where(outage_notices.c.ref == ref))
+
+    def staff_turn(self, ticket_id: int, ref: str, text: str, limit: int, window: dt.timedelta) -> StaffTurn:
+        """Counts a message of an open ticket towards the staff chat: at most `limit` are posted per
+        `window`; the others are held (they stay in the ticket) and summarised once the window ends."""
+        now = utc_now()
+        with self.database.transaction() as db:
+            row = db.execute(sa.select(staff_flow).where(staff_flow.c.ticket_id == ticket_id)).first()
+            if row is None:
+                db.execute(staff_flow.insert().values(ticket_id=ticket_id, ref=ref, window_start=now, posted=1, held=0,
+                                                      held_text="", told=False))
+                return StaffTurn(True)
+            where = staff_flow.c.ticket_id == ticket_id
+            if row.window_start <= now - window:  # a new window: what was held is summarised first
+                db.execute(staff_flow.update().where(where)
+                           .values(window_start=now, posted=1, held=0, held_text="", told=False))
+                return StaffTurn(True, summary=HeldSummary(ticket_id, row.held, row.held_text) if row.held else None)
+            if row.posted < limit:
+                db.execute(staff_flow.update().where(where).values(posted=row.posted + 1))
+                return StaffTurn(True)
+            quoted = row.held_text if len(row.held_text) >= HELD_TEXT_KEPT else \
+                (row.held_text + "\n" + text).lstrip("\n")[:HELD_TEXT_KEPT]
+            db.execute(staff_flow.update().where(where).values(held=row.held + 1, held_text=quoted, told=True))
+            return StaffTurn(False, tell_student=not row.told)
+
+    def held_to_summarise(self, window: dt.timedelta) -> List[HeldSummary]:
+        """The held messages of windows that ended without a later message to carry their summary;
+        each is returned once (and cleared)."""
+        now = utc_now()
+        with self.database.transaction() as db:
+            rows = db.execute(sa.select(staff_flow).where(staff_flow.c.held > 0,
+                                                          staff_flow.c.window_start <= now - window)).all()
+            for row in rows:
+                db.execute(staff_flow.update().where(staff_flow.c.ticket_id == row.ticket_id)
+                           .values(window_start=now, posted=0, held=0, held_text="", told=False))
+        return [HeldSummary(row.ticket_id, row.held, row.held_text) for row in rows]
+
     def forget(self, ref: str, within: Optional[Connection] = None) -> None:
         with self.database.transaction(within) as db:
             db.execute(inbox.delete().where(inbox.c.ref == ref))
+            db.execute(outage_notices.delete().where(outage_notices.c.ref == ref))
+            db.execute(staff_flow.delete().where(staff_flow.c.ref == ref))

@@ -8,19 +8,23 @@ is told once, and the message is tried again until Rasa is back, restarts includ
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
+from dataclasses import dataclass
 from typing import Any, Dict, List, Optional
 
-from telegram import Bot
+from telegram import Bot, InlineKeyboardMarkup
 
 from bot import texts
 from bot.desk.staff_desk import StaffDesk
 from bot.pseudonym import rasa_sender
 from bot.relay.rasa_client import AssistantUnavailable, AsyncRasaClient, MessageRejected
-from bot.telegram.format import quick_replies
-from bot.telegram.send import DeliveryFailed, send_text
-from bot.desk.tickets import TicketStore
-from bot.relay.inbox import Inbox, InboxMessage
+from bot.storage.database import utc_now
+from bot.telegram.format import message_pieces, quick_replies
+from bot.telegram.send import DeliveryFailed, send_once, send_text
+from bot.desk.tickets import Ticket, TicketStore
+from bot.relay.inbox import HELD_TEXT_KEPT, HeldSummary, Inbox, InboxMessage
+from bot.relay.outbox import Outbox
 from bot.storage.students import Student, Students
 from bot.telegram.payloads import ButtonPayloads
 
@@ -32,10 +36,28 @@ REQUEST_HUMAN = "/request_human"
 MAX_REJECTIONS = 5
 
 
+@dataclass(frozen=True)
+class DeliveryPolicy:
+    """How the outbox tries again a reply Telegram did not accept (see `bot.telegram.send.send_once`)."""
+
+    first_backoff_s: float = 1.0
+    max_backoff_s: float = 300.0
+    give_up_s: float = 172800.0
+    send_timeout_s: float = 30.0
+    staff_limit: int = 5  # messages of one ticket posted to the staff chat per window
+    staff_window_s: float = 600.0
+
+    def backoff(self, attempts: int) -> float:
+        return min(self.first_backoff_s * 2 ** min(attempts, 30), self.max_backoff_s)
+
+
 class Relay:
     def __init__(self, *, inbox: Inbox, students: Students, tickets: TicketStore, payloads: ButtonPayloads,
-                 rasa: AsyncRasaClient, bot: Bot, desk: StaffDesk, retry_s: float = 5.0) -> None:
+                 rasa: AsyncRasaClient, bot: Bot, desk: StaffDesk, retry_s: float = 5.0,
+                 outbox: Optional[Outbox] = None, delivery: DeliveryPolicy = DeliveryPolicy()) -> None:
         self.inbox = inbox
+        self.outbox = outbox or Outbox(inbox.database)
+        self.delivery = delivery
         self.students = students
         self.tickets = tickets
         self.payloads = payloads
@@ -44,6 +66,7 @@ class Relay:
         self.desk = desk
         self.retry_s = retry_s
         self._workers: Dict[str, asyncio.Task] = {}
+        self._timers: Dict[str, asyncio.TimerHandle] = {}  # when each waiting outbox is due again
         self._retry_task: Optional[asyncio.Task] = None
         self._stopping = False
 
@@ -58,6 +81,9 @@ class Relay:
     async def stop(self, grace_s: float = 10.0) -> None:
         """Lets each worker finish the message in hand (so Rasa never gets it twice), then stops."""
         self._stopping = True
+        for timer in self._timers.values():
+            timer.cancel()
+        self._timers.clear()
         if self._retry_task:
             self._retry_task.cancel()
         workers = [t for t in self._workers.values() if not t.done()]
@@ -73,12 +99,15 @@ class Relay:
             await asyncio.sleep(self.retry_s)
             try:
                 await self.desk.post_unposted()
+                for summary in self.inbox.held_to_summarise(dt.timedelta(seconds=self.delivery.staff_window_s)):
+                    await self._post_held(summary)
                 self.retry_pending()
             except Exception:  # noqa: BLE001 - e.g. the database restarting: try again next round
                 log.exception("retry round failed")
 
     def retry_pending(self) -> None:
-        for ref in self.inbox.refs_with_pending():
+        refs = self.inbox.refs_with_pending()
+        for ref in refs + [r for r in self.outbox.refs_waiting() if r not in refs]:
             self.submit(ref)
 
     # -- work -------------------------------------------------------------------------------
@@ -87,6 +116,11 @@ class Relay:
                 meta: Optional[Dict[str, Any]] = None) -> None:
         """Keeps the message first (nothing is lost if anything fails later), then processes it."""
         self.inbox.keep(ref, text, shown, meta)
+        self.submit(ref)
+
+    def say(self, ref: str, chat_id: int, text: str, keyboard: Optional[InlineKeyboardMarkup] = None) -> None:
+        """Queues a message of the adapter's own (a command's answer) in `ref`'s outbox and sends it."""
+        self.outbox.add(ref, chat_id, message_pieces(text, keyboard))
         self.submit(ref)
 
     def submit(self, ref: str) -> None:
@@ -105,6 +139,8 @@ class Relay:
     async def _drain(self, ref: str) -> None:
         try:
             while not self._stopping:
+                if not await self._flush(ref):
+                    return  # a reply still waits for Telegram: later answers go after it
                 message = self.inbox.next_pending(ref)
                 student = self.students.get(ref)
                 if message is None or student is None:
@@ -129,7 +165,7 @@ class Relay:
         ticket = self.tickets.open_ticket_of(student.ref)
         if ticket is not None:
             if message.text != REQUEST_HUMAN:
-                await self.desk.relay_to_staff(ticket, message.shown or message.text)
+                await self._to_staff(student, ticket, message.shown or message.text)
             return True
         sender = rasa_sender(student.ref)
         try:
@@ -140,25 +176,68 @@ class Relay:
                 self.students.set_resume_pending(student.ref, False)
             replies = await self.rasa.send(sender, message.text, message.meta)
             if not replies:
-                # Rasa answers nothing when its action server is down, or when the conversation is
-                # still paused: resume it (harmless otherwise) and try again later.
-                await self.rasa.resume(sender)
-                raise AssistantUnavailable("Rasa gave no reply (action server down?)")
+                replies = await self._after_empty_reply(student, message)
         except MessageRejected as error:
             log.warning("Rasa failed on a message of %s: %s", student.ref, error)
             return await self._failed(student, message)
         except AssistantUnavailable as error:
             log.warning("Rasa unavailable for %s: %s", student.ref, error)
             return await self._while_unavailable(student, message)
-        await self._deliver(student, replies)
+        await self._deliver(student, message, replies)
         return True
+
+    async def _to_staff(self, student: Student, ticket: Ticket, text: str) -> None:
+        """A message of an open ticket goes to the staff chat, unless the student already sent the
+        window's share: then it stays in the ticket, and staff get one summary when the window ends."""
+        window = dt.timedelta(seconds=self.delivery.staff_window_s)
+        turn = self.inbox.staff_turn(ticket.id, student.ref, text, self.delivery.staff_limit, window)
+        if turn.summary is not None:
+            await self._post_held(turn.summary)
+        if turn.post:
+            await self.desk.relay_to_staff(ticket, text)
+            return
+        self.tickets.add_ticket_message(ticket.id, "student", text)
+        if turn.tell_student:
+            await self._tell(student, texts.text("staff_flood_held", ticket.language))
+
+    async def _post_held(self, summary: HeldSummary) -> None:
+        """One staff-chat post for the messages held back in a window (a reply to it reaches the ticket)."""
+        ticket = self.tickets.ticket(summary.ticket_id)
+        if ticket is None or not ticket.is_open:
+            return
+        text = texts.text("staff_held_summary", self.desk.lang, id=ticket.id, count=summary.count) + "\n" + \
+            summary.text + ("…" if len(summary.text) >= HELD_TEXT_KEPT else "")
+        posts = self.tickets.staff_posts_of(ticket.id)
+        for chat_id in self.desk.destinations():
+            first = min((m for c, m in posts if c == chat_id), default=None)
+            try:
+                for sent in await send_text(self.bot, chat_id, text, reply_to=first):
+                    self.tickets.add_staff_post(chat_id, sent.message_id, ticket.id)
+            except DeliveryFailed as error:
+                log.error("summary of ticket #%d's held messages not posted: %s", ticket.id, error)
+
+    async def _after_empty_reply(self, student: Student, message: InboxMessage) -> List[Dict[str, Any]]:
+        """Rasa's REST channel answers `[]` when no action uttered anything: its action server is down
+        (the custom action failed), the conversation is paused (`tracker.is_paused()`: no prediction
+        at all), or it was just restarted or started afresh (`action_restart` / `action_session_start`
+        utter nothing). Only the first is an outage; the others are answered here, not retried forever."""
+        if not await self.rasa.ready():
+            raise AssistantUnavailable("Rasa gave no reply and a health check fails (action server down?)")
+        sender = rasa_sender(student.ref)
+        await self.rasa.resume(sender)  # a pause left over (harmless otherwise): the bot listens again
+        replies = await self.rasa.send(sender, message.text, message.meta)
+        if replies:
+            return replies
+        log.warning("Rasa had nothing to say to a message of %s", student.ref)
+        return [{"text": texts.text("no_reply", student.language or "fr")}]
 
     async def _failed(self, student: Student, message: InboxMessage) -> bool:
         """A message that fails while Rasa runs is tried a few times, then handed to staff: nothing is
         lost and the student's next messages are not stuck behind it. True when it was handed over."""
         self.inbox.count_rejection(message.id)
         if message.rejections + 1 < MAX_REJECTIONS:
-            if self.inbox.mark_told_unavailable(student.ref):
+            self.inbox.mark_told_unavailable(student.ref)
+            if self.inbox.tell_outage_once(student.ref):
                 await self._tell(student, texts.text("unavailable", student.language or "fr"))
             return False
         log.error("a message of %s failed %d times; handed to staff", student.ref, MAX_REJECTIONS)
@@ -176,31 +255,78 @@ class Relay:
             await self.desk.open_ticket(student.ref, "assistant_unavailable", {"language": lang}, lang)
             await self._tell(student, texts.text("handoff_while_unavailable", lang))
             return await self._process(student, message)
-        if self.inbox.mark_told_unavailable(student.ref):
+        self.inbox.mark_told_unavailable(student.ref)
+        if self.inbox.tell_outage_once(student.ref):  # one notice per outage, however many messages wait
             await self._tell(student, texts.text("unavailable", lang))
         return False
 
-    async def _deliver(self, student: Student, replies: List[Dict[str, Any]]) -> None:
+    async def _deliver(self, student: Student, message: InboxMessage, replies: List[Dict[str, Any]]) -> None:
+        """The replies go to the outbox and the message leaves the inbox in one transaction: a crash
+        between the two neither loses the answer nor asks Rasa twice."""
         handoff: Optional[Dict[str, Any]] = None
-        for reply in replies:
-            custom = reply.get("custom") or {}
-            if isinstance(custom, dict) and isinstance(custom.get("handoff"), dict):
-                handoff = custom["handoff"]
-            text, buttons = reply.get("text"), reply.get("buttons")
-            if not text and not buttons:
-                continue
-            keyboard = quick_replies(buttons, self.payloads.keep) if buttons else None
-            try:
-                await send_text(self.bot, student.chat_id, text or "…", keyboard=keyboard)
-            except DeliveryFailed as error:  # e.g. the student blocked the bot: nothing more to do
-                log.warning("reply to %s not delivered: %s", student.ref, error)
+        with self.inbox.database.transaction() as db:
+            for reply in replies:
+                custom = reply.get("custom") or {}
+                if isinstance(custom, dict) and isinstance(custom.get("handoff"), dict):
+                    handoff = custom["handoff"]
+                text, buttons = reply.get("text"), reply.get("buttons")
+                if not text and not buttons:
+                    continue
+                keyboard = quick_replies(buttons, lambda choices: self.payloads.issue(student.ref, choices, within=db)) \
+                    if buttons else None
+                self.outbox.add(student.ref, student.chat_id, message_pieces(text or "…", keyboard), within=db)
+            self.inbox.mark_done(message.id, within=db)
+        self.inbox.outage_over(student.ref)
+        await self._flush(student.ref)
         if handoff is not None:
             language = handoff.get("language") if handoff.get("language") in ("fr", "en") else (student.language or "fr")
             self.students.set_language(student.ref, language)
             await self.desk.open_ticket(student.ref, str(handoff.get("reason") or "offer_accepted"), handoff, language)
 
     async def _tell(self, student: Student, text: str) -> None:
-        try:
-            await send_text(self.bot, student.chat_id, text)
-        except DeliveryFailed as error:
-            log.warning("notice to %s not delivered: %s", student.ref, error)
+        """A notice of the relay's own, queued behind the replies already waiting."""
+        self.outbox.add(student.ref, student.chat_id, message_pieces(text))
+        await self._flush(student.ref)
+
+    async def _flush(self, ref: str) -> bool:
+        """Sends the student's queued messages in order; True when none is left waiting."""
+        while not self._stopping:
+            outgoing = self.outbox.next_for(ref)
+            if outgoing is None:
+                return True
+            now = utc_now()
+            if outgoing.next_at > now:
+                self._come_back(ref, (outgoing.next_at - now).total_seconds())
+                return False
+            attempt = await send_once(self.bot, outgoing.chat_id, outgoing.html, outgoing.keyboard,
+                                      self.delivery.send_timeout_s)
+            if attempt.outcome == "sent":
+                self.outbox.done(outgoing.id)
+            elif attempt.outcome == "final":
+                log.warning("a reply to %s was refused by Telegram and dropped: %s", ref, attempt.reason)
+                self.outbox.done(outgoing.id)
+            elif (now - outgoing.created_at).total_seconds() > self.delivery.give_up_s:
+                log.error("a reply to %s was dropped after %d attempts: %s", ref, outgoing.attempts + 1, attempt.reason)
+                self.outbox.done(outgoing.id)
+            else:
+                wait = attempt.wait_s if attempt.wait_s is not None else self.delivery.backoff(outgoing.attempts)
+                log.warning("a reply to %s not accepted by Telegram (%s); tried again in %.1f s (attempt %d)",
+                            ref, attempt.reason, wait, outgoing.attempts + 1)
+                self.outbox.retry_at(outgoing.id, utc_now() + dt.timedelta(seconds=wait))
+        return False
+
+    def _come_back(self, ref: str, delay_s: float) -> None:
+        """The worker returns when the next try is due (the retry loop would too, less precisely);
+        one timer per student, however often the retry loop finds the outbox waiting."""
+        loop = asyncio.get_running_loop()
+        when = loop.time() + max(delay_s, 0.0)
+        timer = self._timers.get(ref)
+        if timer is not None and not timer.cancelled() and timer.when() > loop.time() and timer.when() <= when:
+            return
+        if timer is not None:
+            timer.cancel()
+        self._timers[ref] = loop.call_at(when, self._due, ref)
+
+    def _due(self, ref: str) -> None:
+        self._timers.pop(ref, None)
+        self.submit(ref)

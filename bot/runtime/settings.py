@@ -111,6 +111,7 @@ class Settings:
             analytics_ingest_s=float(env.get("ANALYTICS_INGEST_S", "30")),
             rabbitmq_url=env.get("RABBITMQ_URL") or None,
             analytics_queue=env.get("ANALYTICS_QUEUE", "rasa_analytics"),
+            **cls._hardening_from_env(env),
         )
 
     @property
@@ -128,3 +129,38 @@ class Settings:
     @property
     def tickets_url(self) -> str:
         return self.tickets_db_url or f"sqlite:///{self.var_dir / 'tickets.db'}"
+
+    # -- input integrity and delivery (branch `hardening`) --------------------------------------
+    # Fields may follow methods in a dataclass: this block stays in one place for the merger.
+    button_ttl_days: int = 30  # a quick-reply key older than this is refused as expired
+    staff_relay_limit: int = 5  # messages of one ticket posted to the staff chat per window...
+    staff_relay_window_s: float = 600.0  # ...the rest are kept in the ticket and summarised
+    outbox_first_backoff_s: float = 1.0  # a reply Telegram did not accept is tried again after this,
+    outbox_max_backoff_s: float = 300.0  # doubling up to this,
+    outbox_give_up_s: float = 172800.0  # and dropped (logged) when still refused after two days
+    telegram_send_timeout_s: float = 30.0  # read time-out of sendMessage: a slow Telegram is waited for
+
+    @staticmethod
+    def _hardening_from_env(env: Mapping[str, str]) -> dict:
+        def number(name: str, default: float, whole: bool = False) -> float:
+            raw = env.get(name, "").strip()
+            if not raw:
+                return default
+            try:
+                value = int(raw) if whole else float(raw)
+            except ValueError:
+                value = 0
+            if value <= 0:
+                kind = "a whole number" if whole else "a number"
+                raise SettingsError(f"{name} must be {kind} greater than 0, got {raw!r}")
+            return value
+
+        return dict(
+            button_ttl_days=number("BUTTON_TTL_DAYS", 30, whole=True),
+            staff_relay_limit=number("STAFF_RELAY_LIMIT", 5, whole=True),
+            staff_relay_window_s=number("STAFF_RELAY_WINDOW_S", 600.0),
+            outbox_first_backoff_s=number("OUTBOX_FIRST_BACKOFF_S", 1.0),
+            outbox_max_backoff_s=number("OUTBOX_MAX_BACKOFF_S", 300.0),
+            outbox_give_up_s=number("OUTBOX_GIVE_UP_S", 172800.0),
+            telegram_send_timeout_s=number("TELEGRAM_SEND_TIMEOUT_S", 30.0),
+        )

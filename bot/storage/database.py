@@ -12,7 +12,7 @@ from typing import Any, Dict, Iterator, Optional
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from bot.storage.schema import metadata
+from bot.storage.schema import RETIRED_TABLES, metadata
 
 
 def utc_now() -> dt.datetime:
@@ -24,7 +24,9 @@ class Database:
     """An engine on the adapter's database; nothing is opened until the first query."""
 
     def __init__(self, url: str) -> None:
-        options: Dict[str, Any] = {"future": True}
+        # hide_parameters: a database error's message would otherwise quote the row (a student's text)
+        # into the logs.
+        options: Dict[str, Any] = {"future": True, "hide_parameters": True}
         if url.startswith("sqlite"):
             options["connect_args"] = {"check_same_thread": False}
         # pool_pre_ping: after a database restart the first query gets a fresh connection, not an error.
@@ -33,8 +35,14 @@ class Database:
             sa.event.listen(self.engine, "connect", _sqlite_foreign_keys)
 
     def migrate(self) -> "Database":
-        """Creates the tables of `schema` that are missing (a new table needs nothing else)."""
+        """Creates the tables of `schema` that are missing (a new table needs nothing else) and drops
+        the retired ones."""
         metadata.create_all(self.engine)
+        existing = set(sa.inspect(self.engine).get_table_names())
+        with self.engine.begin() as db:
+            for name in RETIRED_TABLES:
+                if name in existing:
+                    db.execute(sa.text(f'DROP TABLE "{name}"'))
         return self
 
     def close(self) -> None:

@@ -66,12 +66,59 @@ staff_posts = sa.Table(
               index=True),
 )
 
-# -- bot.telegram.payloads: quick-reply payloads too long for Telegram's 64-byte callback data ---
-button_payloads = sa.Table(
-    "desk_button_payloads", metadata,
-    sa.Column("key", sa.String(40), primary_key=True),
-    sa.Column("payload", sa.Text, nullable=False),
+# -- bot.relay.inbox: webhook/polling replays, the outage notice, the staff chat's flow ----------
+seen_updates = sa.Table(  # Telegram update ids already handled: a replayed update is answered once
+    "desk_seen_updates", metadata,
+    sa.Column("update_id", sa.BigInteger, primary_key=True),
+    sa.Column("at", sa.DateTime, nullable=False, index=True),  # kept two days (Telegram replays for 24 h)
 )
+
+outage_notices = sa.Table(  # the student was told of the current outage: one notice per outage
+    "desk_outage_notices", metadata,
+    sa.Column("ref", sa.String(40), primary_key=True),
+    sa.Column("at", sa.DateTime, nullable=False),
+)
+
+staff_flow = sa.Table(  # how many of a ticket's messages reached the staff chat in the current window
+    "desk_staff_flow", metadata,
+    sa.Column("ticket_id", sa.Integer, primary_key=True),
+    sa.Column("ref", sa.String(40), nullable=False, index=True),
+    sa.Column("window_start", sa.DateTime, nullable=False),
+    sa.Column("posted", sa.Integer, nullable=False, default=0),
+    sa.Column("held", sa.Integer, nullable=False, default=0),  # kept in the ticket, not posted yet
+    sa.Column("held_text", sa.Text, nullable=False, default=""),  # the start of what was held, for the summary
+    sa.Column("told", sa.Boolean, nullable=False, default=False),  # the student heard that staff are not flooded
+)
+
+# -- bot.relay.outbox: every reply to a student until Telegram accepted it ----------------------
+outbox = sa.Table(
+    "desk_outbox", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("ref", sa.String(40), nullable=False, index=True),
+    sa.Column("chat_id", sa.BigInteger, nullable=False),
+    sa.Column("html", sa.Text, nullable=False),  # one sendMessage's body, already cut and escaped
+    sa.Column("keyboard", sa.Text),  # the inline keyboard as Telegram JSON (its buttons are opaque keys)
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("attempts", sa.Integer, nullable=False, default=0),
+    sa.Column("next_at", sa.DateTime, nullable=False),
+)
+
+# -- bot.telegram.payloads: quick replies, as opaque keys bound to the student who received them --
+# The callback data Telegram carries is only `key`; payload and title never leave the server, so a
+# forged or replayed callback cannot say anything the assistant did not offer that student.
+buttons = sa.Table(
+    "desk_buttons", metadata,
+    sa.Column("key", sa.String(40), primary_key=True),
+    sa.Column("ref", sa.String(40), nullable=False, index=True),
+    sa.Column("keyboard", sa.String(40), nullable=False, index=True),  # one keyboard, one choice
+    sa.Column("payload", sa.Text, nullable=False),
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("created_at", sa.DateTime, nullable=False, index=True),
+    sa.Column("used_at", sa.DateTime),
+)
+# Retired: `desk_button_payloads` held long payloads by a key bound to nobody; `Database.migrate`
+# drops it (its keys are refused as expired).
+RETIRED_TABLES = ("desk_button_payloads",)
 
 # -- bot.desk.tickets: each ticket's life, for the office's report (kept when a ticket is closed) --
 analytics_tickets = sa.Table(

@@ -16,8 +16,8 @@ from urllib.parse import urlparse
 
 from telegram.error import TelegramError
 from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Update, User
-from telegram.ext import (Application, ApplicationBuilder, CallbackQueryHandler, CommandHandler, ContextTypes,
-                          MessageHandler, filters)
+from telegram.ext import (Application, ApplicationBuilder, ApplicationHandlerStop, CallbackQueryHandler,
+                          CommandHandler, ContextTypes, MessageHandler, TypeHandler, filters)
 
 from bot import texts
 from bot.desk.staff_desk import StaffDesk
@@ -25,14 +25,15 @@ from nlu_components.language import SUPPORTED, detect
 from bot.desk.office_hours import OfficeHours
 from bot.pseudonym import load_key, rasa_sender, student_ref
 from bot.relay.inbox import Inbox
-from bot.relay.workers import REQUEST_HUMAN, Relay
+from bot.relay.outbox import Outbox
+from bot.relay.workers import REQUEST_HUMAN, DeliveryPolicy, Relay
 from bot.relay.rasa_client import AssistantUnavailable, AsyncRasaClient
 from bot.runtime.settings import Settings
 from bot.storage.database import Database
 from bot.storage.students import Student, Students
-from bot.telegram.format import LONG_PAYLOAD_PREFIX
 from bot.telegram.payloads import ButtonPayloads
 from bot.telegram.send import DeliveryFailed, send_text, with_retries
+from bot.telegram.typed import as_typed_text, clean, is_blank
 from bot.desk.tickets import TicketStore
 from bot.relay.rasa_endpoints import action_health_url, erase_conversation, event_broker_db_url, tracker_db_url
 from bot.report import ingest as analytics
@@ -112,6 +113,8 @@ class Adapter:
         with self.database.transaction() as db:
             posts = self.tickets.forget(ref, within=db)
             self.inbox.forget(ref, within=db)
+            Outbox(self.database).forget(ref, within=db)
+            self.payloads.forget(ref, within=db)
             self.students.forget(ref, within=db)
             analytics.forget(self.database, ref, within=db)
         return posts
@@ -154,14 +157,12 @@ def _adapter(context: ContextTypes.DEFAULT_TYPE) -> Adapter:
 
 async def _reply(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str,
                  keyboard: Optional[InlineKeyboardMarkup] = None) -> None:
-    """Sends in the background: a retried send (a 429 can ask to wait) must not hold up other updates."""
-    async def deliver() -> None:
-        try:
-            await send_text(context.bot, update.effective_chat.id, text, keyboard=keyboard)
-        except DeliveryFailed as error:
-            log.warning("reply not delivered: %s", error)
-
-    context.application.create_task(deliver(), update=update)
+    """Queues the answer in the outbox, behind what the chat is still owed: it leaves only once
+    Telegram accepted it, and a retried send does not hold up other updates."""
+    adapter, chat, user = _adapter(context), update.effective_chat, update.effective_user
+    # A student's own queue (their replies stay in order); any other chat (staff) has one of its own.
+    queue = student_ref(adapter.key, user.id) if chat.type == chat.PRIVATE and user else f"chat:{chat.id}"
+    adapter.relay.say(queue, chat.id, text, keyboard)
 
 
 async def _answer(query, text: Optional[str] = None, alert: bool = False) -> None:
@@ -235,18 +236,24 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A text: a staff answer when it replies to a ticket post, else a student's message to the assistant."""
     adapter = _adapter(context)
     message, chat = update.effective_message, update.effective_chat
+    text = clean(message.text)  # a NUL or a lone surrogate would make the database refuse the message
     replied = message.reply_to_message
     ticket_id = adapter.tickets.ticket_of_post(chat.id, replied.message_id) if replied else None
     if ticket_id is not None:
-        await _staff_answer(update, context, ticket_id, message.text)
+        await _staff_answer(update, context, ticket_id, text)
         return
     if chat.type != chat.PRIVATE:
         return  # staff talking among themselves, or a group the bot should not be in
     student = adapter.student(update)
-    detected = detect(message.text)
+    if is_blank(text):  # e.g. " / ": nothing to understand, and never a payload
+        await _reply(update, context, _say("help", _lang(student, update.effective_user)))
+        return
+    detected = detect(text)
     if detected in SUPPORTED and detected != student.language:
         adapter.students.set_language(student.ref, detected)
-    adapter.relay.receive(student.ref, message.text, None, adapter.meta(student, update.effective_user))
+    words = as_typed_text(text)  # never a Rasa payload: a student cannot set a fact or trigger an intent
+    adapter.relay.receive(student.ref, words, text if words != text else None,
+                          adapter.meta(student, update.effective_user))
 
 
 async def on_not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -264,24 +271,35 @@ async def on_edited(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """A quick reply pressed: its payload goes to the assistant like a typed answer."""
+    """A quick reply pressed: the choice its key stands for goes to the assistant like a typed answer."""
     adapter, query = _adapter(context), update.callback_query
-    await _answer(query)
-    if query.message is None or update.effective_chat.type != update.effective_chat.PRIVATE:
+    if update.effective_chat is None or update.effective_chat.type != update.effective_chat.PRIVATE:
+        await _answer(query)
         return
     student = adapter.student(update)
-    payload = adapter.payloads.get(query.data) if query.data.startswith(LONG_PAYLOAD_PREFIX) else query.data
-    if payload is None:
-        await _reply(update, context, _say("button_expired", _lang(student, update.effective_user)))
+    lang = _lang(student, update.effective_user)
+    # Callback data is whatever the client sends: only a key issued to this student stands for a choice.
+    choice = adapter.payloads.redeem(student.ref, query.data) if query.data else None
+    if choice is None or choice.status in ("unknown", "expired"):
+        await _answer(query, _say("button_expired", lang))
+        await _reply(update, context, _say("button_expired", lang))
         return
-    title = next((button.text for row in query.message.reply_markup.inline_keyboard for button in row
-                  if button.callback_data == query.data), None) if query.message.reply_markup else None
-    try:  # a choice is made once: the keyboard goes, and a second tap finds none to remove
-        await with_retries(lambda: query.edit_message_reply_markup(reply_markup=None), "editMessageReplyMarkup")
-    except DeliveryFailed as error:
-        log.info("button press ignored (keyboard already gone?): %s", error)
-        return
-    adapter.relay.receive(student.ref, payload, title, adapter.meta(student, update.effective_user))
+    await _answer(query)
+    if choice.status == "used":
+        return  # a double tap, or an older copy of a keyboard already answered: one choice per keyboard
+    if query.message is not None:
+        try:  # a choice is made once: the keyboard goes (the key is spent even if this fails)
+            await with_retries(lambda: query.edit_message_reply_markup(reply_markup=None), "editMessageReplyMarkup")
+        except DeliveryFailed as error:
+            log.info("keyboard not removed after a choice: %s", error)
+    adapter.relay.receive(student.ref, choice.payload, choice.title, adapter.meta(student, update.effective_user))
+
+
+async def on_button_without_data(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A callback query that carries no data (a modified client, a game): a clear word, nothing else."""
+    query = update.callback_query
+    lang = _lang(None, update.effective_user)
+    await _answer(query, _say("button_expired", lang))
 
 
 async def on_forget_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -325,7 +343,7 @@ async def _refused_unless_staff(update: Update, context: ContextTypes.DEFAULT_TY
 
 
 def _staff_name(user: Optional[User]) -> str:
-    return (user.full_name if user else "") or "staff"
+    return clean(user.full_name if user else "") or "staff"
 
 
 async def _staff_answer(update: Update, context: ContextTypes.DEFAULT_TYPE, ticket_id: int, text: str) -> None:
@@ -347,7 +365,7 @@ async def on_reply_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     lang = adapter.settings.staff_language
     if await _refused_unless_staff(update, context):
         return
-    parts = (update.effective_message.text or "").split(maxsplit=2)
+    parts = clean(update.effective_message.text or "").split(maxsplit=2)
     number = _ticket_number(parts[1] if len(parts) > 1 else "")
     if len(parts) < 3 or number is None:
         await _reply(update, context, texts.text("reply_usage", lang))
@@ -429,17 +447,46 @@ async def on_staff_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     await (adapter.desk.take if action == "take" else adapter.desk.close)(int(number), _staff_name(update.effective_user))
 
 
+async def on_any_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Lets each Telegram update through once: a replayed `update_id` is not answered again."""
+    if not _adapter(context).inbox.first_sighting(update.update_id):
+        log.info("update %d seen before: not handled again", update.update_id)
+        raise ApplicationHandlerStop
+
+
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Logs the exception (with the update's number only: no student data in logs)."""
     log.error("update %s failed", getattr(update, "update_id", "?"), exc_info=context.error)
 
 
 def keep_token_out_of_logs() -> None:
-    """PTB (at DEBUG) and httpx (at INFO) log Bot API URLs, which hold the token: they log less."""
+    """PTB (at DEBUG) and httpx (at INFO) log Bot API URLs, which hold the token: they log less.
+    PTB's updater logs the raw body of an update it cannot read (ids, names, text) at CRITICAL:
+    that record is redacted."""
     for name, level in (("telegram", logging.INFO), ("httpx", logging.WARNING), ("httpcore", logging.WARNING)):
         logger = logging.getLogger(name)
         if logger.getEffectiveLevel() < level:
             logger.setLevel(level)
+    updater = logging.getLogger("telegram.ext.Updater")
+    if not any(isinstance(f, RedactUpdateBodies) for f in updater.filters):
+        updater.addFilter(RedactUpdateBodies())
+
+
+class RedactUpdateBodies(logging.Filter):
+    """Keeps PTB's word that an update was dropped, without the update's body or its traceback."""
+
+    BODY_MESSAGES = ("Received data was", "Webhook received data")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = str(record.msg)
+        if any(part in message for part in self.BODY_MESSAGES):
+            error = record.exc_info[1] if record.exc_info else None
+            record.msg = "an update from Telegram could not be read and was dropped (%s; body not logged)"
+            record.args = (type(error).__name__ if error else "no error",)
+            record.exc_info = record.exc_text = None
+            if "Webhook received data" in message:
+                record.msg, record.args = "webhook update received (body not logged)", ()
+        return True
 
 
 def _utc_now() -> dt.datetime:
@@ -458,8 +505,8 @@ def build_application(settings: Settings, database: Optional[Database] = None,
                    .base_file_url(settings.telegram_base_file_url)
                    .job_queue(None).build())  # no scheduled jobs: the relay has its own retry loop
     database = database or Database(settings.tickets_url)
-    students, inbox, tickets, payloads = Students(database), Inbox(database), TicketStore(database), \
-        ButtonPayloads(database)
+    students, inbox, tickets = Students(database), Inbox(database), TicketStore(database)
+    payloads = ButtonPayloads(database, dt.timedelta(days=settings.button_ttl_days))
     hours = OfficeHours.parse(settings.office_hours, settings.office_timezone)
     try:
         health = action_health_url(settings)
@@ -467,11 +514,17 @@ def build_application(settings: Settings, database: Optional[Database] = None,
         health = None
     rasa = AsyncRasaClient(settings.rasa_url, settings.request_timeout_s, health)
     desk = StaffDesk(settings, tickets, students, application.bot, hours, clock)
+    delivery = DeliveryPolicy(settings.outbox_first_backoff_s, settings.outbox_max_backoff_s,
+                              settings.outbox_give_up_s, settings.telegram_send_timeout_s,
+                              settings.staff_relay_limit, settings.staff_relay_window_s)
     relay = Relay(inbox=inbox, students=students, tickets=tickets, payloads=payloads, rasa=rasa,
-                  bot=application.bot, desk=desk, retry_s=settings.rasa_retry_s)
+                  bot=application.bot, desk=desk, retry_s=settings.rasa_retry_s, outbox=Outbox(database),
+                  delivery=delivery)
     application.bot_data[ADAPTER] = Adapter(settings, database, students, inbox, tickets, payloads, rasa, desk,
                                             relay, load_key(settings))
 
+    # Before any handler: an update already seen (a webhook replay, a poll after a crash) stops here.
+    application.add_handler(TypeHandler(Update, on_any_update), group=-1)
     new = filters.UpdateType.MESSAGE  # edits of a command are not run again (an edited /reply is not resent)
     private = filters.ChatType.PRIVATE & new
     # Edited messages first: a handler group stops at its first match, so they reach nothing else.
@@ -486,6 +539,9 @@ def build_application(settings: Settings, database: Optional[Database] = None,
     application.add_handler(CommandHandler("close", on_close_command, filters=new))
     application.add_handler(CommandHandler("tickets", on_tickets_command, filters=new))
     application.add_handler(CommandHandler("report", on_report_command, filters=new))
+    # PTB hands a callback query without data (and without a game) to every CallbackQueryHandler,
+    # whatever its pattern: this one, whose pattern matches no data, takes exactly those first.
+    application.add_handler(CallbackQueryHandler(on_button_without_data, pattern=lambda _data: False))
     application.add_handler(CallbackQueryHandler(on_staff_button, pattern=r"^(take|close):\d{1,9}$"))
     application.add_handler(CallbackQueryHandler(on_forget_answer, pattern=r"^forget:(yes|no)$"))
     application.add_handler(CallbackQueryHandler(on_button))

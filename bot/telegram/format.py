@@ -2,15 +2,12 @@
 length limit, quick replies as inline keyboards."""
 from __future__ import annotations
 
-import hashlib
 import html
-from typing import Callable, Dict, List, Optional, Sequence
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 MAX_MESSAGE = 4096  # Telegram's limit, in UTF-16 code units of the text after entity parsing
-MAX_CALLBACK_DATA = 64  # bytes
-LONG_PAYLOAD_PREFIX = "k:"
 
 
 def utf16_len(text: str) -> int:
@@ -58,17 +55,20 @@ def html_message(text: str, bold_prefix: Optional[str] = None) -> str:
     return f"<b>{html.escape(bold_prefix, quote=False)}</b>\n{body}" if bold_prefix else body
 
 
-def callback_data(payload: str, keep_long: Callable[[str, str], None]) -> str:
-    """The payload itself when it fits Telegram's 64 bytes, else a key to the stored payload."""
-    if len(payload.encode("utf-8")) <= MAX_CALLBACK_DATA and not payload.startswith(LONG_PAYLOAD_PREFIX):
-        return payload
-    key = LONG_PAYLOAD_PREFIX + hashlib.sha256(payload.encode("utf-8")).hexdigest()[:32]
-    keep_long(key, payload)
-    return key
+def quick_replies(buttons: Sequence[Dict[str, str]],
+                  issue: Callable[[Sequence[Tuple[str, str]]], List[str]]) -> Optional[InlineKeyboardMarkup]:
+    """One button per row (titles are often sentences: 'Yes, a force majeure...'); each button's
+    callback data is an opaque key `issue` binds to the student (see `bot.telegram.payloads`)."""
+    choices = [(b["payload"], b.get("title") or b["payload"]) for b in buttons if b.get("payload")]
+    if not choices:
+        return None
+    keys = issue(choices)
+    return InlineKeyboardMarkup([[InlineKeyboardButton(title, callback_data=key)]
+                                 for (_, title), key in zip(choices, keys)])
 
 
-def quick_replies(buttons: Sequence[Dict[str, str]], keep_long: Callable[[str, str], None]) -> InlineKeyboardMarkup:
-    """One button per row: titles are often sentences ('Yes, a force majeure...')."""
-    return InlineKeyboardMarkup([[InlineKeyboardButton(b.get("title") or b["payload"],
-                                                       callback_data=callback_data(b["payload"], keep_long))]
-                                 for b in buttons if b.get("payload")])
+def message_pieces(text: str, keyboard: Optional[InlineKeyboardMarkup] = None) -> List[Tuple[str, Optional[dict]]]:
+    """A reply as the Telegram messages that carry it (HTML body, keyboard JSON on the last one)."""
+    parts = split_text(text)
+    return [(html_message(part), keyboard.to_dict() if keyboard is not None and index == len(parts) - 1 else None)
+            for index, part in enumerate(parts)]

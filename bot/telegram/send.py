@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-from typing import Awaitable, Callable, List, Optional, TypeVar
+from dataclasses import dataclass
+from typing import Any, Awaitable, Callable, Dict, List, Optional, TypeVar
 
 from telegram import Bot, InlineKeyboardMarkup, Message, ReplyParameters
 from telegram.constants import ParseMode
@@ -72,3 +73,36 @@ async def send_text(bot: Bot, chat_id: int, text: str, *, keyboard: Optional[Inl
 
         sent.append(await with_retries(call, "sendMessage"))
     return sent
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """How one try of a queued message went: sent, retry (after `wait_s` if Telegram said) or final."""
+
+    outcome: str
+    reason: str = ""
+    wait_s: Optional[float] = None
+
+
+async def send_once(bot: Bot, chat_id: int, html: str, keyboard: Optional[Dict[str, Any]],
+                    read_timeout_s: float) -> Attempt:
+    """One sendMessage of an already escaped body, for the outbox: no retry here, the outbox decides.
+
+    The read time-out is long on purpose: a time-out after Telegram delivered the message is the one
+    case where trying again sends a duplicate, so a slow Telegram is waited for rather than given up on.
+    """
+    markup = InlineKeyboardMarkup.de_json(keyboard, bot) if keyboard else None
+    try:
+        await bot.send_message(chat_id, html, parse_mode=ParseMode.HTML, reply_markup=markup,
+                               read_timeout=read_timeout_s)
+    except RetryAfter as error:
+        return Attempt("retry", "Telegram asks to wait", min(_seconds(error.retry_after), MAX_WAIT_S))
+    except ChatMigrated as error:
+        return Attempt("final", f"the chat became supergroup {error.new_chat_id}")
+    except (Forbidden, BadRequest) as error:  # blocked by the student, a chat that is gone: final
+        return Attempt("final", error.message)
+    except (TimedOut, NetworkError) as error:  # 5xx, connection refused, time-outs
+        return Attempt("retry", error.message)
+    except TelegramError as error:
+        return Attempt("final", error.message)
+    return Attempt("sent")
