@@ -54,6 +54,22 @@ def times_asked(tracker: Tracker, fact: str) -> int:
     return count
 
 
+def asked_in_passing(tracker: Tracker) -> Optional[str]:
+    """ "je voudrais faire mon premier semestre à Montréal, c jouable ?": a question the classifier took
+    for a statement of facts; the best-ranked question intent, when the message does ask something."""
+    from actions.understanding import refine_question
+    from rules_core.decision import Question
+
+    message = tracker.latest_message or {}
+    text = message.get("text") or ""
+    if "?" not in text:
+        return None
+    for ranked in message.get("intent_ranking") or []:
+        if ranked.get("name") in {q.value for q in Question} and ranked.get("confidence", 0) >= 0.15:
+            return refine_question(ranked["name"], text)
+    return None
+
+
 def tell_problems(dispatcher: CollectingDispatcher, tracker: Tracker, lang: str) -> None:
     for problem in tracker.get_slot("input_problems") or []:
         kind, _, detail = problem.partition(":")
@@ -70,7 +86,7 @@ def answer(dispatcher: CollectingDispatcher, tracker: Tracker, question: Optiona
     """Decides `question` (by default the conversation's) with the facts known, or asks the next one."""
     lang = language(tracker)
     intent = intent_of(tracker)
-    question = question or tracker.get_slot("question")
+    question = question or tracker.get_slot("question") or asked_in_passing(tracker)
     tell_problems(dispatcher, tracker, lang)
     if not question:
         dispatcher.utter_message(text=messages.text("ask_what_question", lang))
@@ -115,7 +131,12 @@ def answer(dispatcher: CollectingDispatcher, tracker: Tracker, question: Optiona
     follow_up = intent == "inform" or is_what_if((tracker.latest_message or {}).get("text") or "")
     if follow_up and previous_request is None and last.get("question") == question:
         if _same_answer(last, record):  # the message changed nothing this answer depends on
-            dispatcher.utter_message(text=messages.text("noted_anything_else", lang))
+            if intent == "inform" and not is_what_if((tracker.latest_message or {}).get("text") or ""):
+                dispatcher.utter_message(text=messages.text("noted_anything_else", lang))
+                return [SlotSet("failures", 0)]
+            # "et si j'y vais en free mover plutôt ?": the same answer, said again so it reads as one
+            dispatcher.utter_message(text=messages.text("same_answer", lang))
+            dispatcher.utter_message(text=render(decision, lang))
             return [SlotSet("failures", 0)]
         dispatcher.utter_message(text=messages.text("updated", lang))
     dispatcher.utter_message(text=render(decision, lang))

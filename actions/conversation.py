@@ -11,7 +11,7 @@ from actions import messages
 from actions.common import intent_of, language
 from actions.handoff import offer_handoff
 from actions.redirects import who_can_help
-from actions.understanding import is_what_if
+from actions.understanding import is_what_if, refine_question
 from actions.answer import answer
 from actions.slots import FACT_SLOTS, known_facts
 from rules_core.decision import Question
@@ -37,13 +37,20 @@ def facts_set_by_this_message(tracker: Tracker) -> bool:
 AMBIGUOUS_MIN = 0.3  # above the fallback threshold (config.yml): an ambiguity, not a message not understood
 
 
-def likely_question(message: Dict[str, Any]) -> Optional[str]:
-    """The question intent ranked first when the NLU fell back only because two intents were close."""
+LIKELY_WITH_FACTS = 0.2  # a question intent this likely, in a message that states facts, is worth answering
+
+
+def likely_question(message: Dict[str, Any], gave_facts: bool = False) -> Optional[str]:
+    """The question intent ranked first when the NLU fell back only because two intents were close,
+    or because a long message full of facts spread the confidence."""
     if (message.get("intent") or {}).get("name") != "nlu_fallback":
         return None
     ranking = [r for r in message.get("intent_ranking") or [] if r.get("name") != "nlu_fallback"]
-    if ranking and ranking[0].get("name") in QUESTIONS and ranking[0].get("confidence", 0) >= AMBIGUOUS_MIN:
-        return ranking[0]["name"]
+    if not ranking or ranking[0].get("name") not in QUESTIONS:
+        return None
+    confidence = ranking[0].get("confidence", 0)
+    if confidence >= AMBIGUOUS_MIN or (gave_facts and confidence >= LIKELY_WITH_FACTS):
+        return refine_question(ranking[0]["name"], message.get("text") or "")
     return None
 
 
@@ -57,7 +64,7 @@ class ActionNotUnderstood(Action):
                   domain: Dict[Text, Any]) -> List[EventType]:
         message = tracker.latest_message or {}
         message_language = message.get("language")
-        likely = likely_question(message)
+        likely = likely_question(message, facts_set_by_this_message(tracker))
         if likely and message_language in (None, *SUPPORTED):
             # Two question intents too close to call: answer the likelier one rather than "rephrase?".
             return [SlotSet("question", likely)] + answer(dispatcher, tracker, question=likely)

@@ -9,7 +9,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import intent_of, today
 from actions.slots import to_slot_value, valid_alone
-from actions.understanding import UNSURE, is_what_if, read_message, refine_question
+from actions.understanding import UNSURE, bare_place, is_what_if, read_message, refine_question
+from rules_core.countries import to_iso
 from nlu_components.language import SUPPORTED, conversation_language
 from rules_core.decision import Question
 
@@ -37,7 +38,8 @@ class ActionValidateSlotMappings(Action):
         requested = tracker.get_slot("requested_fact")
         text = message.get("text") or ""
         what_if = bool(tracker.get_slot("question") and tracker.get_slot("last_decision") and is_what_if(text))
-        if intent in QUESTIONS and not what_if:
+        answers_pending = bool(requested) and self._answers_pending(text, intent, message, requested, tracker)
+        if intent in QUESTIONS and not what_if and not answers_pending:
             events.append(SlotSet("question", refine_question(intent, text)))
             requested = None  # a new question: this message answers nothing pending
         elif what_if:
@@ -57,6 +59,11 @@ class ActionValidateSlotMappings(Action):
             unknown = list(tracker.get_slot("unknown_facts") or [])
             unknown += [name for name in unsure if name not in unknown]
             events += [SlotSet("unknown_facts", unknown)] + [SlotSet(name, None) for name in unsure]
+        if what_if and "host_city" not in reading.facts and "host_country" not in reading.facts:
+            place = bare_place(text)  # "et si je pars a nancy a la place ?" (no capital, no entity)
+            if place:
+                code = to_iso(place)
+                reading.facts.update({"host_country": code} if code else {"host_city": place})
         facts = self._keep_place_consistent(reading.facts, tracker, requested)
         problems = list(reading.problems)
         for name, value in facts.items():
@@ -68,6 +75,15 @@ class ActionValidateSlotMappings(Action):
         if problems or tracker.get_slot("input_problems"):
             events.append(SlotSet("input_problems", problems or None))
         return events
+
+    @staticmethod
+    def _answers_pending(text: str, intent: str, message: Dict[str, Any], requested: str, tracker: Tracker) -> bool:
+        """ "30 ects", "une, erasmus à bologne, avec la bourse": a short reply that answers the pending
+        question is that answer, even when its words sound like another question to the classifier."""
+        if "?" in text or len(text.split()) > 14:
+            return False
+        reading = read_message(text, intent, message.get("entities") or [], requested, today(tracker))
+        return requested in reading.facts
 
     @staticmethod
     def _keep_place_consistent(facts: Dict[str, Any], tracker: Tracker, requested: Any) -> Dict[str, Any]:

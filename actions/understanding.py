@@ -276,10 +276,10 @@ def is_what_if(text: str) -> bool:
     if not words or len(words) > 14 or not WHAT_IF.search(text):
         return False
     reading = read_message(text, None, [], None, dt.date.today())
-    return bool(set(reading.facts) & SAME_QUESTION_FACTS) or bool(_bare_place(text))
+    return bool(set(reading.facts) & SAME_QUESTION_FACTS) or bool(bare_place(text))
 
 
-def _bare_place(text: str) -> Optional[str]:
+def bare_place(text: str) -> Optional[str]:
     """A known town or country named in a short follow-up ("what about Liège?")."""
     from rules_core.gazetteer import gazetteer
 
@@ -725,7 +725,7 @@ def _answer_to(requested: str, text: str, intent: Optional[str], button: Optiona
         # "liège now (metz was my first idea)": the first town named, unless the student rules it out.
         ruled_out = {m[1].casefold() for m in re.finditer(r"\b(?:not|pas|plus|no longer)\s+(?:à\s+|a\s+|in\s+)?([^\W\d_][\w'’-]+)",
                                                           cleaned, re.I)}
-        place = _bare_place(" ".join(w for w in cleaned.split() if w.casefold().strip(",.!?") not in ruled_out))
+        place = bare_place(" ".join(w for w in cleaned.split() if w.casefold().strip(",.!?") not in ruled_out))
         if place and not to_iso(place):
             return place
         return fuzzy_town(cleaned) if len(cleaned.split()) <= 3 else None  # a typo: "strasbourgh"

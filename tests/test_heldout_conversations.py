@@ -21,7 +21,7 @@ def recorded_passing():
 
 @pytest.fixture(scope="module")
 def player(tmp_path_factory):
-    running = Servers(isolated_settings(tmp_path_factory.mktemp("heldout"), 5905, 5955)).start()
+    running = Servers(isolated_settings(tmp_path_factory.mktemp("heldout"), 6005, 6055)).start()
     yield Player(running.settings.rasa_url)
     running.stop()
 
