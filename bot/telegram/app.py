@@ -465,7 +465,7 @@ def build_application(settings: Settings, database: Optional[Database] = None,
         health = action_health_url(settings)
     except OSError:  # no endpoints file: Rasa's own /status is the only probe
         health = None
-    rasa = AsyncRasaClient(settings.rasa_url, settings.request_timeout_s, health)
+    rasa = AsyncRasaClient(settings.rasa_url, settings.request_timeout_s, health, token=settings.rasa_auth_token)
     desk = StaffDesk(settings, tickets, students, application.bot, hours, clock)
     relay = Relay(inbox=inbox, students=students, tickets=tickets, payloads=payloads, rasa=rasa,
                   bot=application.bot, desk=desk, retry_s=settings.rasa_retry_s)
