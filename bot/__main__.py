@@ -1,4 +1,6 @@
 """`python -m bot`: the assistant, in Telegram when TELEGRAM_BOT_TOKEN is set, else in the terminal.
+With RUN_SERVERS=false (production) the Rasa and action servers are run by the service manager
+(deploy/) and only the adapter runs here.
 
 Exit statuses: 0 stopped normally, 1 the assistant could not start, 2 a setting is wrong.
 """
@@ -22,13 +24,19 @@ def main() -> int:
 
     os.umask(0o077)  # what the adapter writes in var/ (its database, the pseudonym key) is for its user alone
     try:
+        if not settings.run_servers:
+            return channel(settings)
         with assistant(settings):
-            return telegram(settings) if settings.telegram_token else console(settings)
+            return channel(settings)
     except StartupError as error:
         sys.stderr.write(f"error: {error}\n")
         return 1
     except KeyboardInterrupt:
         return 0
+
+
+def channel(settings: Settings) -> int:
+    return telegram(settings) if settings.telegram_token else console(settings)
 
 
 def telegram(settings: Settings) -> int:

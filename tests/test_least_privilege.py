@@ -6,7 +6,10 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import os
+import signal
 import stat
+import subprocess
+import time
 from pathlib import Path
 from typing import Dict, List, Tuple
 
@@ -175,3 +178,75 @@ def test_every_secret_setting_is_known_as_a_secret_and_the_token_is_new_at_each_
     assert Settings.from_env({}).rasa_auth_token != Settings.from_env({}).rasa_auth_token
     assert Settings.from_env({"RASA_AUTH_TOKEN": "chosen"}).rasa_auth_token == "chosen"
     assert "chosen" not in repr(Settings.from_env({"RASA_AUTH_TOKEN": "chosen"}))
+
+
+PROCFILE_RASA_PORT, PROCFILE_ACTION_PORT = 5925, 5975
+
+
+def procfile() -> Dict[str, str]:
+    lines = (services.ROOT / "deploy" / "Procfile").read_text().splitlines()
+    return dict(line.split(": ", 1) for line in lines if line and not line.startswith("#"))
+
+
+def descendants(pid: int) -> List[int]:
+    found, frontier = [], [pid]
+    while frontier:
+        parent = frontier.pop()
+        for entry in Path("/proc").iterdir():
+            try:
+                if entry.name.isdigit() and int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == parent:
+                    found.append(int(entry.name))
+                    frontier.append(int(entry.name))
+            except (OSError, IndexError, ValueError):
+                continue
+    return found
+
+
+def test_the_procfile_servers_get_only_their_own_settings_listen_on_loopback_and_need_the_token(tmp_path,
+                                                                                               trained_model):
+    endpoints = tmp_path / "endpoints.yml"
+    endpoints.write_text(
+        f'action_endpoint:\n  url: "http://127.0.0.1:{PROCFILE_ACTION_PORT}/webhook"\n'
+        f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{tmp_path / "tracker.db"}"\n')
+    token = "procfile-api-token"
+    # What honcho hands every process: the whole env file.
+    env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), **ADAPTER_SECRETS, "RASA_AUTH_TOKEN": token,
+           "RASA_PORT": str(PROCFILE_RASA_PORT), "ACTION_PORT": str(PROCFILE_ACTION_PORT),
+           "RASA_ENDPOINTS": str(endpoints), "POSTGRES_PASSWORD": "rasa-db-password"}
+    processes = {name: subprocess.Popen(["/bin/sh", "-c", command], cwd=services.ROOT, env=env,
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+                 for name, command in procfile().items() if name in ("actions", "rasa")}
+    try:
+        deadline = time.monotonic() + 240
+        while True:
+            try:
+                if httpx.get(f"http://127.0.0.1:{PROCFILE_RASA_PORT}/status", params={"token": token},
+                             timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            assert time.monotonic() < deadline and all(p.poll() is None for p in processes.values())
+            time.sleep(0.5)
+        assert httpx.get(f"http://127.0.0.1:{PROCFILE_RASA_PORT}/conversations/x/tracker",
+                         timeout=10).status_code in (401, 403)
+        assert httpx.get(f"http://127.0.0.1:{PROCFILE_ACTION_PORT}/health", timeout=10).status_code == 200
+        for port in (PROCFILE_RASA_PORT, PROCFILE_ACTION_PORT):
+            assert listening(port) == [("tcp", "0100007F")]
+        for name, process in processes.items():
+            # The servers themselves, not the shell honcho starts (which has the whole env file).
+            servers = [pid for pid in [process.pid, *descendants(process.pid)]
+                       if Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")[0].endswith(b"python")]
+            assert servers, name
+            for pid in servers:
+                environment = environ_of(pid)
+                assert not set(environment) & set(ADAPTER_SECRETS), (name, sorted(environment))
+                assert ("RASA_AUTH_TOKEN" in environment) == (name == "rasa"), name
+                assert ("POSTGRES_PASSWORD" in environment) == (name == "rasa"), name
+                assert token.encode() not in Path(f"/proc/{pid}/cmdline").read_bytes()
+    finally:
+        for process in processes.values():
+            try:
+                os.killpg(process.pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+            process.wait(30)

@@ -4,6 +4,7 @@ process is refused clearly, and no way of stopping the adapter leaves a server b
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import stat
@@ -230,3 +231,49 @@ def test_a_log_rotates_by_size_keeping_a_few_private_files_in_order(tmp_path):
     again.write(b"after\n")
     again.close()
     assert path.read_text().endswith("restarting\nafter\n")
+
+
+def test_in_production_mode_the_adapter_starts_no_server_and_needs_the_shared_token(tmp_path):
+    env = {"PATH": os.environ["PATH"], "RASA_TELEMETRY_ENABLED": "false", "RUN_SERVERS": "false",
+           "VAR_DIR": str(tmp_path / "var"), "RASA_URL": f"http://127.0.0.1:{RASA_PORT}"}
+    refused = subprocess.run([sys.executable, "-m", "bot"], cwd=ROOT, env=env, stdin=subprocess.DEVNULL,
+                             capture_output=True, text=True, timeout=60)
+    assert refused.returncode == 2 and "RASA_AUTH_TOKEN is required when RUN_SERVERS=false" in refused.stderr
+    alone = subprocess.Popen([sys.executable, "-m", "bot"], cwd=ROOT, env={**env, "RASA_AUTH_TOKEN": "shared"},
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        eventually(lambda: alone.poll() is not None or proc_state(alone.pid), 10, "the adapter running")
+        time.sleep(2)
+        assert alone.poll() is None and not children_of(alone.pid)  # the terminal chat, and nothing else
+        out, _ = alone.communicate(b"/quit\n", timeout=30)
+        assert alone.returncode == 0 and b"/quit" in out
+        assert not (tmp_path / "var" / "rasa_server.log").exists()
+    finally:
+        if alone.poll() is None:
+            alone.kill()
+
+
+def test_the_systemd_units_are_valid_and_give_each_process_only_its_own_secrets(tmp_path):
+    units = ROOT / "deploy" / "systemd"
+    texts = {path.name: path.read_text() for path in units.iterdir()}
+    assert "EnvironmentFile=" not in texts["ul-mobility-actions.service"]
+    assert "EnvironmentFile=/etc/ul-mobility/rasa.env" in texts["ul-mobility-rasa.service"]
+    assert "deploy/rasa_run.py run --enable-api" in texts["ul-mobility-rasa.service"]
+    assert "--auth-token" not in texts["ul-mobility-rasa.service"].split("ExecStart=")[1]  # off the command line
+    assert "--interface 127.0.0.1" in texts["ul-mobility-rasa.service"]
+    assert "SANIC_HOST=127.0.0.1" in texts["ul-mobility-actions.service"]
+    assert "RUN_SERVERS=false" in texts["ul-mobility-adapter.service"]
+    assert "adapter.env" not in texts["ul-mobility-report.service"]
+    for name, text in texts.items():
+        if name.endswith(".service"):
+            assert "UMask=0077" in text and "Restart=on-failure" in text and "KillMode=control-group" in text, name
+    rasa_env = (ROOT / "deploy" / "env" / "rasa.env.example").read_text()
+    assert "TELEGRAM" not in rasa_env and "PSEUDONYM" not in rasa_env and "TICKETS_DB_URL" not in rasa_env
+    analyze = shutil.which("systemd-analyze")
+    if analyze is None:
+        pytest.skip("systemd-analyze is not installed")
+    for name, text in texts.items():  # verified where this checkout is, as if installed in /opt/ul-mobility
+        (tmp_path / name).write_text(text.replace("/opt/ul-mobility", str(ROOT)))
+    done = subprocess.run([analyze, "verify", "--man=no", *sorted(str(p) for p in tmp_path.iterdir())],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and not done.stderr.strip(), done.stderr

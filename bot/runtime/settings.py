@@ -50,6 +50,15 @@ def _count(env: Mapping[str, str], name: str, default: int) -> int:
     return int(raw)
 
 
+def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw not in ("1", "true", "yes", "0", "false", "no"):
+        raise SettingsError(f"{name} must be true or false, got {raw!r}")
+    return raw in ("1", "true", "yes")
+
+
 def _new_token() -> str:
     """A fresh token for Rasa's HTTP API: each start without RASA_AUTH_TOKEN gets its own."""
     return secrets.token_urlsafe(32)
@@ -96,6 +105,7 @@ class Settings:
     analytics_queue: str = "rasa_analytics"
     # The supervisor: server logs rotate at log_max_bytes, keeping log_backups old files; a crashed
     # server is restarted after restart_delay_s, doubled on each crash in a row up to restart_max_delay_s.
+    run_servers: bool = True  # false (production): the servers run as their own services, see deploy/
     var_path: Optional[Path] = None  # default: var/ in the project (VAR_DIR)
     log_max_bytes: int = 5_000_000
     log_backups: int = 3
@@ -114,6 +124,10 @@ class Settings:
         webhook_secret = env.get("TELEGRAM_WEBHOOK_SECRET") or None
         if webhook_url and not webhook_secret:
             raise SettingsError("TELEGRAM_WEBHOOK_SECRET is required in webhook mode (TELEGRAM_WEBHOOK_URL is set)")
+        run_servers = _flag(env, "RUN_SERVERS", True)
+        if not run_servers and not env.get("RASA_AUTH_TOKEN"):
+            raise SettingsError("RASA_AUTH_TOKEN is required when RUN_SERVERS=false: it must be the token the "
+                                "separately run Rasa server was given")
         return cls(
             rasa_port=rasa_port,
             action_port=int(env.get("ACTION_PORT", "5055")),
@@ -144,6 +158,7 @@ class Settings:
             analytics_ingest_s=float(env.get("ANALYTICS_INGEST_S", "30")),
             rabbitmq_url=env.get("RABBITMQ_URL") or None,
             analytics_queue=env.get("ANALYTICS_QUEUE", "rasa_analytics"),
+            run_servers=run_servers,
             var_path=Path(env["VAR_DIR"]).resolve() if env.get("VAR_DIR") else None,
             log_max_bytes=_count(env, "LOG_MAX_BYTES", 5_000_000),
             log_backups=_count(env, "LOG_BACKUPS", 3),

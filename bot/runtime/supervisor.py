@@ -52,11 +52,9 @@ _BASIC = frozenset({"PATH", "HOME", "LANG", "LANGUAGE", "TZ", "TMPDIR", "VIRTUAL
 _PREFIXES = ("LC_", "RASA_", "TF_", "SANIC_", "SQL_", "ACTION_SERVER_")
 _NEVER = frozenset({"RASA_AUTH_TOKEN"})  # handed to Rasa on purpose (see _rasa_env), to no other process
 _ENDPOINT_VARIABLE = re.compile(r"\$\{([^}]+)\}")
-# Rasa reads its token from the command line only, which any local user sees (ps, /proc/*/cmdline):
-# it goes through the environment (readable by its owner alone) and is put in argv inside the process.
-_RASA_WITH_TOKEN_FROM_ENV = ("import os, runpy, sys; "
-                             "sys.argv = ['rasa', *sys.argv[1:], '--auth-token', os.environ.pop('RASA_AUTH_TOKEN')]; "
-                             "runpy.run_module('rasa', run_name='__main__', alter_sys=True)")
+# Rasa reads its token from the command line only, which any local user sees: deploy/rasa_run.py
+# takes it from the environment (readable by its owner alone) instead.
+RASA_LAUNCHER = ROOT / "deploy" / "rasa_run.py"
 
 
 def child_env(parent: Mapping[str, str] = os.environ) -> Dict[str, str]:
@@ -168,7 +166,7 @@ def action_server(settings: Settings) -> Server:
 def rasa_server(settings: Settings) -> Server:
     # /status answers 200 only with the token: an older Rasa on the port, with another token, fails it.
     return Server("rasa server", "RASA_PORT", settings.rasa_host, settings.rasa_port,
-                  [sys.executable, "-c", _RASA_WITH_TOKEN_FROM_ENV, "run", "--enable-api",
+                  [sys.executable, str(RASA_LAUNCHER), "run", "--enable-api",
                    "--model", str(settings.model_path), "--endpoints", settings.endpoints_file,
                    "--credentials", "credentials.yml", "--interface", settings.rasa_host,
                    "--port", str(settings.rasa_port)],
