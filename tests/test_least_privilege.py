@@ -161,7 +161,8 @@ def test_a_server_environment_keeps_only_the_allow_list():
 
 def test_rasa_gets_the_database_settings_its_endpoints_file_names(tmp_path):
     endpoints = tmp_path / "endpoints.yml"
-    endpoints.write_text("tracker_store:\n  type: SQL\n  password: ${POSTGRES_PASSWORD}\n  url: ${POSTGRES_HOST}\n")
+    endpoints.write_text("tracker_store:\n  type: SQL\n  password: ${POSTGRES_PASSWORD}\n  url: ${POSTGRES_HOST}\n"
+                         "  db: ${TICKETS_DB_URL}\n")  # a mistake: the adapter's database URL stays with it
     settings = dataclasses.replace(Settings(), endpoints_file=str(endpoints))
     env = services._rasa_env(settings, {**ADAPTER_SECRETS, "POSTGRES_PASSWORD": "pw", "POSTGRES_HOST": "db"})
     assert env["POSTGRES_PASSWORD"] == "pw" and env["POSTGRES_HOST"] == "db"

@@ -51,6 +51,9 @@ _BASIC = frozenset({"PATH", "HOME", "LANG", "LANGUAGE", "TZ", "TMPDIR", "VIRTUAL
                     "LOG_LEVEL", "LOG_LEVEL_LIBRARIES", "CUDA_VISIBLE_DEVICES", "OMP_NUM_THREADS"})
 _PREFIXES = ("LC_", "RASA_", "TF_", "SANIC_", "SQL_", "ACTION_SERVER_")
 _NEVER = frozenset({"RASA_AUTH_TOKEN"})  # handed to Rasa on purpose (see _rasa_env), to no other process
+# Never passed on, even if an endpoints file named one of them.
+ADAPTER_ONLY = frozenset({"TELEGRAM_BOT_TOKEN", "TELEGRAM_WEBHOOK_SECRET", "PSEUDONYM_KEY", "TICKETS_DB_URL",
+                          "RABBITMQ_URL"})
 _ENDPOINT_VARIABLE = re.compile(r"\$\{([^}]+)\}")
 # Rasa reads its token from the command line only, which any local user sees: deploy/rasa_run.py
 # takes it from the environment (readable by its owner alone) instead.
@@ -75,7 +78,8 @@ def _endpoint_variables(settings: Settings) -> List[str]:
 
 
 def _rasa_env(settings: Settings, parent: Mapping[str, str] = os.environ) -> Dict[str, str]:
-    named = {name: parent[name] for name in _endpoint_variables(settings) if name in parent}
+    named = {name: parent[name] for name in _endpoint_variables(settings)
+             if name in parent and name not in ADAPTER_ONLY}
     return {**child_env(parent), **named, "RASA_AUTH_TOKEN": settings.rasa_auth_token}
 
 
@@ -87,12 +91,16 @@ def _action_env(settings: Settings, parent: Mapping[str, str] = os.environ) -> D
 def private_var_dir(settings: Settings) -> Path:
     """var/ for the service's user alone (0700), its files 0600: databases, logs, keys."""
     var = settings.var_dir
-    var.mkdir(parents=True, exist_ok=True)
-    os.chmod(var, 0o700)
-    for path in var.rglob("*"):
-        if path.is_symlink():
-            continue
-        os.chmod(path, 0o700 if path.is_dir() else 0o600)
+    path = var
+    try:
+        var.mkdir(parents=True, exist_ok=True)
+        os.chmod(var, 0o700)
+        for path in var.rglob("*"):
+            if not path.is_symlink():
+                os.chmod(path, 0o700 if path.is_dir() else 0o600)
+    except OSError as error:  # e.g. a file of another user: say which, do not run with it readable
+        raise StartupError(f"cannot make {path} private to this user ({error.strerror}); fix its owner "
+                           f"or set VAR_DIR") from None
     return var
 
 
@@ -155,6 +163,7 @@ class Server:
     health_url: str
     health_params: Dict[str, str] = field(default_factory=dict, repr=False)
     process: Optional[subprocess.Popen] = None
+    output: Optional[threading.Thread] = None  # copies the process's output into its log
 
 
 def action_server(settings: Settings) -> Server:
@@ -208,19 +217,19 @@ def _wait_until_up(server: Server, process: subprocess.Popen, timeout_s: float, 
     raise StartupError(f"the {server.name} did not answer within {timeout_s:.0f} s; see {logfile}")
 
 
-def _spawn(server: Server, settings: Settings, logfile: RotatingFile) -> subprocess.Popen:
+def _spawn(server: Server, settings: Settings, logfile: RotatingFile, close_log: bool = False) -> subprocess.Popen:
     """Starts the server's process, its output piped into its log (so the log rotates while it runs)."""
     ensure_port_free(server)
     process = children.popen(server.args, cwd=settings.project_dir, env=server.env, stdin=subprocess.DEVNULL,
                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
-    pump(process.stdout, logfile)
+    server.output = pump(process.stdout, logfile, close_log)
     return process
 
 
 def _start(server: Server, settings: Settings) -> subprocess.Popen:
     logfile = _log(settings, server.name)
     try:
-        process = _spawn(server, settings, logfile)
+        process = _spawn(server, settings, logfile, close_log=True)  # closed once the output ends
     except BaseException:
         logfile.close()
         raise
@@ -229,14 +238,7 @@ def _start(server: Server, settings: Settings) -> subprocess.Popen:
     except BaseException:  # Ctrl-C while waiting too: nothing is left running
         stop(process)
         raise
-    finally:
-        threading.Thread(target=_close_after, args=(process, logfile), daemon=True).start()
     return process
-
-
-def _close_after(process: subprocess.Popen, logfile: RotatingFile) -> None:
-    process.wait()
-    logfile.close()
 
 
 def start_action_server(settings: Settings) -> subprocess.Popen:
@@ -305,6 +307,10 @@ class Supervisor:
             if process is not None and process.poll() is None:
                 self._stopping.wait(0.5)
                 continue
+            if self._stopping.is_set():  # stopped by stop(), not dead
+                return
+            if server.output is not None:  # the dead server's last lines first, then the note
+                server.output.join(timeout=5)
             if time.monotonic() - started >= STABLE_AFTER_S:
                 delay = self.settings.restart_delay_s
             self.restarts[server.name] += 1
@@ -321,6 +327,8 @@ class Supervisor:
                 self._logs[server.name].note(f"the {server.name} is up again")
                 log.warning("the %s is up again", server.name)
             except StartupError as error:
+                if self._stopping.is_set():
+                    return
                 log.error("%s", error)
                 self._logs[server.name].note(str(error))
                 stop(server.process)
@@ -338,6 +346,9 @@ class Supervisor:
                 stop(process)
         for watcher in self._watchers:
             watcher.join(timeout=5)
+        for server in self.servers:  # a server's last words reach its log before it closes
+            if server.output is not None:
+                server.output.join(timeout=5)
         for logfile in self._logs.values():
             logfile.close()
 
