@@ -15,4 +15,5 @@ if __name__ == "__main__":
     if not token:
         sys.exit("error: RASA_AUTH_TOKEN is not set; Rasa's HTTP API would be open to anyone who can reach it")
     sys.argv = ["rasa", *sys.argv[1:], "--auth-token", token]
+    sys.path[0] = os.getcwd()  # as `python -m rasa` would have it, not deploy/ (its folders are no modules)
     runpy.run_module("rasa", run_name="__main__", alter_sys=True)

@@ -282,3 +282,16 @@ def test_the_systemd_units_are_valid_and_give_each_process_only_its_own_secrets(
     done = subprocess.run([analyze, "verify", "--man=no", *sorted(str(p) for p in tmp_path.iterdir())],
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0 and not done.stderr.strip(), done.stderr
+
+
+@pytest.mark.parametrize("env, named", [
+    ({"RESTART_DELAY_S": "soon"}, "RESTART_DELAY_S"),
+    ({"LOG_MAX_BYTES": "5MB"}, "LOG_MAX_BYTES"),
+    ({"RUN_SERVERS": "maybe"}, "RUN_SERVERS"),
+])
+def test_a_wrong_supervisor_setting_exits_with_status_2_and_names_it(env, named):
+    done = subprocess.run([sys.executable, "-m", "bot"], cwd=ROOT, capture_output=True, text=True, timeout=60,
+                          env={"PATH": os.environ["PATH"], "RASA_TELEMETRY_ENABLED": "false", **env},
+                          stdin=subprocess.DEVNULL)
+    assert done.returncode == 2
+    assert named in done.stderr and len(done.stderr.strip().splitlines()) == 1

@@ -59,6 +59,17 @@ def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:
     return raw in ("1", "true", "yes")
 
 
+def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name, "").strip()
+    try:
+        value = float(raw) if raw else default
+    except ValueError:
+        value = -1.0
+    if value < 0:
+        raise SettingsError(f"{name} must be a number of seconds (0 or more), got {raw!r}")
+    return value
+
+
 def _new_token() -> str:
     """A fresh token for Rasa's HTTP API: each start without RASA_AUTH_TOKEN gets its own."""
     return secrets.token_urlsafe(32)
@@ -103,10 +114,10 @@ class Settings:
     analytics_ingest_s: float = 30.0  # how often the adapter reads Rasa's SQL event broker
     rabbitmq_url: Optional[str] = field(default=None, repr=False)  # production: Rasa's Pika broker
     analytics_queue: str = "rasa_analytics"
-    # The supervisor: server logs rotate at log_max_bytes, keeping log_backups old files; a crashed
-    # server is restarted after restart_delay_s, doubled on each crash in a row up to restart_max_delay_s.
     run_servers: bool = True  # false (production): the servers run as their own services, see deploy/
     var_path: Optional[Path] = None  # default: var/ in the project (VAR_DIR)
+    # The supervisor: server logs rotate at log_max_bytes, keeping log_backups old files; a crashed
+    # server is restarted after restart_delay_s, doubled on each crash in a row up to restart_max_delay_s.
     log_max_bytes: int = 5_000_000
     log_backups: int = 3
     restart_delay_s: float = 1.0
@@ -162,8 +173,8 @@ class Settings:
             var_path=Path(env["VAR_DIR"]).resolve() if env.get("VAR_DIR") else None,
             log_max_bytes=_count(env, "LOG_MAX_BYTES", 5_000_000),
             log_backups=_count(env, "LOG_BACKUPS", 3),
-            restart_delay_s=float(env.get("RESTART_DELAY_S", "1")),
-            restart_max_delay_s=float(env.get("RESTART_MAX_DELAY_S", "60")),
+            restart_delay_s=_seconds(env, "RESTART_DELAY_S", 1.0),
+            restart_max_delay_s=_seconds(env, "RESTART_MAX_DELAY_S", 60.0),
         )
 
     @property
