@@ -49,10 +49,11 @@ def references(decision: Optional[Dict[str, Any]]) -> List[str]:
 
 
 class Player:
-    def __init__(self, rasa_url: str) -> None:
+    def __init__(self, rasa_url: str, token: str) -> None:
         import httpx
 
         self.http = httpx.Client(base_url=rasa_url, timeout=60)
+        self.token = token  # Rasa's HTTP API (the tracker) answers only with it
 
     def send(self, sender: str, text: str) -> List[Dict[str, Any]]:
         response = self.http.post("/webhooks/rest/webhook", json={"sender": sender, "message": text,
@@ -61,7 +62,7 @@ class Player:
         return response.json()
 
     def tracker(self, sender: str) -> Dict[str, Any]:
-        response = self.http.get(f"/conversations/{sender}/tracker")
+        response = self.http.get(f"/conversations/{sender}/tracker", params={"token": self.token})
         response.raise_for_status()
         return response.json()
 
@@ -182,7 +183,7 @@ def main(argv=None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         servers = Servers(isolated_settings(Path(tmp), 5805, 5855)).start()
         try:
-            player = Player(servers.settings.rasa_url)
+            player = Player(servers.settings.rasa_url, servers.settings.rasa_auth_token)
             start = time.perf_counter()
             for conversation in conversations:
                 passed, problems, transcript = player.play(conversation)

@@ -1,9 +1,12 @@
 """`python -m bot`: the assistant, in Telegram when TELEGRAM_BOT_TOKEN is set, else in the terminal.
+With RUN_SERVERS=false (production) the Rasa and action servers are run by the service manager
+(deploy/) and only the adapter runs here.
 
 Exit statuses: 0 stopped normally, 1 the assistant could not start, 2 a setting is wrong.
 """
 from __future__ import annotations
 
+import os
 import sys
 
 from bot.desk.office_hours import OfficeHours, OfficeHoursError
@@ -19,9 +22,12 @@ def main() -> int:
         return 2
     from bot.runtime.supervisor import StartupError, assistant
 
+    os.umask(0o077)  # what the adapter writes in var/ (its database, the pseudonym key) is for its user alone
     try:
+        if not settings.run_servers:
+            return channel(settings)
         with assistant(settings):
-            return telegram(settings) if settings.telegram_token else console(settings)
+            return channel(settings)
     except StartupError as error:
         sys.stderr.write(f"error: {error}\n")
         return 1
@@ -29,11 +35,15 @@ def main() -> int:
         return 0
 
 
+def channel(settings: Settings) -> int:
+    return telegram(settings) if settings.telegram_token else console(settings)
+
+
 def telegram(settings: Settings) -> int:
     from bot.runtime import logs
     from bot.telegram.app import run
 
-    logs.configure([settings.telegram_token or "", settings.webhook_secret or "", settings.pseudonym_key or ""])
+    logs.configure(settings.secrets)
     if settings.staff_chat_id is None and not settings.staff_user_ids:
         sys.stderr.write("warning: neither STAFF_CHAT_ID nor STAFF_USER_IDS is set; tickets will only be stored.\n")
     return run(settings)
@@ -43,7 +53,7 @@ def console(settings: Settings) -> int:
     from bot.runtime.console import chat
     from bot.relay.rasa_client import RasaClient
 
-    client = RasaClient(settings.rasa_url, settings.request_timeout_s)
+    client = RasaClient(settings.rasa_url, settings.request_timeout_s, token=settings.rasa_auth_token)
     try:
         return chat(client, settings.sender_id)
     finally:

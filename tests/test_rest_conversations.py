@@ -18,7 +18,7 @@ def servers(tmp_path_factory):
 
 @pytest.fixture
 def client(servers):
-    rest = RasaClient(servers.settings.rasa_url, timeout_s=60)
+    rest = RasaClient(servers.settings.rasa_url, timeout_s=60, token=servers.settings.rasa_auth_token)
     yield rest
     rest.close()
 

@@ -1,4 +1,7 @@
-"""Talks to the Rasa server's standard REST channel."""
+"""Talks to the Rasa server: its standard REST channel (open to the adapter) and its HTTP API
+(trackers, events), which answers only requests carrying the server's token as `?token=`.
+The token goes on each API call, never as a client-wide parameter: the action server's health
+URL is on another server, which must not receive it."""
 from __future__ import annotations
 
 from typing import Any, Dict, List, Optional
@@ -19,9 +22,21 @@ class MessageRejected(AssistantUnavailable):
     """Rasa is up but answered this message with an HTTP error: trying it forever would block the student."""
 
 
+def _auth(token: Optional[str]) -> Dict[str, str]:
+    return {"token": token} if token else {}
+
+
+def _reason(error: Exception) -> str:
+    """What went wrong, without the request's URL: it carries the token."""
+    if isinstance(error, httpx.HTTPStatusError):
+        return f"Rasa answered HTTP {error.response.status_code}"
+    return f"{type(error).__name__}: {error}"  # a transport error's text names no URL
+
+
 class RasaClient:
-    def __init__(self, base_url: str, timeout_s: float = 30.0) -> None:
+    def __init__(self, base_url: str, timeout_s: float = 30.0, token: Optional[str] = None) -> None:
         self._http = httpx.Client(base_url=base_url, timeout=timeout_s)
+        self._auth = _auth(token)
 
     def send(self, sender: str, text: str, metadata: Optional[Dict[str, Any]] = None) -> List[Dict[str, Any]]:
         """Sends one user message; returns the assistant's replies (text, buttons, custom payloads)."""
@@ -31,21 +46,22 @@ class RasaClient:
             response.raise_for_status()
             return response.json()
         except (httpx.HTTPError, ValueError) as error:
-            raise AssistantUnavailable(str(error)) from error
+            raise AssistantUnavailable(_reason(error)) from error
 
     def tracker(self, sender: str) -> Dict[str, Any]:
         try:
-            response = self._http.get(f"/conversations/{sender}/tracker")
+            response = self._http.get(f"/conversations/{sender}/tracker", params=self._auth)
             response.raise_for_status()
             return response.json()
         except (httpx.HTTPError, ValueError) as error:
-            raise AssistantUnavailable(str(error)) from error
+            raise AssistantUnavailable(_reason(error)) from error
 
     def append_event(self, sender: str, event: Dict[str, Any]) -> None:
         try:
-            self._http.post(f"/conversations/{sender}/tracker/events", json=event).raise_for_status()
+            self._http.post(f"/conversations/{sender}/tracker/events", json=event,
+                            params=self._auth).raise_for_status()
         except httpx.HTTPError as error:
-            raise AssistantUnavailable(str(error)) from error
+            raise AssistantUnavailable(_reason(error)) from error
 
     def resume(self, sender: str) -> None:
         """Gives a paused conversation back to the bot (see RESUME_EVENTS)."""
@@ -59,17 +75,19 @@ class RasaClient:
 class AsyncRasaClient:
     """The same REST channel for the Telegram adapter, which runs in an event loop."""
 
-    def __init__(self, base_url: str, timeout_s: float = 30.0, action_health_url: Optional[str] = None) -> None:
+    def __init__(self, base_url: str, timeout_s: float = 30.0, action_health_url: Optional[str] = None,
+                 token: Optional[str] = None) -> None:
         self._http = httpx.AsyncClient(base_url=base_url, timeout=timeout_s)
         self._action_health_url = action_health_url
+        self._auth = _auth(token)
 
     async def ready(self) -> bool:
         """Whether Rasa and its action server both answer their health checks (a cheap probe, so a
         message is not sent again, and stored again in the tracker, while either is down)."""
-        urls = ["/status"] + ([self._action_health_url] if self._action_health_url else [])
+        probes = [("/status", self._auth)] + ([(self._action_health_url, {})] if self._action_health_url else [])
         try:
-            for url in urls:
-                if (await self._http.get(url, timeout=5.0)).status_code != 200:
+            for url, params in probes:
+                if (await self._http.get(url, params=params, timeout=5.0)).status_code != 200:
                     return False
             return True
         except httpx.HTTPError:
@@ -85,17 +103,18 @@ class AsyncRasaClient:
         except httpx.HTTPStatusError as error:
             raise MessageRejected(f"Rasa answered HTTP {error.response.status_code}") from error
         except (httpx.HTTPError, ValueError) as error:
-            raise AssistantUnavailable(str(error)) from error
+            raise AssistantUnavailable(_reason(error)) from error
         if not isinstance(replies, list):
             raise AssistantUnavailable(f"unexpected answer from Rasa: {type(replies).__name__}")
         return replies
 
     async def append_events(self, sender: str, events: List[Dict[str, Any]]) -> None:
         try:
-            response = await self._http.post(f"/conversations/{sender}/tracker/events", json=events)
+            response = await self._http.post(f"/conversations/{sender}/tracker/events", json=events,
+                                             params=self._auth)
             response.raise_for_status()
         except httpx.HTTPError as error:
-            raise AssistantUnavailable(str(error)) from error
+            raise AssistantUnavailable(_reason(error)) from error
 
     async def resume(self, sender: str) -> None:
         """Gives a paused conversation back to the bot (see RESUME_EVENTS)."""

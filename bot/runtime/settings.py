@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import os
+import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import FrozenSet, Mapping, Optional
+from typing import FrozenSet, Mapping, Optional, Tuple
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -40,12 +41,52 @@ def _positive_int(env: Mapping[str, str], name: str, default: int) -> int:
     return int(raw)
 
 
+def _count(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit():
+        raise SettingsError(f"{name} must be a whole number (0 or more), got {raw!r}")
+    return int(raw)
+
+
+def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw not in ("1", "true", "yes", "0", "false", "no"):
+        raise SettingsError(f"{name} must be true or false, got {raw!r}")
+    return raw in ("1", "true", "yes")
+
+
+def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name, "").strip()
+    try:
+        value = float(raw) if raw else default
+    except ValueError:
+        value = -1.0
+    if value < 0:
+        raise SettingsError(f"{name} must be a number of seconds (0 or more), got {raw!r}")
+    return value
+
+
+def _new_token() -> str:
+    """A fresh token for Rasa's HTTP API: each start without RASA_AUTH_TOKEN gets its own."""
+    return secrets.token_urlsafe(32)
+
+
 @dataclass(frozen=True)
 class Settings:
     project_dir: Path = ROOT
     rasa_port: int = 5005
     action_port: int = 5055
     rasa_url: str = "http://127.0.0.1:5005"
+    # Where the servers listen: loopback unless a cluster needs them reachable (RASA_HOST, ACTIONS_HOST).
+    rasa_host: str = "127.0.0.1"
+    actions_host: str = "127.0.0.1"
+    # Rasa's HTTP API (trackers, events) answers only requests carrying this token (`?token=`);
+    # the REST channel's webhook stays open to the adapter. Generated when RASA_AUTH_TOKEN is unset.
+    rasa_auth_token: str = field(default_factory=_new_token, repr=False)
     model_name: str = "assistant"
     endpoints_file: str = "endpoints.yml"
     sender_id: str = "console"
@@ -73,10 +114,20 @@ class Settings:
     analytics_ingest_s: float = 30.0  # how often the adapter reads Rasa's SQL event broker
     rabbitmq_url: Optional[str] = field(default=None, repr=False)  # production: Rasa's Pika broker
     analytics_queue: str = "rasa_analytics"
+    run_servers: bool = True  # false (production): the servers run as their own services, see deploy/
+    var_path: Optional[Path] = None  # default: var/ in the project (VAR_DIR)
+    # The supervisor: server logs rotate at log_max_bytes, keeping log_backups old files; a crashed
+    # server is restarted after restart_delay_s, doubled on each crash in a row up to restart_max_delay_s.
+    log_max_bytes: int = 5_000_000
+    log_backups: int = 3
+    restart_delay_s: float = 1.0
+    restart_max_delay_s: float = 60.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> "Settings":
         rasa_port = int(env.get("RASA_PORT", "5005"))
+        rasa_host = env.get("RASA_HOST", "127.0.0.1")
+        local = "127.0.0.1" if rasa_host in ("0.0.0.0", "", "::") else rasa_host  # where the adapter finds it
         staff_language = env.get("STAFF_LANGUAGE", "fr")
         if staff_language not in ("fr", "en"):
             raise SettingsError(f"STAFF_LANGUAGE must be fr or en, got {staff_language!r}")
@@ -84,10 +135,17 @@ class Settings:
         webhook_secret = env.get("TELEGRAM_WEBHOOK_SECRET") or None
         if webhook_url and not webhook_secret:
             raise SettingsError("TELEGRAM_WEBHOOK_SECRET is required in webhook mode (TELEGRAM_WEBHOOK_URL is set)")
+        run_servers = _flag(env, "RUN_SERVERS", True)
+        if not run_servers and not env.get("RASA_AUTH_TOKEN"):
+            raise SettingsError("RASA_AUTH_TOKEN is required when RUN_SERVERS=false: it must be the token the "
+                                "separately run Rasa server was given")
         return cls(
             rasa_port=rasa_port,
             action_port=int(env.get("ACTION_PORT", "5055")),
-            rasa_url=env.get("RASA_URL", f"http://127.0.0.1:{rasa_port}"),
+            rasa_url=env.get("RASA_URL", f"http://{local}:{rasa_port}"),
+            rasa_host=rasa_host,
+            actions_host=env.get("ACTIONS_HOST", "127.0.0.1"),
+            rasa_auth_token=env.get("RASA_AUTH_TOKEN") or _new_token(),
             endpoints_file=env.get("RASA_ENDPOINTS", "endpoints.yml"),
             sender_id=env.get("CONSOLE_SENDER_ID", "console"),
             request_timeout_s=float(env.get("RASA_TIMEOUT_S", "30")),
@@ -111,8 +169,20 @@ class Settings:
             analytics_ingest_s=float(env.get("ANALYTICS_INGEST_S", "30")),
             rabbitmq_url=env.get("RABBITMQ_URL") or None,
             analytics_queue=env.get("ANALYTICS_QUEUE", "rasa_analytics"),
+            run_servers=run_servers,
+            var_path=Path(env["VAR_DIR"]).resolve() if env.get("VAR_DIR") else None,
+            log_max_bytes=_count(env, "LOG_MAX_BYTES", 5_000_000),
+            log_backups=_count(env, "LOG_BACKUPS", 3),
+            restart_delay_s=_seconds(env, "RESTART_DELAY_S", 1.0),
+            restart_max_delay_s=_seconds(env, "RESTART_MAX_DELAY_S", 60.0),
             **cls._hardening_from_env(env),
         )
+
+    @property
+    def secrets(self) -> Tuple[str, ...]:
+        """Every secret value set (for log redaction): none of them may reach a log line."""
+        return tuple(value for value in (self.telegram_token, self.webhook_secret, self.pseudonym_key,
+                                         self.rasa_auth_token, self.tickets_db_url, self.rabbitmq_url) if value)
 
     @property
     def models_dir(self) -> Path:
@@ -124,7 +194,7 @@ class Settings:
 
     @property
     def var_dir(self) -> Path:
-        return self.project_dir / "var"
+        return self.var_path or self.project_dir / "var"
 
     @property
     def tickets_url(self) -> str:

@@ -1,0 +1,19 @@
+"""`python deploy/rasa_run.py run ...`: `rasa run ...` with `--auth-token` taken from RASA_AUTH_TOKEN.
+
+Rasa reads its API token from the command line only, and any local user can read a command line
+(`ps`, /proc/<pid>/cmdline); a process's environment is readable by its owner alone. So the token
+comes in the environment, leaves it, and is added to Rasa's arguments inside this process. Used by
+the embedded supervisor (`python -m bot`) and the production units (deploy/). Standard library
+only: the Rasa server loads nothing of the project but what config.yml names.
+"""
+import os
+import runpy
+import sys
+
+if __name__ == "__main__":
+    token = os.environ.pop("RASA_AUTH_TOKEN", "")
+    if not token:
+        sys.exit("error: RASA_AUTH_TOKEN is not set; Rasa's HTTP API would be open to anyone who can reach it")
+    sys.argv = ["rasa", *sys.argv[1:], "--auth-token", token]
+    sys.path[0] = os.getcwd()  # as `python -m rasa` would have it, not deploy/ (its folders are no modules)
+    runpy.run_module("rasa", run_name="__main__", alter_sys=True)
