@@ -22,7 +22,7 @@ def recorded_passing():
 @pytest.fixture(scope="module")
 def player(tmp_path_factory):
     running = Servers(isolated_settings(tmp_path_factory.mktemp("heldout"), 6005, 6055)).start()
-    yield Player(running.settings.rasa_url)
+    yield Player(running.settings.rasa_url, running.settings.rasa_auth_token)
     running.stop()
 
 

@@ -9,6 +9,7 @@ import sys
 from typing import Any, Dict, List, Optional, TextIO
 
 from bot.relay.rasa_client import AssistantUnavailable, RasaClient
+from bot.telegram.typed import as_typed_text
 
 HANDOFF_NOTE = {
     "fr": "[Transmis au bureau de la mobilité. En mode terminal, aucun agent n'est connecté : tapez /resume pour reprendre avec l'assistant.]",
@@ -54,7 +55,8 @@ def chat(client: RasaClient, sender: str, stdin: TextIO = sys.stdin, out: TextIO
             continue
         choice = _button_choice(text, buttons)
         try:
-            replies = client.send(sender, choice or text, {"channel": "terminal"})
+            # A typed "/inform{...}" is the student's words, never a payload; a numbered choice is one.
+            replies = client.send(sender, choice or as_typed_text(text), {"channel": "terminal"})
             buttons = show(replies, out)
             if not replies:
                 out.write(PAUSED_NOTE + "\n")
