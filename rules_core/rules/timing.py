@@ -16,6 +16,14 @@ def _level_cite(level: Level, bachelor_article):
 
 def art_1_2_departure_semester(f: Facts, out: Findings) -> Outcome:
     """Bachelor: not in semester 1 or 2; Master: not in semester 1; programmes may restrict."""
+    if f.get("level") is not None and f.unknown("semester"):
+        # "from which semester can I go?" without knowing when: the earliest semester itself.
+        level = f.need("level")
+        earliest = parameters.value("earliest_departure_semester")[level.value]
+        cite = _level_cite(level, art(1, 2))
+        out.compute("earliest_departure_semester", earliest, cite, unit="semester")
+        out.add("departure.general", cite, earliest=earliest, level=level.value)
+        return Outcome.conditional
     level, _ = needs(f, "level", "semester")
     earliest = parameters.value("earliest_departure_semester")[level.value]
     cite = _level_cite(level, art(1, 2))
