@@ -12,7 +12,7 @@ from actions import messages
 from actions.common import intent_of, language, today
 from actions.handoff import accepted_offer_reason, decline_handoff, handoff, offer_handoff
 from actions.slots import situation_from_slots
-from actions.understanding import is_what_if
+from actions.understanding import aspects_of, is_what_if
 from rules_core import Outcome, decide, render, render_fact_question
 from rules_core.decision import FactRequest
 from rules_core.render import render_fact_value, render_option
@@ -52,6 +52,17 @@ def times_asked(tracker: Tracker, fact: str) -> int:
                 break
             count += 1
     return count
+
+
+def question_text(tracker: Tracker) -> str:
+    """The student's message that asked the current question (later ones answer its facts)."""
+    found = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "slot" and event.get("name") == "question" and event.get("value"):
+            found = True
+        elif found and event.get("event") == "user":
+            return event.get("text") or ""
+    return (tracker.latest_message or {}).get("text") or ""
 
 
 def asked_in_passing(tracker: Tracker) -> Optional[str]:
@@ -98,7 +109,8 @@ def answer(dispatcher: CollectingDispatcher, tracker: Tracker, question: Optiona
         labels = ", ".join(render_fact_value(name, None, lang).split(":")[0].strip() for name in dropped)
         dispatcher.utter_message(text=messages.text("set_aside", lang, facts=labels))
     unknown = list(tracker.get_slot("unknown_facts") or [])
-    decision = decide(question, situation, unknown)
+    aspects = aspects_of(question_text(tracker))
+    decision = decide(question, situation, unknown, aspects)
     previous_request = tracker.get_slot("requested_fact")
     given_up: List[EventType] = []
     while decision.outcome == Outcome.missing_facts and decision.missing_facts[0].fact not in unknown \
@@ -110,7 +122,7 @@ def answer(dispatcher: CollectingDispatcher, tracker: Tracker, question: Optiona
         dispatcher.utter_message(text=messages.text("not_caught_moving_on", lang, fact=label))
         unknown.append(fact)
         given_up = [SlotSet("unknown_facts", list(unknown))]
-        decision = decide(question, situation, unknown)
+        decision = decide(question, situation, unknown, aspects)
     cleared += given_up
 
     if decision.outcome == Outcome.missing_facts:

@@ -512,6 +512,22 @@ QUESTION_CUES = [
 ]
 
 
+# What exactly the student asks of a question (rules_core.decision.ASPECTS), in their words.
+ASPECT_CUES = {
+    "change_alone": r"(?:modif|chang|drop|retir|enlev|remplac|swap|\badd\b|ajout)\w*\b.{0,90}(?:(?:by|on) (?:my|him|her)"
+                    r"sel[fv]|on my own|moi[- ]?m[eê]me|\bseule?\b|tout seul|sans (?:demander|l.accord|rien demander|"
+                    r"prévenir)|without (?:asking|telling|approval|anyone.s approval)|unilateral)",
+    "leave_silently": r"without telling|sans (?:prévenir|rien dire|le dire|dire)|just not (?:go|turn up|show up)|"
+                      r"simplement ne pas (?:y )?aller|pas y aller sans|ghost",
+    "nomination_is_acceptance": r"(?:means?|mean that|veut dire que|signifie que|donc)\b.{0,40}(?:accepted|accepté|admis|"
+                                r"admitted|définitivement|c.est bon)|am i (?:already )?accepted|suis[- ]je (?:déjà )?accepté",
+}
+
+
+def aspects_of(text: str) -> List[str]:
+    return [aspect for aspect, cue in ASPECT_CUES.items() if re.search(cue, text or "", re.I)]
+
+
 def refine_question(intent: Optional[str], text: str) -> Optional[str]:
     """The classifier's question, unless the student's words clearly ask a neighbouring one."""
     for sources, question, cue, keep in QUESTION_CUES:

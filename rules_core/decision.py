@@ -99,6 +99,8 @@ class Decision(BaseModel):
     # When the answer depends on a fact the student does not know: the answer for each value
     # (the conclusions then hold one `depends_on` conclusion citing every branch's articles).
     branches: List[Branch] = Field(default_factory=list)
+    # What exactly was asked of the question (ASPECTS below), when the outcome answers that.
+    aspects: List[str] = Field(default_factory=list)
     circular: CircularRef = Field(default_factory=CircularRef)
 
     @root_validator(skip_on_failure=True)
@@ -115,3 +117,11 @@ class Decision(BaseModel):
             if computed.name == name:
                 return computed.value
         raise KeyError(name)
+
+
+# Aspects of a question the outcome can answer on its own terms (see rules_core.engine.asked):
+ASPECTS = {
+    "change_alone": "ask_learning_agreement",  # "can I change it / drop a course on my own?" -> never alone
+    "leave_silently": "ask_cancellation",      # "can I just not go without telling anyone?" -> report it
+    "nomination_is_acceptance": "ask_application",  # "does the nomination mean I am accepted?" -> the host decides
+}

@@ -43,6 +43,16 @@ class RuleConflict(Exception):
 UNKNOWN: ContextVar[FrozenSet[str]] = ContextVar("unknown_facts", default=frozenset())
 
 
+# What exactly the student asks, beyond the question's topic ("can I change it on my own?"): the
+# outcome then answers that (set by `decide`; names in rules_core.decision.ASPECTS).
+ASKED: ContextVar[FrozenSet[str]] = ContextVar("asked_aspects", default=frozenset())
+
+
+def asked(aspect: str) -> bool:
+    """Whether the student's question is this aspect of its topic."""
+    return aspect in ASKED.get()
+
+
 class Facts:
     """Read access to a situation for the rules."""
 

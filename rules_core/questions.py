@@ -27,12 +27,15 @@ QUESTIONS: Dict[Question, Callable[[Situation], Decision]] = {
 }
 
 
-def decide(question: Question | str, situation: Situation, unknown: Iterable[str] = ()) -> Decision:
+def decide(question: Question | str, situation: Situation, unknown: Iterable[str] = (),
+           aspects: Iterable[str] = ()) -> Decision:
     """The decision of one question; `unknown` names facts the student said they do not know
-    (see `unknowns.branch_on_unknown`)."""
+    (see `unknowns.branch_on_unknown`); `aspects` what exactly the student asks of it
+    (`decision.ASPECTS`)."""
     from rules_core.unknowns import branch_on_earlier_funding, branch_on_unknown
 
-    from rules_core.engine import UNKNOWN
+    from rules_core.decision import ASPECTS
+    from rules_core.engine import ASKED, UNKNOWN
 
     q = Question(question)
     not_known = [f for f in unknown if getattr(situation, f, None) is None]
@@ -41,7 +44,11 @@ def decide(question: Question | str, situation: Situation, unknown: Iterable[str
         return branch_on_earlier_funding(QUESTIONS[q], s)
 
     token = UNKNOWN.set(frozenset(not_known))
+    asked_token = ASKED.set(frozenset(a for a in aspects if ASPECTS.get(a) == q.value))
     try:
-        return branch_on_unknown(decide_one, situation, not_known)
+        decision = branch_on_unknown(decide_one, situation, not_known)
+        asked_here = sorted(ASKED.get())
+        return decision.copy(update={"aspects": asked_here}) if asked_here else decision
     finally:
+        ASKED.reset(asked_token)
         UNKNOWN.reset(token)

@@ -96,8 +96,10 @@ INFORMATIONAL = {"ask_application", "ask_credit_conversion", "ask_cancellation",
                  "ask_learning_agreement"}
 
 
-def outcome_words(question: str, outcome: Outcome, lang: str) -> str:
+def outcome_words(question: str, outcome: Outcome, lang: str, aspects=()) -> str:
     """The outcome as the answer to the student's own question ("No, you do not need to go again")."""
+    if aspects:  # "can I change it on my own?": a plain yes or no answers exactly that
+        return texts()["outcomes"][outcome.value][lang]
     own = (texts().get("question_outcomes", {}).get(question) or {}).get(outcome.value)
     if own:
         return own[lang]
@@ -111,7 +113,7 @@ def render_lines(decision: Decision, lang: str) -> List[str]:
     if decision.branches:
         label = texts()["labels"][decision.branches[0].fact][lang]
         return [texts()["outcomes"]["depends"][lang].format(fact=label)] + _branch_lines(decision.branches, lang, 0, decision.question.value)
-    lines = [outcome_words(decision.question.value, decision.outcome, lang)]
+    lines = [outcome_words(decision.question.value, decision.outcome, lang, decision.aspects)]
     if decision.outcome == Outcome.missing_facts:
         lines += [f"- {render_fact_question(r, lang)}" for r in decision.missing_facts]
     else:

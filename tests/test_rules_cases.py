@@ -14,7 +14,8 @@ Each case names a situation and what the rules core must conclude:
         values: {distance_km: [44, 47]}        # a computed value: exact, or [min, max]
 
 A case may name facts the student said they do not know (`unknown: [native_speaker]`); then
-`branches` lists the outcome for each value of the first one ({true: "no", false: "yes"}).
+`branches` lists the outcome for each value of the first one ({true: "no", false: "yes"}). A case
+may also name what exactly the student asks (`aspects: [change_alone]`, rules_core.decision.ASPECTS).
 """
 from __future__ import annotations
 
@@ -39,7 +40,8 @@ def load_cases():
 @pytest.mark.parametrize("case", list(load_cases()))
 def test_case(case):
     assert set(case["expect"]) <= EXPECT_KEYS, f"unknown expectation keys {set(case['expect']) - EXPECT_KEYS}"
-    decision = decide(case["question"], Situation.parse_obj(case.get("situation") or {}), case.get("unknown") or ())
+    decision = decide(case["question"], Situation.parse_obj(case.get("situation") or {}), case.get("unknown") or (),
+                      case.get("aspects") or ())
     expect = case["expect"]
     keys = [c.key for c in decision.conclusions]
     refs = {cit.reference for c in decision.conclusions for cit in c.citations}

@@ -289,3 +289,16 @@ def test_ranges_year_first_dates_and_numbers_that_are_not_dates(text, expected):
     from actions.understanding import parse_dates
 
     assert parse_dates(text, TODAY) == expected
+
+
+@pytest.mark.parametrize("text, aspects", [
+    ("can i just drop one course from my learning agreement without asking anyone?", ["change_alone"]),
+    ("est-ce que je peux le modifier moi-même ?", ["change_alone"]),
+    ("je pars seule à Vienne, jusqu'à quand modifier mon LA ?", []),
+    ("I accepted my SEMP place, can I just not go without telling anyone?", ["leave_silently"]),
+    ("ça veut dire que je suis accepté définitivement ?", ["nomination_is_acceptance"]),
+])
+def test_what_exactly_the_student_asks_is_read_from_their_words(text, aspects):
+    from actions.understanding import aspects_of
+
+    assert aspects_of(text) == aspects

@@ -6,7 +6,7 @@ import math
 from rules_core import parameters
 from rules_core.citations import SELECTION, FUNDING, COUNT, art, master
 from rules_core.decision import Decision, Outcome, Question
-from rules_core.engine import Facts, Findings, needs
+from rules_core.engine import Facts, Findings, asked, needs
 from rules_core.situation import Level, MobilityType as T, Situation
 
 
@@ -34,6 +34,11 @@ def art_4_allocation(f: Facts, out: Findings) -> None:
 
 def decide_application(situation: Situation) -> Decision:
     out = Findings(Facts(situation))
+    if asked("nomination_is_acceptance"):
+        # "Does the nomination mean I am accepted?": no, the host decides; nothing else needs asking.
+        out.add("application.host_decides", art(7, 6))
+        out.add("application.cancellation_by_ul", art(7, 5))
+        return out.decision(Question.ask_application, Outcome.no)
     out.attempt(art_4_allocation)
     if out.missing:
         out.conclusions = []
@@ -171,14 +176,18 @@ def decide_cancellation(situation: Situation) -> Decision:
         # No place is allocated to a Free mover (Art. 4(5)); the circular sets no other consequence.
         out.add("cancellation.free_mover", art(4, 5), art(18))
         return out.decision(q, Outcome.needs_staff)
+    if asked("leave_silently"):  # "can I just not go without telling anyone?": no, report it at once
+        out.add("cancellation.report_without_delay", art(18))
     level = out.attempt(lambda f, o: f.need("level"))
     if out.missing:
+        out.conclusions = []
         return out.decision(q, Outcome.missing_facts)
     if level == Level.master:
         out.add("cancellation.master_consequences", art(18), master(FUNDING))
     else:
         out.add("cancellation.consequences", art(18), art(5, 5))
-    out.add("cancellation.report_without_delay", art(18))
+    if not asked("leave_silently"):
+        out.add("cancellation.report_without_delay", art(18))
     # The outcome answers "can I still go, or be funded, that year after refusing or cancelling?".
     return out.decision(q, Outcome.no)
 

@@ -6,7 +6,7 @@ import datetime as dt
 from rules_core import parameters
 from rules_core.citations import POSSIBILITY, LEARNING_AGREEMENT, art, master
 from rules_core.decision import Decision, Outcome, Question
-from rules_core.engine import Facts, Findings, Missing, needs
+from rules_core.engine import Facts, Findings, Missing, asked, needs
 from rules_core.situation import Level, Situation
 
 
@@ -88,9 +88,21 @@ def decide_learning_agreement(situation: Situation) -> Decision:
     out = Findings(Facts(situation))
     f = out.facts
     q = Question.ask_learning_agreement
-    out.attempt(lambda f, o: needs(f, "level") if f.unknown("course_start_date") else needs(f, "level", "course_start_date"))
+    alone = asked("change_alone")  # the date cannot change "never on your own": not asked for it
+    out.attempt(lambda f, o: needs(f, "level") if alone or f.unknown("course_start_date")
+                else needs(f, "level", "course_start_date"))
     if out.missing:
         return out.decision(q, Outcome.missing_facts)
+    if alone:
+        level_cite = art(8, 3) if f.need("level") == Level.bachelor else master(LEARNING_AGREEMENT)
+        out.add("learning_agreement.never_unilateral", level_cite)
+        if f.get("course_start_date") is None:
+            days = parameters.value("learning_agreement_change_window_days")
+            out.add("learning_agreement.change_deadline_general", art(8, 2) if f.need("level") == Level.bachelor
+                    else master(LEARNING_AGREEMENT), days=days)
+        else:
+            art_8_2_change_deadline(f, out)
+        return out.decision(q, Outcome.no)
     still_open = art_8_2_change_deadline(f, out)
     if out.missing:
         return out.decision(q, Outcome.missing_facts)
