@@ -97,11 +97,18 @@ def answer(dispatcher: CollectingDispatcher, tracker: Tracker, question: Optiona
     """Decides `question` (by default the conversation's) with the facts known, or asks the next one."""
     lang = language(tracker)
     intent = intent_of(tracker)
-    question = question or tracker.get_slot("question") or asked_in_passing(tracker)
+    inferred = None if question or tracker.get_slot("question") else asked_in_passing(tracker)
+    question = question or tracker.get_slot("question") or inferred
     tell_problems(dispatcher, tracker, lang)
     if not question:
         dispatcher.utter_message(text=messages.text("ask_what_question", lang))
         return [SlotSet("failures", 0)]
+    events = _answer(dispatcher, tracker, question, lang, intent)
+    return ([SlotSet("question", inferred)] + events) if inferred else events
+
+
+def _answer(dispatcher: CollectingDispatcher, tracker: Tracker, question: str, lang: str,
+            intent: str) -> List[EventType]:
 
     situation, dropped = situation_from_slots(tracker.current_slot_values(), today(tracker))
     cleared: List[EventType] = [SlotSet(name, None) for name in dropped]

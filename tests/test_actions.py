@@ -394,3 +394,13 @@ def test_what_about_another_town_after_an_answer_recomputes_it_instead_of_the_pr
         level="bachelor", mobility_type="erasmus_plus", host_city="Liège", earlier_mobilities=[],
         refused_or_cancelled_place=False, country_of_origin="LU"))
     assert "Art. 5(1)" in messages[-1]["text"] and "Here is what I know" not in messages[0]["text"]
+
+
+def test_a_question_asked_in_passing_becomes_the_conversation_s_question():
+    state = tracker("je commence mon master en septembre, je voudrais faire mon premier semestre à Montréal, c jouable ?",
+                    "inform", detected="fr", language="fr", level="master", semester=1)
+    state.latest_message["intent_ranking"] = [{"name": "inform", "confidence": 0.5},
+                                              {"name": "ask_departure_semester", "confidence": 0.3}]
+    messages, events = run(ActionAnswer(), state)
+    assert slots_set(events)["question"] == "ask_departure_semester"
+    assert messages[-1]["text"].startswith("Non.")
