@@ -519,6 +519,8 @@ ASPECT_CUES = {
                     r"prévenir)|without (?:asking|telling|approval|anyone.s approval)|unilateral)",
     "leave_silently": r"without telling|sans (?:prévenir|rien dire|le dire|dire)|just not (?:go|turn up|show up)|"
                       r"simplement ne pas (?:y )?aller|pas y aller sans|ghost",
+    "next_year": r"next (?:academic )?year|the year after|following year|l.année (?:prochaine|suivante|d.après)|"
+                 r"année (?:académique )?(?:prochaine|suivante)|l.an prochain",
     "nomination_is_acceptance": r"(?:means?|mean that|veut dire que|signifie que|donc)\b.{0,40}(?:accepted|accepté|admis|"
                                 r"admitted|définitivement|c.est bon)|am i (?:already )?accepted|suis[- ]je (?:déjà )?accepté",
 }

@@ -123,5 +123,6 @@ class Decision(BaseModel):
 ASPECTS = {
     "change_alone": "ask_learning_agreement",  # "can I change it / drop a course on my own?" -> never alone
     "leave_silently": "ask_cancellation",      # "can I just not go without telling anyone?" -> report it
+    "next_year": "ask_cancellation",           # "can I apply again next year?" -> yes, the exclusion is for that year
     "nomination_is_acceptance": "ask_application",  # "does the nomination mean I am accepted?" -> the host decides
 }

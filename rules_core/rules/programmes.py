@@ -188,8 +188,9 @@ def decide_cancellation(situation: Situation) -> Decision:
         out.add("cancellation.consequences", art(18), art(5, 5))
     if not asked("leave_silently"):
         out.add("cancellation.report_without_delay", art(18))
-    # The outcome answers "can I still go, or be funded, that year after refusing or cancelling?".
-    return out.decision(q, Outcome.no)
+    # The outcome answers "can I still go, or be funded, that year after refusing or cancelling?";
+    # asked of the next academic year, it is a yes: the exclusion is for the year concerned (Art. 18).
+    return out.decision(q, Outcome.yes if asked("next_year") else Outcome.no)
 
 
 # -- Number of mobilities: Art. 28; Master — Nombre de mobilités possibles ---------------------------
