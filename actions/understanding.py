@@ -140,6 +140,11 @@ TARGET_SEMESTER = re.compile(r"(?:partir|aller|go|leave|going|mobilit[ée]|excha
 PAST_TENSE_OR_DONE = re.compile(r"j.ai fait|j.ai déjà|jai fait|jai deja|i did|i.ve done|i have done|i already|"
                                 r"already did|last year|l.an dernier|l.année dernière|déjà fait|deja fait|was funded|"
                                 r"i had|j.avais|j'étais|i was", re.I)
+WHICH_PROGRAMME_UNKNOWN = re.compile(
+    r"(?:don.?t know|do not know|not sure|no idea|unsure|sais pas|sait pas|pas encore|aucune idée|pas sûr)\b.{0,25}"
+    r"(?:which|what|quel(?:le)?|avec quel|dans quel|par quel)\s+(?:programme|program|type|cadre|dispositif)", re.I)
+STATED_EXTENSION = re.compile(r"\b(?:i.?m extending|extending my|i (?:will|want to|am going to) extend my|je prolonge mon|"
+                              r"j.ai prolongé|prolongé au|prolongée? (?:au|jusqu|d.un)|en prolongation)", re.I)
 UNSURE_BETWEEN = re.compile(
     r"not sure|don.?t know|do not know|no idea|unsure|undecided|either|or maybe|sais pas|sait pas|pas encore|"
     r"pas sûr|pas sur|hésite|hesite|ne connais pas|aucune idée|peut-être|peut etre|yet\b", re.I)
@@ -586,6 +591,12 @@ def read_message(text: str, intent: Optional[str], entities: Iterable[dict], req
               for m in NEGATED_LEVEL.finditer(text)}
     for fact, options in KEYWORDS.items():
         found = {value for value, pattern in options if re.search(pattern, affirmed, re.I)}
+        if fact == "mobility_type" and WHICH_PROGRAMME_UNKNOWN.search(text):
+            # "dont know yet which programme australia would be": the planned type is not known,
+            # whatever type the student names for an earlier mobility.
+            reading.facts.pop("mobility_type", None)
+            reading.unsure.append("mobility_type")
+            continue
         if fact == "mobility_type" and len(found) > 1 and UNSURE_BETWEEN.search(text):
             # "not sure yet if it's global exchange or free mover": the type is what the student
             # does not know, not the last one named.
@@ -607,6 +618,8 @@ def read_message(text: str, intent: Optional[str], entities: Iterable[dict], req
     if requested not in ("special_statuses", "exemption_grounds"):
         for fact, value in stated_situations(text).items():
             reading.facts.setdefault(fact, value)
+    if STATED_EXTENSION.search(text) and requested is None:  # "I'm extending my Erasmus+ stay in Porto"
+        reading.facts.setdefault("is_extension", True)
     if REFUSED_PLACE.search(text) and requested != "earlier_mobilities":  # "I declined my Erasmus+ place"
         reading.facts.setdefault("refused_or_cancelled_place", True)
 

@@ -302,3 +302,15 @@ def test_what_exactly_the_student_asks_is_read_from_their_words(text, aspects):
     from actions.understanding import aspects_of
 
     assert aspects_of(text) == aspects
+
+
+def test_an_earlier_programme_named_beside_an_unknown_new_one_leaves_the_new_one_unknown():
+    tagged = [{"entity": "mobility_type", "value": "erasmus_plus", "text": "erasmus"}]
+    reading = read_message("i already did one in stockholm (erasmus), dont know yet which programme australia would be",
+                           "ask_mobility_count", tagged, None, TODAY)
+    assert "mobility_type" not in reading.facts and reading.unsure == ["mobility_type"]
+
+
+def test_a_stay_the_student_is_extending_is_an_extension():
+    assert facts("I'm extending my Erasmus+ stay in Porto to the spring, where do I pay?", intent="ask_fees")[0][
+        "is_extension"] is True

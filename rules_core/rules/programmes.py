@@ -153,6 +153,7 @@ def decide_extension(situation: Situation) -> Decision:
         return out.decision(q, Outcome.no)
     if out.missing:
         return out.decision(q, Outcome.missing_facts)
+    out.add("extension.same_year", art(17, 1))
     out.add("extension.procedure", art(17, 2))
     out.add("extension.new_learning_agreement", art(17, 3))
     if kind == T.erasmus_plus:
@@ -226,10 +227,10 @@ def decide_mobility_count(situation: Situation) -> Decision:
     else:
         kind = f.get("mobility_type")
         if kind is None:
-            out.add("count.bachelor_second_if_global_exchange", art(28, 2), maximum=maximum)
+            out.add("count.bachelor_second_if_global_exchange", art(28, 1), art(28, 2), maximum=maximum)
             outcome = Outcome.conditional
         elif kind == T.global_exchange:
-            out.add("count.bachelor_second_global_exchange", art(28, 2), maximum=maximum)
+            out.add("count.bachelor_second_global_exchange", art(28, 1), art(28, 2), maximum=maximum)
             outcome = Outcome.yes
         else:
             out.add("count.bachelor_second_not_global_exchange", art(28, 2), mobility_type=kind.value)
