@@ -26,6 +26,12 @@ ASK = (r"(?:parler|discuter|contacter|joindre|voir|talk|speak|chat|contact|reach
        r"relation)|put (?:me )?(?:in touch|through)|get me|passe[rz]?|transf[ée]rer|hand (?:me )?over)")
 PATTERNS = [
     re.compile(rf"\b{ASK}\b\W+(?:\w+\W+){{0,3}}?(?:avec |à |a |to |with )?{PERSON}", re.I),
+    # "y a quelqu'un de dispo ?", "is someone available right now?"
+    re.compile(r"\b(?:qqn|quelqu.?un|kelkun|someone|somebody|anyone|une? (?:vraie? )?personne)\W+(?:\w+\W+){0,2}?"
+               r"(?:de )?(?:dispo|disponible|available|free to help)\b", re.I),
+    # "can a person at the mobility office check my file?"
+    re.compile(rf"{PERSON}\W+(?:\w+\W+){{0,5}}?(?:check|look at|review|go through|regarde[rz]?|vérifie[rz]?|"
+               rf"examine[rz]?|étudie[rz]?)\b.{{0,30}}\b(?:my|mon|ma|mes)\b", re.I),
     re.compile(r"\b(?:un humain|une vraie personne|real human|human (?:please|pls|plz)|humain (?:stp|svp|pls)|"
                r"agent (?:please|pls)|quelqu.un de dispo|someone available)\b", re.I),
 ]

@@ -10,7 +10,10 @@ from nlu_components.human_request import asks_for_a_person
                                   "can I speak with an advisor", "need to talk to a human",
                                   "est-ce que je peux voir une conseillère ?", "human pls",
                                   "can you connect me with the SPOC of my faculty?", "passez-moi un responsable",
-                                  "y a quelqu'un de dispo ?", "put me in touch with the mobility office"])
+                                  "y a quelqu'un de dispo ?", "put me in touch with the mobility office",
+                                  "est-ce qu'une personne du bureau peut regarder mon dossier ?",
+                                  "could someone at the mobility office check my exemption file?",
+                                  "is someone available now?"])
 def test_a_request_for_a_person_is_recognised_however_it_is_written(text):
     assert asks_for_a_person(text)
 
@@ -19,6 +22,7 @@ def test_a_request_for_a_person_is_recognised_however_it_is_written(text):
                                   "who signs my learning agreement", "I need staff mobility info",
                                   "je dois contacter l'université d'accueil ?", "how do I reach Lisbon",
                                   "can I talk about my exemption", "i need someone to sign my LA",
-                                  "what does the SPOC do?", "who is the coordinator for Erasmus in law"])
+                                  "what does the SPOC do?", "who is the coordinator for Erasmus in law",
+                                  "is the mobility office available in August?", "who checks my learning agreement?"])
 def test_a_question_that_mentions_people_is_not_a_request_for_one(text):
     assert not asks_for_a_person(text)
