@@ -126,12 +126,17 @@ BOOL_ANSWERS = {
         (True, r"c.est ma langue maternelle|it.?s my (?:mother tongue|native language|first language)"),
     ],
     "force_majeure": [
-        (False, r"choix (?:perso|personnel)|personal (?:choice|reasons?)|(?:didn.t|did not|don.t) like|plaît pas|plait pas"
+        (False, r"choix (?:perso|personnel)|personal (?:choice|reasons?)|(?:didn.?t|did not|don.?t) (?:like|enjoy)|plaît pas|plait pas"
                 r"|rien de grave|nothing serious|my (?:own )?choice"),
         (True, r"hospital|hôpital|hopital|accident|stroke|avc|décès|deces|died|death|earthquake|séisme|seisme|guerre|war\b"
                r"|maladie grave|serious(?:ly)? ill"),
     ],
 }
+
+# A return or an interruption with its reason: only then does a reason word speak of force majeure.
+RETURN_REASON = re.compile(r"(?:came back|come back|coming back|went home|go home|fly home|flew home|left|quit|return|"
+                           r"rentr|revenu|revenir|parti|quitté|abandonn|interromp).{0,120}(?:because|bc|cuz|since|due to|"
+                           r"parce que|parce qu|car\b|à cause|a cause|suite à|pour cause)", re.I)
 
 NEXT_SEMESTER = re.compile(r"semestre prochain|prochain semestre|next semester|following semester|semestre suivant"
                            r"|le semestre d.apr[eè]s", re.I)
@@ -405,6 +410,14 @@ _NUMBER_UNIT = re.compile(r"(\d+(?:[.,]\d+)?)\s*(heures?|hours?|hrs?|h|ects|cré
                           re.I)
 
 
+_WEEKS = re.compile(r"(\d+(?:[.,]\d+)?)\s*(?:semaines?|weeks?|wks?)\b", re.I)
+
+
+def _dates_in(text: str) -> bool:
+    """Whether the text holds a calendar date (then the dates give the stay, not a rounded duration)."""
+    return bool(_ISO.search(text) or _DAY_MONTH.search(text) or _MONTH_DAY.search(text) or _APPROX.search(text))
+
+
 def _number_fact(text: str, requested: Optional[str]) -> Dict[str, Any]:
     """Each number with the unit written right after it ("85 days and 30 ECTS")."""
     facts: Dict[str, Any] = {}
@@ -414,10 +427,15 @@ def _number_fact(text: str, requested: Optional[str]) -> Dict[str, Any]:
         facts["semester"] = int(semester[1] or semester[2])
     if requested == "exemption_grounds":  # credits earned elsewhere are not the credits enrolled abroad
         return facts
-    for match in _NUMBER_UNIT.finditer(number_words_as_digits(text)):
+    digits = number_words_as_digits(text)
+    for match in _NUMBER_UNIT.finditer(digits):
         for pattern, fact in UNIT_FACTS:
             if pattern.fullmatch(match[2]) and fact not in facts:
                 facts[fact] = parse_number(match[1])
+    weeks = _WEEKS.search(digits)
+    if weeks and "stay_days" not in facts and not _dates_in(text):
+        # "after like 6 weeks": a stay said in weeks is that many days (7 each); months are too vague.
+        facts["stay_days"] = int(round(float(weeks[1].replace(",", ".")) * 7))
     if not facts and requested in ("course_hours", "ects_enrolled", "stay_days", "semester"):
         number = parse_number(text)
         if number is not None:
@@ -618,6 +636,11 @@ def read_message(text: str, intent: Optional[str], entities: Iterable[dict], req
     if requested not in ("special_statuses", "exemption_grounds"):
         for fact, value in stated_situations(text).items():
             reading.facts.setdefault(fact, value)
+    if requested != "force_majeure" and RETURN_REASON.search(text):
+        # "I came back after 7 weeks because my father had a stroke": the reason said in passing.
+        said = {value for value, pattern in BOOL_ANSWERS["force_majeure"] if re.search(pattern, text, re.I)}
+        if len(said) == 1:
+            reading.facts.setdefault("force_majeure", said.pop())
     if STATED_EXTENSION.search(text) and requested is None:  # "I'm extending my Erasmus+ stay in Porto"
         reading.facts.setdefault("is_extension", True)
     if REFUSED_PLACE.search(text) and requested != "earlier_mobilities":  # "I declined my Erasmus+ place"

@@ -314,3 +314,12 @@ def test_an_earlier_programme_named_beside_an_unknown_new_one_leaves_the_new_one
 def test_a_stay_the_student_is_extending_is_an_extension():
     assert facts("I'm extending my Erasmus+ stay in Porto to the spring, where do I pay?", intent="ask_fees")[0][
         "is_extension"] is True
+
+
+@pytest.mark.parametrize("text, facts_read", [
+    ("i came back after about 7 weeks because my father had a stroke", {"stay_days": 49, "force_majeure": True}),
+    ("came back from nancy after 6 weeks bc i didnt like the courses", {"stay_days": 42, "force_majeure": False}),
+])
+def test_a_return_told_with_its_length_in_weeks_and_its_reason_gives_both_facts(text, facts_read):
+    found = facts(text, intent="ask_interruption")[0]
+    assert {k: found.get(k) for k in facts_read} == facts_read
