@@ -129,6 +129,9 @@ class ActionHelp(Action):
         return []
 
 
+FAQ_RESPONSES = "utter_faq"  # the response selector's topics are utter_faq/<topic>
+
+
 class ActionFaq(Action):
     """An informational answer (the response selector's topic); an answer to the pending question or a
     what-if follow-up that the classifier took for a topic carries the question on instead."""
@@ -145,7 +148,7 @@ class ActionFaq(Action):
             return answer(dispatcher, tracker)
         selected = ((message.get("response_selector") or {}).get("faq") or {}).get("response") or {}
         topic = selected.get("utter_action")
-        if topic and topic in (domain.get("responses") or {}):
+        if topic and topic.startswith(FAQ_RESPONSES + "/") and topic in (domain.get("responses") or {}):
             dispatcher.utter_message(response=topic)
         else:  # no topic chosen: say what the assistant does rather than nothing
             dispatcher.utter_message(response="utter_help")
