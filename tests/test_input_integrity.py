@@ -64,7 +64,8 @@ def scenario(servers, tmp_path, body, **overrides):
 
 async def slots(servers, ref):
     async with httpx.AsyncClient(base_url=servers.settings.rasa_url) as client:
-        response = await client.get(f"/conversations/{rasa_sender(ref)}/tracker")
+        response = await client.get(f"/conversations/{rasa_sender(ref)}/tracker",
+                                    params={"token": servers.settings.rasa_auth_token})
     return response.json()["slots"]
 
 
@@ -72,7 +73,8 @@ async def payloads_rasa_parsed(servers, ref, talked=True):
     """The user messages Rasa read as payloads: their intent or entities came from its RegexMessageHandler
     (what `/intent{...}` text produces), not from the NLU pipeline."""
     async with httpx.AsyncClient(base_url=servers.settings.rasa_url) as client:
-        response = await client.get(f"/conversations/{rasa_sender(ref)}/tracker", params={"include_events": "ALL"})
+        response = await client.get(f"/conversations/{rasa_sender(ref)}/tracker",
+                                    params={"include_events": "ALL", "token": servers.settings.rasa_auth_token})
     users = [e for e in response.json()["events"] if e["event"] == "user"]
     assert users or not talked, "Rasa got no message at all"
     return [e["text"] for e in users if len(e["parse_data"].get("intent_ranking") or []) == 1 or any(
