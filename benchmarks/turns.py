@@ -6,7 +6,7 @@
 Prints, in one run and for each tracker store (SQLite, then PostgreSQL in a fresh database that
 is dropped afterwards): NLU parse alone (`/model/parse`), a turn at conversation length 5, 50 and
 200, then 5/20/50 students in a closed loop (each sends the next question as soon as the answer
-came), with throughput and percentiles; and the resident memory of each server. Also what one
+came; 10 questions each, conversations from length 5 to 14), with throughput and percentiles; and the resident memory of each server. Also what one
 turn costs in the tracker: events and slot events per turn, custom actions (= action-server
 round trips), and the size of the tracker Rasa serialises to the action server.
 
@@ -23,6 +23,7 @@ import asyncio
 import contextlib
 import dataclasses
 import json
+import os
 import statistics
 import sys
 import tempfile
@@ -192,7 +193,9 @@ class Plan:
     lengths: Sequence[int] = (5, 50, 200)
     per_length: int = 10  # timed turns at each length (one per conversation, each at exactly that length)
     concurrency: Sequence[int] = (5, 20, 50)
-    loop_answers: int = 200  # answers per closed-loop run, shared among its students
+    # Answers per student in a closed-loop run: the same for every run, so each run's conversations
+    # span the same lengths (5 to 4 + per_student) and the runs differ in concurrency alone.
+    per_student: int = 10
     time_limit_s: float = 120.0
 
 
@@ -209,7 +212,8 @@ def run_store(store: str, plan: Plan, profile_dir: Optional[Path], out=print) ->
             f":{action_port}) ==")
         bench = Bench(servers.settings.rasa_url, servers.settings.rasa_auth_token)
         stack.callback(bench.close)
-        figures: dict = {"store": store}
+        figures: dict = {"store": store, "load_before": os.getloadavg()}
+        out(f"load average before: {' '.join(f'{x:.2f}' for x in figures['load_before'])} (2 cores)")
 
         bench.parse(QUESTION)  # the first parse warms the pipeline up; it is not counted
         figures["parse"] = [bench.parse(QUESTION) for _ in range(plan.parses)]
@@ -243,8 +247,7 @@ def run_store(store: str, plan: Plan, profile_dir: Optional[Path], out=print) ->
         figures["loops"] = {}
         for students in plan.concurrency:
             loop_senders = [clone(bench, base) for _ in range(students)]
-            per_student = max(1, plan.loop_answers // students)
-            result = asyncio.run(closed_loop(servers.settings.rasa_url, loop_senders, per_student,
+            result = asyncio.run(closed_loop(servers.settings.rasa_url, loop_senders, plan.per_student,
                                              plan.time_limit_s))
             figures["loops"][students] = result
             out(f"{students:>2} students, closed loop: {result['answers']} answers in {result['seconds']:.1f} s = "
@@ -274,7 +277,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         parser.error(f"unknown store(s) {', '.join(unknown)}; choose among {', '.join(PORTS)}")
     plan = Plan(time_limit_s=args.time_limit)
     if args.quick:
-        plan = Plan(parses=5, per_length=2, concurrency=(5,), loop_answers=20, time_limit_s=args.time_limit)
+        plan = Plan(parses=5, per_length=2, concurrency=(5,), per_student=4, time_limit_s=args.time_limit)
     results = [run_store(store, plan, args.profile) for store in stores]
     if args.json:
         args.json.write_text(json.dumps(results, indent=1, default=str))
