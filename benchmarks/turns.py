@@ -6,9 +6,10 @@
 Prints, in one run and for each tracker store (SQLite, then PostgreSQL in a fresh database that
 is dropped afterwards): NLU parse alone (`/model/parse`), a turn at conversation length 5, 50 and
 200, then 5/20/50 students in a closed loop (each sends the next question as soon as the answer
-came; 10 questions each, conversations from length 5 to 14), with throughput and percentiles; and the resident memory of each server. Also what one
-turn costs in the tracker: events and slot events per turn, custom actions (= action-server
-round trips), and the size of the tracker Rasa serialises to the action server.
+came; 10 questions each, conversations from length 5 to 14), with throughput and percentiles;
+and the resident memory of each server. Also what one turn costs in the tracker: events and slot
+events per turn (and their bytes), custom actions (= action-server round trips), and the size of
+the tracker Rasa serialises to the action server.
 
 The timed message is a rules-core question answered from facts the conversation already gave
 (the same as benchmarks.rasa_bench), through the standard REST channel, dated 2026-12-01.
@@ -84,6 +85,15 @@ class Bench:
         self.http.post("/model/parse", params={"token": self.token}, json={"text": text}).raise_for_status()
         return (time.perf_counter() - start) * 1000
 
+    def domain_actions(self) -> List[str]:
+        try:
+            response = self.http.get("/domain", params={"token": self.token}, headers={"Accept": "application/json"})
+            response.raise_for_status()
+            return response.json().get("actions", [])
+        except (httpx.HTTPError, ValueError) as error:  # the round-trip count then omits the validation call
+            print(f"warning: Rasa's domain not readable ({type(error).__name__})", file=sys.stderr)
+            return []
+
     def events(self, sender: str) -> List[dict]:
         response = self.http.get(f"/conversations/{sender}/tracker", params={"token": self.token,
                                                                            "include_events": "ALL"})
@@ -116,12 +126,20 @@ def user_turns(events: List[dict]) -> int:
     return sum(1 for event in events if event["event"] == "user")
 
 
-def turn_anatomy(turn: List[dict], built_in: frozenset) -> Dict[str, object]:
-    """What one turn writes to the tracker."""
+def turn_anatomy(turn: List[dict], built_in: frozenset, domain_actions: Sequence[str] = ()) -> Dict[str, object]:
+    """What one turn writes to the tracker, and how many times Rasa called the action server for it:
+    each custom action, plus action_validate_slot_mappings, which Rasa's action_extract_slots runs
+    on every user message when the domain lists it (that call leaves no action event)."""
     actions = [e["name"] for e in turn if e["event"] == "action"]
-    return {"events": len(turn), "slot events": sum(1 for e in turn if e["event"] == "slot"),
+    size: Dict[str, int] = {}
+    for event in turn:  # what each kind of event weighs in the JSON Rasa stores and sends
+        key = f"slot {event['name']}" if event["event"] == "slot" else event["event"]
+        size[key] = size.get(key, 0) + len(json.dumps(event).encode())
+    return {"events": len(turn), "slot events": sum(1 for e in turn if e["event"] == "slot"), "bytes": size,
             "actions": actions,
-            "custom actions": [a for a in actions if a not in built_in and not a.startswith("utter_")]}
+            "custom actions": [a for a in actions if a not in built_in and not a.startswith("utter_")],
+            "round trips": (sum(1 for a in actions if a not in built_in and not a.startswith("utter_"))
+                            + ("action_validate_slot_mappings" in domain_actions))}
 
 
 def grow(bench: Bench, sender: str, turn: List[dict], to_turns: int) -> None:
@@ -226,10 +244,13 @@ def run_store(store: str, plan: Plan, profile_dir: Optional[Path], out=print) ->
         turn = last_turn(history)
         base = history[:len(history) - len(turn)]  # the 4 turns that gave the facts: the next turn is the 5th
         from rasa.shared.core.constants import DEFAULT_ACTION_NAMES
-        anatomy = turn_anatomy(turn, frozenset(DEFAULT_ACTION_NAMES))
+        anatomy = turn_anatomy(turn, frozenset(DEFAULT_ACTION_NAMES), bench.domain_actions())
         figures["anatomy"] = anatomy
         out(f"one turn writes {anatomy['events']} events ({anatomy['slot events']} slot events); actions "
-            f"{anatomy['actions']}; action-server round trips: {len(anatomy['custom actions'])}")
+            f"{anatomy['actions']}; action-server round trips: {anatomy['round trips']} "
+            f"(the custom actions, and action_validate_slot_mappings from action_extract_slots)")
+        out("bytes per event of that turn: " + ", ".join(
+            f"{key} {size}" for key, size in sorted(anatomy["bytes"].items(), key=lambda kv: -kv[1])))
 
         figures["lengths"] = {}
         senders = [clone(bench, base) for _ in range(plan.per_length)]
