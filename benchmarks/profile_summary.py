@@ -18,36 +18,51 @@ from pathlib import Path
 from typing import Dict, Iterable, List, Sequence, Tuple
 
 # (label, pattern on a frame). Patterns name Rasa 3.6's / rasa-sdk's functions and files.
+# What a sample was doing the time for: only these stacks count (start-up and idle do not).
+SCOPES: Sequence[Tuple[str, str]] = (
+    ("a student's turn (REST channel)", r"receive \(rasa/core/channels/rest\.py"),
+    ("Rasa HTTP API (parse alone, the benchmark's appended events)", r"(parse|append_events) \(rasa/server\.py"),
+    ("action server request (webhook)", r"webhook \(rasa_sdk/endpoint\.py"),
+)
+
+# (label, pattern on a frame). Patterns name Rasa 3.6's / rasa-sdk's functions; py-spy writes
+# frames as `function (package/module.py:line)`.
 MECHANISMS: Sequence[Tuple[str, str]] = (
-    ("HTTP request handling (Sanic, whole turn)", r"handle_request \(.*sanic/app\.py"),
-    ("NLU parse (whole pipeline)", r"parse_message \(.*rasa/core/processor\.py"),
-    ("  ResponseSelector (TensorFlow inference)", r"rasa/nlu/selectors/response_selector\.py"),
-    ("  TensorFlow (any)", r"tensorflow/|keras/"),
+    ("tracker load (fetch_tracker_and_update_session: SQL read, json.loads, replay)",
+     r"fetch_tracker_and_update_session \(rasa/core/processor\.py"),
+    ("  SQL tracker store _retrieve", r"_retrieve \(rasa/core/tracker_store\.py"),
+    ("  tracker rebuilt from events (DialogueStateTracker.from_dict / from_events, update)",
+     r"(from_dict|from_events|update|update_with_events) \(rasa/shared/core/trackers\.py"),
+    ("  Event.from_parameters", r"from_parameters \(rasa/shared/core/events\.py"),
+    ("NLU parse (whole pipeline)", r"parse_message \(rasa/core/processor\.py"),
+    ("  ResponseSelector", r"rasa/nlu/selectors/response_selector\.py"),
+    ("  TensorFlow (any)", r"\(tensorflow/|\(keras/"),
     ("  CRF entity extractor", r"crf_entity_extractor\.py|pycrfsuite|sklearn_crfsuite"),
-    ("tracker store: load (retrieve)", r"(retrieve|_retrieve|retrieve_full_tracker) \(.*tracker_store\.py"),
-    ("tracker store: save", r"save \(.*tracker_store\.py"),
-    ("  SQLAlchemy", r"sqlalchemy/"),
-    ("tracker rebuilt from stored events (Event.from_parameters, tracker.update)",
-     r"(from_parameters|from_dict|_from_parameters) \(.*shared/core/events\.py|"
-     r"(from_dict|update|update_with_events|_apply_events|init_copy) \(.*shared/core/trackers\.py"),
-    ("tracker copies (deepcopy)", r"copy\.py"),
-    ("policy prediction (all policies)", r"(predict_next_action|_predict_next_with_tracker|"
-                                         r"predict_next_with_tracker_if_should) \(.*rasa/core/processor\.py"),
-    ("  featurisation of the history (past_states, prediction_states)",
-     r"(past_states|prediction_states|_previous_states|states_for_tracker_history|applied_events|"
-     r"generate_all_prior_trackers|_get_states_from_tracker|_prediction_states) \("),
+    ("action_extract_slots (incl. its action_validate_slot_mappings call)",
+     r"run_action_extract_slots \(rasa/core/processor\.py"),
+    ("  second tracker built for the validation call (from_events)",
+     r"_execute_validation_action \(rasa/core/actions/action\.py.*from_events \(rasa/shared/core/trackers"),
+    ("policy prediction (predict_next_with_tracker_if_should)",
+     r"predict_next_with_tracker_if_should \(rasa/core/processor\.py"),
+    ("  states of the whole history (past_states / states_for_tracker_history)",
+     r"(past_states|states_for_tracker_history|generate_all_prior_trackers) \("),
     ("  RulePolicy", r"rasa/core/policies/rule_policy\.py"),
     ("  MemoizationPolicy", r"rasa/core/policies/memoization\.py"),
-    ("action call to the action server (RemoteAction.run)", r"run \(.*rasa/core/actions/action\.py"),
-    ("  tracker serialised for the action server (current_state)", r"current_state \(.*trackers\.py"),
-    ("  JSON encoding/decoding", r"json/(encoder|decoder|__init__)\.py|ujson|orjson"),
-    ("event broker / lock store", r"lock_store\.py|event_brokers/"),
+    ("calls to the action server (RemoteAction.run, both)", r"run \(rasa/core/actions/action\.py:7"),
+    ("  tracker serialised for it (current_state)", r"current_state \(rasa/shared/core/trackers\.py"),
+    ("  its answer checked against a JSON schema (jsonschema)", r"_validate_action_result|\(jsonschema/"),
+    ("  HTTP client (aiohttp)", r"\(aiohttp/"),
+    ("tracker save (save_tracker)", r"save_tracker \(rasa/core/processor\.py"),
+    ("SQLAlchemy (load and save)", r"\(sqlalchemy/"),
+    ("JSON encode/decode (any)", r"\(json/|ujson|orjson"),
+    ("deepcopy (any)", r"\(copy\.py"),
     # the action server (rasa-sdk)
-    ("rasa-sdk: request handling (webhook)", r"webhook \(.*rasa_sdk/endpoint\.py"),
-    ("rasa-sdk: tracker rebuilt from JSON (Tracker.from_dict)", r"from_dict \(.*rasa_sdk/interfaces\.py"),
-    ("rasa-sdk: run the project's actions", r"/actions/[a-z_]+\.py"),
-    ("  rules core (decide)", r"rules_core/"),
-    ("  rendering the answer", r"rules_core/render\.py|actions/messages\.py"),
+    ("rasa-sdk: tracker rebuilt from JSON (Tracker.from_dict)", r"from_dict \(rasa_sdk/interfaces\.py"),
+    ("rasa-sdk: the project's actions", r"\(actions/[a-z_]+\.py"),
+    ("  reading the message's facts (actions/understanding, extract)", r"\(actions/(understanding|extract)\.py"),
+    ("  rules core (decide)", r"decide \(rules_core/"),
+    ("  gazetteer (rules_core/gazetteer)", r"\(rules_core/gazetteer\.py"),
+    ("  rendering the answer", r"\(rules_core/render\.py|\(actions/messages\.py"),
 )
 
 
@@ -91,18 +106,25 @@ def short(frame: str) -> str:
 
 def report(path: Path, top: int = 20, out=print) -> None:
     stacks = read_stacks(path)
-    total, hits = shares(stacks)
-    out(f"{path}: {total} samples (CPU-busy, py-spy)")
-    for label, _ in MECHANISMS:
-        if hits[label]:
-            out(f"  {100 * hits[label] / total:5.1f} %  {label}")
-    inclusive, leaf = heaviest(stacks, top)
-    out("  heaviest functions (inclusive):")
-    for name, count in inclusive:
-        out(f"    {100 * count / total:5.1f} %  {short(name)}")
-    out("  heaviest leaves (self):")
-    for name, count in leaf:
-        out(f"    {100 * count / total:5.1f} %  {short(name)}")
+    everything = sum(count for _, count in stacks)
+    out(f"{path}: {everything} samples in all (CPU-busy, py-spy; start-up included)")
+    for scope, pattern in SCOPES:
+        scoped = [(frames, count) for frames, count in stacks
+                  if any(re.search(pattern, frame) for frame in frames)]
+        total, hits = shares(scoped)
+        if not total:
+            continue
+        out(f"  {scope}: {total} samples; share of them inside each mechanism:")
+        for label, _ in MECHANISMS:
+            if hits[label]:
+                out(f"    {100 * hits[label] / total:5.1f} %  {label}")
+        inclusive, leaf = heaviest(scoped, top)
+        out("    heaviest functions (inclusive):")
+        for name, count in inclusive:
+            out(f"      {100 * count / total:5.1f} %  {short(name)}")
+        out("    heaviest leaves (self):")
+        for name, count in leaf:
+            out(f"      {100 * count / total:5.1f} %  {short(name)}")
 
 
 def main(argv=None) -> int:
