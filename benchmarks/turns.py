@@ -35,7 +35,7 @@ from typing import Dict, Iterator, List, Optional, Sequence
 
 import httpx
 
-from benchmarks.turn_servers import ProfiledServers, postgres_database, rss_mib
+from benchmarks.turn_servers import PG, ProfiledServers, postgres_database, rss_mib
 
 QUESTION = "j'ai droit à une bourse ?"
 FACTS = ("je suis en licence et je pars en Erasmus à Lisbonne, j'ai droit à une bourse ?", "Luxembourg", "non", "non")
@@ -299,7 +299,21 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     plan = Plan(time_limit_s=args.time_limit)
     if args.quick:
         plan = Plan(parses=5, per_length=2, concurrency=(5,), per_student=4, time_limit_s=args.time_limit)
-    results = [run_store(store, plan, args.profile) for store in stores]
+    from bot.runtime.supervisor import StartupError
+
+    results = []
+    for store in stores:
+        try:
+            results.append(run_store(store, plan, args.profile))
+        except (StartupError, httpx.HTTPError, RuntimeError) as error:
+            print(f"error ({store}): {error}", file=sys.stderr)
+            return 1
+        except Exception as error:  # e.g. PostgreSQL not reachable (psycopg2.OperationalError)
+            if type(error).__module__.split(".")[0] != "psycopg2":
+                raise
+            print(f"error ({store}): PostgreSQL at {PG['host']}:{PG['port']} refused the benchmark: "
+                  f"{str(error).strip().splitlines()[0]}", file=sys.stderr)
+            return 1
     if args.json:
         args.json.write_text(json.dumps(results, indent=1, default=str))
     return 0
