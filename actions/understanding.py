@@ -16,6 +16,7 @@ from typing import Any, Dict, Iterable, List, Optional
 import yaml
 
 from rules_core.countries import is_eu, to_iso
+from rules_core.rules.obligation import third_country_ground
 from rules_core.situation import ExemptionGround, SpecialStatus
 
 YES = {"oui", "yes", "y", "o", "ouais", "yep", "yeah", "ja", "exact", "exactement", "correct", "bien sûr", "sure"}
@@ -296,15 +297,19 @@ def bare_place(text: str) -> Optional[str]:
     words = re.findall(r"[^\W\d_][\w'’-]*", text)
     candidates = [" ".join(words[i:i + 2]) for i in range(len(words) - 1)] + words  # "La Haye", then single words
     for word in candidates:
-        if len(word) <= 2 or word.casefold() in STOP_PLACES:
-            continue
+        parts = word.casefold().split()
+        if len(word) <= 2 or word.casefold() in STOP_PLACES or any(
+                len(part) <= 2 and not (i == 0 and part in ARTICLES) for i, part in enumerate(parts)):
+            continue  # "a la" is no "Arrah"; "La Haye" still is a town
         places = gazetteer().lookup(word)
-        # A word that is only a village's name somewhere ("yet", "nek") is no town the student names.
-        if to_iso(word) or (places and places[0].population >= TOWN_IN_PASSING):
+        # A word that is only a village's name somewhere ("yet", "nek"), or some town's other name
+        # ("la" for Los Angeles), is no town the student names in passing.
+        if to_iso(word) or (places and places[0].population >= TOWN_IN_PASSING and gazetteer().is_official_name(word)):
             return word
     return None
 
 
+ARTICLES = {"la", "le", "el", "al", "de", "den", "di"}  # a town's name may start with one ("La Haye")
 NOT_TOWNS = {"erasmus", "erasmus+", "semp", "global exchange", "free mover", "bachelor", "master", "licence", "oui",
              "non", "yes", "no", "ok", "merci", "thanks", "none", "aucune", "aucun", "rien", "nothing"}
 TOWN_IN_PASSING = 50_000  # inhabitants, for a town found among other words (university towns are larger)
@@ -592,7 +597,7 @@ def _third_country_origin(text: str) -> bool:
                 places = gazetteer().lookup(candidate)
                 codes |= {to_iso(candidate)} | ({places[0].country} if places and candidate[0].isupper() else set())
     codes.discard(None)
-    return bool(codes) and all(not is_eu(code) and code != "LU" for code in codes)
+    return third_country_ground(codes)
 
 
 def read_message(text: str, intent: Optional[str], entities: Iterable[dict], requested: Optional[str],

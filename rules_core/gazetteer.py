@@ -78,6 +78,10 @@ class Gazetteer:
             return ranked[:1]
         return ranked
 
+    def is_official_name(self, name: str) -> bool:
+        """Whether `name` is a town's own name, not only another name of it ("LA" for Los Angeles)."""
+        return fold(name) in self._official
+
     def farthest_in_country(self, country: str, latitude: float, longitude: float) -> Optional[float]:
         """Distance in km from a point to the farthest listed town of a country."""
         key = (country, -latitude, -longitude)  # own cache entries, beside the nearest ones

@@ -64,3 +64,11 @@ def test_a_country_list_with_a_yaml_boolean_in_it_is_refused():
         Parameter(description="area", history=[{"value": ["FR", False, "CH"], "applies_from": "2021-02-11",
                                                 "source": "Art. 14(1)"}])
     assert "NO" in parameters.value("visa_free_area")
+
+
+def test_ground_5_needs_every_country_named_outside_the_eu_and_luxembourg():
+    from rules_core.rules.obligation import third_country_ground
+
+    assert third_country_ground({"BR"}) and third_country_ground({"IN", "IN"})
+    assert not third_country_ground({"BR", "PT"}) and not third_country_ground({"BR", "LU"})
+    assert not third_country_ground(set())

@@ -323,3 +323,11 @@ def test_a_stay_the_student_is_extending_is_an_extension():
 def test_a_return_told_with_its_length_in_weeks_and_its_reason_gives_both_facts(text, facts_read):
     found = facts(text, intent="ask_interruption")[0]
     assert {k: found.get(k) for k in facts_read} == facts_read
+
+
+@pytest.mark.parametrize("text, town", [("et si je pars a nancy a la place ?", "nancy"), ("et à Le Havre ?", "Le Havre"),
+                                        ("what about Liège?", "Liège")])
+def test_a_town_named_in_a_follow_up_is_that_town_not_another_name_of_a_far_one(text, town):
+    from actions.understanding import bare_place
+
+    assert bare_place(text) == town

@@ -108,6 +108,17 @@ def decide_obligation(situation: Situation) -> Decision:
 
 # -- Exemption: Art. 2, with Art. 24(1), 25, 27 ---------------------------------------------
 
+def third_country_ground(countries) -> bool:
+    """Art. 2(1) 5°: coming from a third country with a school diploma from one. `countries` are the
+    ISO codes the student names for their origin and their school: all must be outside the EU (a
+    third country, which Luxembourg, where they study, is not)."""
+    from rules_core.countries import is_eu
+
+    codes = {c for c in countries if c}
+    return bool(codes) and all(not is_eu(code) and code != "LU" for code in codes)
+
+
+
 def art_2_1_grounds(f: Facts, out: Findings) -> Outcome:
     """Each ground of Art. 2(1) and 2(3) the student reports, with who grants it."""
     grounds = set(f.need("exemption_grounds"))
