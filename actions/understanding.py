@@ -684,6 +684,10 @@ def read_message(text: str, intent: Optional[str], entities: Iterable[dict], req
             reading.facts["semester"] = int(code[2])
             reading.facts.setdefault("level", "master" if code[1].upper().startswith("M") else "bachelor")
         reading.facts.update({k: v for k, v in _number_fact(text, requested).items() if k not in reading.facts})
+    code = SEMESTER_CODE.search(text)
+    if code and "level" not in reading.facts and not LANGUAGE_LEVEL_CONTEXT.search(text):
+        # "jsuis en L2" with "L2" tagged as a semester by the model: the code still tells the level.
+        reading.facts["level"] = "master" if code[1].upper().startswith("M") else "bachelor"
 
     explicit = EXPLICIT_SEMESTER.search(text)
     if explicit and not dates:  # "jsuis en B1, jpeux partir en s2 ?": the planned semester is 2

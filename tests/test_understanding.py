@@ -331,3 +331,9 @@ def test_a_town_named_in_a_follow_up_is_that_town_not_another_name_of_a_far_one(
     from actions.understanding import bare_place
 
     assert bare_place(text) == town
+
+
+def test_a_year_code_tagged_as_a_semester_by_the_model_still_tells_the_level():
+    tagged = [{"entity": "semester", "value": "2", "text": "L2"}]
+    assert facts("jsuis en L2, jpeux avoir une bourse erasmus pour lisbonne ?", intent="ask_funding",
+                 entities=tagged)[0]["level"] == "bachelor"
