@@ -10,10 +10,18 @@ import os
 import runpy
 import sys
 
+
+
+def rasa_argv(args: list, token: str) -> list:
+    """Rasa's command line with the token; `--auth-token=…` in one word, because a random token may
+    start with '-' and argparse would take a separate one for an option (Rasa then exits 2)."""
+    return ["rasa", *args, f"--auth-token={token}"]
+
+
 if __name__ == "__main__":
     token = os.environ.pop("RASA_AUTH_TOKEN", "")
     if not token:
         sys.exit("error: RASA_AUTH_TOKEN is not set; Rasa's HTTP API would be open to anyone who can reach it")
-    sys.argv = ["rasa", *sys.argv[1:], "--auth-token", token]
+    sys.argv = rasa_argv(sys.argv[1:], token)
     sys.path[0] = os.getcwd()  # as `python -m rasa` would have it, not deploy/ (its folders are no modules)
     runpy.run_module("rasa", run_name="__main__", alter_sys=True)

@@ -251,3 +251,13 @@ def test_the_procfile_servers_get_only_their_own_settings_listen_on_loopback_and
             except ProcessLookupError:
                 pass
             process.wait(30)
+
+
+def test_a_token_that_starts_with_a_dash_still_reaches_rasa_as_the_token():
+    # secrets.token_urlsafe starts with '-' once in 64 starts; Rasa's own parser must read it as the value.
+    import runpy
+    from rasa.__main__ import create_argument_parser
+
+    rasa_argv = runpy.run_path(str(Path(__file__).parent.parent / "deploy" / "rasa_run.py"))["rasa_argv"]
+    argv = rasa_argv(["run", "--enable-api"], "-Xy_token")
+    assert create_argument_parser().parse_args(argv[1:]).auth_token == "-Xy_token"
