@@ -1,7 +1,12 @@
 """Plays the held-out conversations (tests/conversations/*.yml) against the real assistant, as a
 student would, and reports how many end with the right answer.
 
-    .venv/bin/python -m benchmarks.conversations [--lang fr|en] [--limit N] [--out results/conversations.json]
+    .venv/bin/python -m benchmarks.conversations [--set main|fresh] [--lang fr|en] [--limit N] [--out results/conversations.json]
+
+Two sets, both never trained on: `main` (tests/conversations/*.yml, 200, written 2026-12-01; its
+failures have been read to find causes, so it is the development set) and `fresh`
+(tests/conversations/fresh/*.yml, written 2026-12-07 by other writers; measured only: nobody
+reads its failed transcripts, so it tells whether the fixes made on `main` generalise).
 
 Starts the real action server and Rasa server (own ports, temporary SQLite tracker). For each
 conversation: sends the student's turns through the REST channel; whenever the assistant asks for
@@ -29,9 +34,9 @@ CONVERSATIONS = ROOT / "tests" / "conversations"
 DONT_KNOW = {"fr": "je sais pas", "en": "I don't know"}
 MAX_FOLLOW_UPS = 8
 DECIDED = ("yes", "no", "conditional", "needs_staff")
-# The conversations were written on this day ("next September", "courses started two months ago"): they
-# are played as of it, so that a result does not change with the calendar.
-WRITTEN_ON = "2026-12-01"
+# Each set is played as of the day it was written ("next September", "courses started two months
+# ago"), so that a result does not change with the calendar.
+SETS = {"main": (CONVERSATIONS, "2026-12-01"), "fresh": (CONVERSATIONS / "fresh", "2026-12-07")}
 
 
 def cites(expected: str, references: List[str]) -> bool:
@@ -49,15 +54,16 @@ def references(decision: Optional[Dict[str, Any]]) -> List[str]:
 
 
 class Player:
-    def __init__(self, rasa_url: str, token: str) -> None:
+    def __init__(self, rasa_url: str, token: str, today: str = SETS["main"][1]) -> None:
         import httpx
 
         self.http = httpx.Client(base_url=rasa_url, timeout=60)
         self.token = token  # Rasa's HTTP API (the tracker) answers only with it
+        self.today = today
 
     def send(self, sender: str, text: str) -> List[Dict[str, Any]]:
         response = self.http.post("/webhooks/rest/webhook", json={"sender": sender, "message": text,
-                                                                   "metadata": {"channel": "eval", "today": WRITTEN_ON}})
+                                                                   "metadata": {"channel": "eval", "today": self.today}})
         response.raise_for_status()
         return response.json()
 
@@ -154,9 +160,9 @@ def _faq_answers(expect: Dict[str, Any], replies: List[str], lang: str) -> bool:
     return expect["outcome"] == "info"
 
 
-def load(lang: Optional[str]) -> List[Dict[str, Any]]:
+def load(lang: Optional[str], which: str = "main") -> List[Dict[str, Any]]:
     conversations = []
-    for path in sorted(CONVERSATIONS.glob("*.yml")):
+    for path in sorted(SETS[which][0].glob("*.yml")):
         for conversation in yaml.safe_load(path.read_text(encoding="utf-8")):
             if lang is None or conversation["language"] == lang:
                 conversations.append(conversation)
@@ -167,15 +173,19 @@ def main(argv=None) -> int:
     from tests.rasa_servers import Servers, isolated_settings
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--set", dest="which", choices=sorted(SETS), default="main")
     parser.add_argument("--lang", choices=("fr", "en"))
     parser.add_argument("--limit", type=int, default=0)
     parser.add_argument("--match", default="", help="only the conversations whose name contains this")
     parser.add_argument("--show", action="store_true", help="print each failed conversation's transcript")
     parser.add_argument("--record", action="store_true",
                         help="write the passing conversations to tests/conversations/passing.txt (CI guards them)")
-    parser.add_argument("--out", type=Path, default=ROOT / "results" / "conversations.json")
+    parser.add_argument("--out", type=Path, help="default: results/conversations.json (fresh: conversations-fresh.json)")
     args = parser.parse_args(argv)
-    conversations = load(args.lang)
+    if args.which != "main" and (args.show or args.record):
+        parser.error("--show and --record are for the main set: the fresh set is measured, never read")
+    conversations = load(args.lang, args.which)
+    args.out = args.out or ROOT / "results" / ("conversations.json" if args.which == "main" else f"conversations-{args.which}.json")
     conversations = [c for c in conversations if args.match.casefold() in c["name"].casefold()]
     if args.limit:
         conversations = conversations[: args.limit]
@@ -183,7 +193,7 @@ def main(argv=None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         servers = Servers(isolated_settings(Path(tmp), 5805, 5855)).start()
         try:
-            player = Player(servers.settings.rasa_url, servers.settings.rasa_auth_token)
+            player = Player(servers.settings.rasa_url, servers.settings.rasa_auth_token, SETS[args.which][1])
             start = time.perf_counter()
             for conversation in conversations:
                 passed, problems, transcript = player.play(conversation)

@@ -24,7 +24,7 @@ def training_examples():
 
 
 def held_out_messages():
-    for path in sorted((ROOT / "tests" / "conversations").glob("*.yml")):
+    for path in sorted((ROOT / "tests" / "conversations").rglob("*.yml")):
         for conversation in yaml.safe_load(path.read_text(encoding="utf-8")):
             for turn in conversation["turns"]:
                 yield turn if isinstance(turn, str) else turn["say"]
