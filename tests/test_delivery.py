@@ -13,6 +13,7 @@ import socket
 
 import httpx
 import pytest
+import sqlalchemy as sa
 from aiohttp import web
 
 from bot.runtime.settings import Settings
@@ -175,6 +176,44 @@ def test_a_replayed_webhook_update_id_is_answered_once(tmp_path):
                             answer = await client.post(fake.webhook_url, json=replay,
                                                        headers={"X-Telegram-Bot-Api-Secret-Token": "hook-secret"})
                             assert answer.status_code == 200
+                    await asyncio.sleep(1.0)
+                    assert copies(fake, STUDENT, "réponse à « bonjour »") == 1 and rasa.received == ["bonjour"]
+        finally:
+            await rasa.stop()
+    run(main)
+
+
+def test_an_update_whose_message_never_reached_the_inbox_is_handled_when_telegram_sends_it_again(tmp_path):
+    """The crash window of the fault run: the update id recorded, the message not stored. Here the
+    inbox write fails on the real SQLite database (a trigger refuses it, as a full disk would), then
+    Telegram replays the update: it must be answered, once."""
+    async def main():
+        rasa = await EchoRasa().start()
+        port = free_port()
+        try:
+            async with FakeTelegram() as fake:
+                settings = settings_for(tmp_path, fake, rasa, webhook_url=f"http://127.0.0.1:{port}/tg-hook",
+                                        webhook_secret="hook-secret", webhook_port=port)
+                async with RunningAdapter(settings, fake) as adapter:
+                    database = adapter.stores.database
+                    with database.transaction() as db:
+                        db.execute(sa.text("CREATE TRIGGER refuse BEFORE INSERT ON desk_inbox "
+                                           "BEGIN SELECT RAISE(ABORT, 'disk full'); END"))
+                    fake.push_message(STUDENT, "bonjour")
+                    await until(lambda: fake.webhook_deliveries, what="the update delivered")
+                    await asyncio.sleep(0.5)
+                    assert rasa.received == [] and copies(fake, STUDENT, "réponse à") == 0
+                    with database.transaction() as db:
+                        db.execute(sa.text("DROP TRIGGER refuse"))
+                    replay = {"update_id": fake.webhook_deliveries[-1][0], "message": {
+                        "message_id": 1, "date": 0, "text": "bonjour", "chat": {"id": STUDENT, "type": "private"},
+                        "from": {"id": STUDENT, "is_bot": False, "first_name": "Ana"}}}
+                    async with httpx.AsyncClient() as client:
+                        for _ in range(2):  # the replay, and a second one after it was stored
+                            answer = await client.post(fake.webhook_url, json=replay,
+                                                       headers={"X-Telegram-Bot-Api-Secret-Token": "hook-secret"})
+                            assert answer.status_code == 200
+                    await said(fake, STUDENT, "réponse à « bonjour »")
                     await asyncio.sleep(1.0)
                     assert copies(fake, STUDENT, "réponse à « bonjour »") == 1 and rasa.received == ["bonjour"]
         finally:

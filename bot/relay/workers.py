@@ -23,7 +23,7 @@ from bot.storage.database import utc_now
 from bot.telegram.format import message_pieces, quick_replies
 from bot.telegram.send import DeliveryFailed, send_once, send_text
 from bot.desk.tickets import Ticket, TicketStore
-from bot.relay.inbox import HELD_TEXT_KEPT, HeldSummary, Inbox, InboxMessage
+from bot.relay.inbox import HELD_TEXT_KEPT, HeldSummary, Inbox, InboxMessage, Replayed
 from bot.relay.outbox import Outbox
 from bot.storage.students import Student, Students
 from bot.telegram.payloads import ButtonPayloads
@@ -102,6 +102,7 @@ class Relay:
                 for summary in self.inbox.held_to_summarise(dt.timedelta(seconds=self.delivery.staff_window_s)):
                     await self._post_held(summary)
                 self.retry_pending()
+                self.inbox.drop_old_updates()
             except Exception:  # noqa: BLE001 - e.g. the database restarting: try again next round
                 log.exception("retry round failed")
 
@@ -113,14 +114,27 @@ class Relay:
     # -- work -------------------------------------------------------------------------------
 
     def receive(self, ref: str, text: str, shown: Optional[str] = None,
-                meta: Optional[Dict[str, Any]] = None) -> None:
-        """Keeps the message first (nothing is lost if anything fails later), then processes it."""
-        self.inbox.keep(ref, text, shown, meta)
+                meta: Optional[Dict[str, Any]] = None, update_id: Optional[int] = None) -> None:
+        """Keeps the message first (nothing is lost if anything fails later), then processes it. The
+        Telegram update it came in is recorded as handled in the same transaction (`Inbox.handling`)."""
+        try:
+            with self.inbox.handling(update_id) as db:
+                self.inbox.keep(ref, text, shown, meta, within=db)
+        except Replayed:
+            log.info("update %s seen before: not handled again", update_id)
+            return
         self.submit(ref)
 
-    def say(self, ref: str, chat_id: int, text: str, keyboard: Optional[InlineKeyboardMarkup] = None) -> None:
-        """Queues a message of the adapter's own (a command's answer) in `ref`'s outbox and sends it."""
-        self.outbox.add(ref, chat_id, message_pieces(text, keyboard))
+    def say(self, ref: str, chat_id: int, text: str, keyboard: Optional[InlineKeyboardMarkup] = None,
+            update_id: Optional[int] = None) -> None:
+        """Queues a message of the adapter's own (a command's answer) in `ref`'s outbox and sends it;
+        the update that asked for it is recorded as handled in the same transaction."""
+        try:
+            with self.inbox.handling(update_id) as db:
+                self.outbox.add(ref, chat_id, message_pieces(text, keyboard), within=db)
+        except Replayed:
+            log.info("update %s seen before: not answered again", update_id)
+            return
         self.submit(ref)
 
     def submit(self, ref: str) -> None:

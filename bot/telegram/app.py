@@ -162,7 +162,7 @@ async def _reply(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str,
     adapter, chat, user = _adapter(context), update.effective_chat, update.effective_user
     # A student's own queue (their replies stay in order); any other chat (staff) has one of its own.
     queue = student_ref(adapter.key, user.id) if chat.type == chat.PRIVATE and user else f"chat:{chat.id}"
-    adapter.relay.say(queue, chat.id, text, keyboard)
+    adapter.relay.say(queue, chat.id, text, keyboard, update_id=update.update_id)
 
 
 async def _answer(query, text: Optional[str] = None, alert: bool = False) -> None:
@@ -210,7 +210,8 @@ async def on_profile(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     if adapter.tickets.open_ticket_of(student.ref):  # the assistant is paused while staff have the case
         await _reply(update, context, _say("ticket_already_open", _lang(student, update.effective_user)))
         return
-    adapter.relay.receive(student.ref, "/ask_profile", "/profile", adapter.meta(student, update.effective_user))
+    adapter.relay.receive(student.ref, "/ask_profile", "/profile", adapter.meta(student, update.effective_user),
+                          update.update_id)
 
 
 async def on_human(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -220,7 +221,8 @@ async def on_human(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if adapter.tickets.open_ticket_of(student.ref):
         await _reply(update, context, _say("ticket_already_open", _lang(student, update.effective_user)))
         return
-    adapter.relay.receive(student.ref, REQUEST_HUMAN, "/human", adapter.meta(student, update.effective_user))
+    adapter.relay.receive(student.ref, REQUEST_HUMAN, "/human", adapter.meta(student, update.effective_user),
+                          update.update_id)
 
 
 async def on_forget(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -253,7 +255,7 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         adapter.students.set_language(student.ref, detected)
     words = as_typed_text(text)  # never a Rasa payload: a student cannot set a fact or trigger an intent
     adapter.relay.receive(student.ref, words, text if words != text else None,
-                          adapter.meta(student, update.effective_user))
+                          adapter.meta(student, update.effective_user), update.update_id)
 
 
 async def on_not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -292,7 +294,8 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             await with_retries(lambda: query.edit_message_reply_markup(reply_markup=None), "editMessageReplyMarkup")
         except DeliveryFailed as error:
             log.info("keyboard not removed after a choice: %s", error)
-    adapter.relay.receive(student.ref, choice.payload, choice.title, adapter.meta(student, update.effective_user))
+    adapter.relay.receive(student.ref, choice.payload, choice.title, adapter.meta(student, update.effective_user),
+                          update.update_id)
 
 
 async def on_button_without_data(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -448,15 +451,23 @@ async def on_staff_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 
 
 async def on_any_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Lets each Telegram update through once: a replayed `update_id` is not answered again."""
-    if not _adapter(context).inbox.first_sighting(update.update_id):
+    """Lets each Telegram update through once: a replayed `update_id` is not answered again. The id is
+    recorded with what the handler stores (`Inbox.handling`), so a crash before that loses nothing."""
+    if _adapter(context).inbox.seen(update.update_id):
         log.info("update %d seen before: not handled again", update.update_id)
         raise ApplicationHandlerStop
+
+
+async def on_update_handled(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Records an update whose handler stored nothing (a staff command, a used button) as handled."""
+    _adapter(context).inbox.handled(update.update_id)
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Logs the exception (with the update's number only: no student data in logs)."""
     log.error("update %s failed", getattr(update, "update_id", "?"), exc_info=context.error)
+    if isinstance(update, Update):
+        raise ApplicationHandlerStop  # not recorded as handled (group 1): Telegram's replay is handled again
 
 
 def keep_token_out_of_logs() -> None:
@@ -525,6 +536,7 @@ def build_application(settings: Settings, database: Optional[Database] = None,
 
     # Before any handler: an update already seen (a webhook replay, a poll after a crash) stops here.
     application.add_handler(TypeHandler(Update, on_any_update), group=-1)
+    application.add_handler(TypeHandler(Update, on_update_handled), group=1)
     new = filters.UpdateType.MESSAGE  # edits of a command are not run again (an edited /reply is not resent)
     private = filters.ChatType.PRIVATE & new
     # Edited messages first: a handler group stops at its first match, so they reach nothing else.
