@@ -9,59 +9,16 @@ PTB Application."""
 import asyncio
 import json
 import logging
-import socket
 
 import httpx
 import pytest
 import sqlalchemy as sa
-from aiohttp import web
 
 from bot.runtime.settings import Settings
 from tests.desk_db import drop_postgres, postgres_url
+from tests.fake_rasa import EchoRasa, free_port
 from tests.fake_telegram import FakeTelegram
 from tests.telegram_harness import STAFF_CHAT, STUDENT, RunningAdapter, adapter_settings, said, texts_to, until
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class EchoRasa:
-    """Rasa's REST channel on a fixed port, which can be stopped and started (an outage)."""
-
-    def __init__(self) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.received = []
-        self._runner = None
-
-    async def start(self) -> "EchoRasa":
-        async def webhook(request):
-            body = await request.json()
-            self.received.append(body["message"])
-            return web.json_response([{"recipient_id": body["sender"], "text": f"réponse à « {body['message']} »"}])
-
-        async def events(request):
-            return web.json_response({})
-
-        async def status(request):
-            return web.json_response({"model_file": "assistant.tar.gz"})
-
-        app = web.Application()
-        app.router.add_post("/webhooks/rest/webhook", webhook)
-        app.router.add_post("/conversations/{sender}/tracker/events", events)
-        app.router.add_get("/status", status)
-        self._runner = web.AppRunner(app)
-        await self._runner.setup()
-        await web.TCPSite(self._runner, "127.0.0.1", self.port).start()
-        return self
-
-    async def stop(self) -> None:
-        if self._runner:
-            await self._runner.cleanup()
-            self._runner = None
 
 
 def settings_for(tmp_path, fake, rasa, tickets_url=None, **overrides):

@@ -24,11 +24,16 @@ from bot.telegram.format import message_pieces, quick_replies
 from bot.telegram.send import DeliveryFailed, send_once, send_text
 from bot.desk.tickets import Ticket, TicketStore
 from bot.relay.inbox import HELD_TEXT_KEPT, HeldSummary, Inbox, InboxMessage, Replayed
+from bot.relay.leases import Leases
 from bot.relay.outbox import Outbox
 from bot.storage.students import Student, Students
 from bot.telegram.payloads import ButtonPayloads
 
 log = logging.getLogger(__name__)
+
+
+class LeaseLost(Exception):
+    """This process no longer holds the student's lease (it was too slow to renew it)."""
 
 REQUEST_HUMAN = "/request_human"
 # A message a running Rasa keeps failing on is set aside after this many tries, so the
@@ -54,8 +59,10 @@ class DeliveryPolicy:
 class Relay:
     def __init__(self, *, inbox: Inbox, students: Students, tickets: TicketStore, payloads: ButtonPayloads,
                  rasa: AsyncRasaClient, bot: Bot, desk: StaffDesk, retry_s: float = 5.0,
-                 outbox: Optional[Outbox] = None, delivery: DeliveryPolicy = DeliveryPolicy()) -> None:
+                 outbox: Optional[Outbox] = None, delivery: DeliveryPolicy = DeliveryPolicy(),
+                 leases: Optional[Leases] = None) -> None:
         self.inbox = inbox
+        self.leases = leases or Leases(inbox.database)
         self.outbox = outbox or Outbox(inbox.database)
         self.delivery = delivery
         self.students = students
@@ -68,6 +75,7 @@ class Relay:
         self._workers: Dict[str, asyncio.Task] = {}
         self._timers: Dict[str, asyncio.TimerHandle] = {}  # when each waiting outbox is due again
         self._retry_task: Optional[asyncio.Task] = None
+        self._renew_task: Optional[asyncio.Task] = None
         self._stopping = False
 
     # -- life -------------------------------------------------------------------------------
@@ -77,6 +85,7 @@ class Relay:
         self._stopping = False
         self.retry_pending()
         self._retry_task = asyncio.create_task(self._retry_forever())
+        self._renew_task = asyncio.create_task(self._renew_forever())
 
     async def stop(self, grace_s: float = 10.0) -> None:
         """Lets each worker finish the message in hand (so Rasa never gets it twice), then stops."""
@@ -91,8 +100,24 @@ class Relay:
             _, late = await asyncio.wait(workers, timeout=grace_s)
             for task in late:
                 task.cancel()
-        await asyncio.gather(*[t for t in [self._retry_task, *workers] if t], return_exceptions=True)
+        if self._renew_task:
+            self._renew_task.cancel()
+        await asyncio.gather(*[t for t in [self._retry_task, self._renew_task, *workers] if t],
+                             return_exceptions=True)
         self._workers.clear()
+        try:
+            self.leases.release_all()  # another adapter may take these students at once
+        except Exception:  # noqa: BLE001 - they expire anyway
+            log.exception("leases not released")
+
+    async def _renew_forever(self) -> None:
+        """Keeps this process's leases alive while it works (a killed process stops renewing them)."""
+        while True:
+            await asyncio.sleep(self.leases.ttl.total_seconds() / 3)
+            try:
+                self.leases.renew_all()
+            except Exception:  # noqa: BLE001 - the database restarting: the deliveries check the lease
+                log.exception("leases not renewed")
 
     async def _retry_forever(self) -> None:
         while True:
@@ -151,28 +176,50 @@ class Relay:
             await asyncio.wait([worker], timeout=timeout_s)
 
     async def _drain(self, ref: str) -> None:
+        """Works on the student's conversation while this process holds its lease: another adapter
+        sharing the database never has a message of the same student in flight at the same time."""
         try:
             while not self._stopping:
-                if not await self._flush(ref):
-                    return  # a reply still waits for Telegram: later answers go after it
-                message = self.inbox.next_pending(ref)
-                student = self.students.get(ref)
-                if message is None or student is None:
-                    return
+                if not self.leases.acquire(ref):
+                    return  # another adapter works on this student; its worker (or our retry loop) goes on
                 try:
-                    done = await self._process(student, message)
-                except asyncio.CancelledError:
-                    raise
-                except Exception:  # noqa: BLE001 - one conversation's failure must not stop the others
-                    log.exception("a message of %s failed", ref)
-                    done = await self._failed(student, message)
-                if not done:
-                    return  # Rasa is down, or the message is tried again: the retry loop comes back
-                self.inbox.mark_done(message.id)
+                    idle = await self._drain_held(ref)
+                finally:
+                    self.leases.release(ref)
+                # What another adapter stored while we held the lease (it could not take the lease then).
+                if not idle or not self._work_waiting(ref):
+                    return
         except asyncio.CancelledError:
             raise
         except Exception:  # noqa: BLE001 - e.g. the database is down: the message stays in the inbox
             log.exception("conversation %s stopped; the retry loop comes back to it", ref)
+
+    def _work_waiting(self, ref: str) -> bool:
+        return self.inbox.next_pending(ref) is not None or self.outbox.next_for(ref) is not None
+
+    async def _drain_held(self, ref: str) -> bool:
+        """Answers the student's messages in order; True when nothing is left to do."""
+        while not self._stopping:
+            if not await self._flush(ref):
+                return False  # a reply still waits for Telegram: later answers go after it
+            message = self.inbox.next_pending(ref)
+            student = self.students.get(ref)
+            if message is None or student is None:
+                return True
+            try:
+                done = await self._process(student, message)
+            except asyncio.CancelledError:
+                raise
+            except LeaseLost:
+                log.warning("conversation %s was taken over by another adapter", ref)
+                return False
+            except Exception:  # noqa: BLE001 - one conversation's failure must not stop the others
+                log.exception("a message of %s failed", ref)
+                done = await self._failed(student, message)
+            if not done:
+                return False  # Rasa is down, or the message is tried again: the retry loop comes back
+            self.inbox.mark_done(message.id)
+        return False
 
     async def _process(self, student: Student, message: InboxMessage) -> bool:
         """True when the message was dealt with; False when it must wait for Rasa."""
@@ -279,6 +326,8 @@ class Relay:
         between the two neither loses the answer nor asks Rasa twice."""
         handoff: Optional[Dict[str, Any]] = None
         with self.inbox.database.transaction() as db:
+            if not self.leases.holds(student.ref, within=db):
+                raise LeaseLost(student.ref)  # another adapter took the student over: it answers instead
             for reply in replies:
                 custom = reply.get("custom") or {}
                 if isinstance(custom, dict) and isinstance(custom.get("handoff"), dict):

@@ -15,6 +15,9 @@ from sqlalchemy.engine import Connection
 from bot.storage.schema import RETIRED_TABLES, metadata
 
 
+MIGRATION_LOCK = 7_311_001  # PostgreSQL advisory lock held while the schema is created
+
+
 def utc_now() -> dt.datetime:
     """Naive UTC, as every timestamp column holds it (SQLite keeps no time zone)."""
     return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
@@ -37,9 +40,11 @@ class Database:
     def migrate(self) -> "Database":
         """Creates the tables of `schema` that are missing (a new table needs nothing else) and drops
         the retired ones."""
-        metadata.create_all(self.engine)
-        existing = set(sa.inspect(self.engine).get_table_names())
         with self.engine.begin() as db:
+            if db.dialect.name == "postgresql":  # adapters starting together: one migrates, the others wait
+                db.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
+            metadata.create_all(db)
+            existing = set(sa.inspect(db).get_table_names())
             for name in RETIRED_TABLES:
                 if name in existing:
                     db.execute(sa.text(f'DROP TABLE "{name}"'))

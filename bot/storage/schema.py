@@ -103,6 +103,16 @@ outbox = sa.Table(
     sa.Column("next_at", sa.DateTime, nullable=False),
 )
 
+# -- bot.relay.leases: which adapter process works on a student's conversation now ------------------
+# Several adapters share one database: a student's messages are handled by the holder of the lease,
+# one process at a time; a lease not renewed (its process killed) is taken over once it expires.
+leases = sa.Table(
+    "desk_leases", metadata,
+    sa.Column("ref", sa.String(40), primary_key=True),
+    sa.Column("owner", sa.String(80), nullable=False, index=True),
+    sa.Column("expires_at", sa.DateTime, nullable=False),
+)
+
 # -- bot.telegram.payloads: quick replies, as opaque keys bound to the student who received them --
 # The callback data Telegram carries is only `key`; payload and title never leave the server, so a
 # forged or replayed callback cannot say anything the assistant did not offer that student.

@@ -25,6 +25,7 @@ from nlu_components.language import SUPPORTED, detect
 from bot.desk.office_hours import OfficeHours
 from bot.pseudonym import load_key, rasa_sender, student_ref
 from bot.relay.inbox import Inbox
+from bot.relay.leases import Leases
 from bot.relay.outbox import Outbox
 from bot.relay.workers import REQUEST_HUMAN, DeliveryPolicy, Relay
 from bot.relay.rasa_client import AssistantUnavailable, AsyncRasaClient
@@ -523,14 +524,14 @@ def build_application(settings: Settings, database: Optional[Database] = None,
         health = action_health_url(settings)
     except OSError:  # no endpoints file: Rasa's own /status is the only probe
         health = None
-    rasa = AsyncRasaClient(settings.rasa_url, settings.request_timeout_s, health, token=settings.rasa_auth_token)
+    rasa = AsyncRasaClient(settings.rasa_urls, settings.request_timeout_s, health, token=settings.rasa_auth_token)
     desk = StaffDesk(settings, tickets, students, application.bot, hours, clock)
     delivery = DeliveryPolicy(settings.outbox_first_backoff_s, settings.outbox_max_backoff_s,
                               settings.outbox_give_up_s, settings.telegram_send_timeout_s,
                               settings.staff_relay_limit, settings.staff_relay_window_s)
     relay = Relay(inbox=inbox, students=students, tickets=tickets, payloads=payloads, rasa=rasa,
                   bot=application.bot, desk=desk, retry_s=settings.rasa_retry_s, outbox=Outbox(database),
-                  delivery=delivery)
+                  delivery=delivery, leases=Leases(database, settings.lease_s))
     application.bot_data[ADAPTER] = Adapter(settings, database, students, inbox, tickets, payloads, rasa, desk,
                                             relay, load_key(settings))
 
