@@ -13,19 +13,20 @@ import logging
 from dataclasses import dataclass
 from typing import Any, Dict, List, Optional
 
+from sqlalchemy.engine import Connection
 from telegram import Bot, InlineKeyboardMarkup
 
 from bot import texts
-from bot.desk.staff_desk import StaffDesk
+from bot.desk.staff_desk import StaffDesk, staff_queue
 from bot.pseudonym import rasa_sender
 from bot.relay.rasa_client import AssistantUnavailable, AsyncRasaClient, MessageRejected
 from bot.storage.database import utc_now
 from bot.telegram.format import message_pieces, quick_replies
-from bot.telegram.send import DeliveryFailed, send_once, send_text
+from bot.telegram.send import send_once
 from bot.desk.tickets import Ticket, TicketStore
 from bot.relay.inbox import HELD_TEXT_KEPT, HeldSummary, Inbox, InboxMessage, Replayed
 from bot.relay.leases import Leases
-from bot.relay.outbox import Outbox
+from bot.relay.outbox import Outbox, Outgoing
 from bot.storage.students import Student, Students
 from bot.telegram.payloads import ButtonPayloads
 
@@ -71,6 +72,7 @@ class Relay:
         self.rasa = rasa
         self.bot = bot
         self.desk = desk
+        desk.queue = self.queue  # the desk's messages go through the same outbox
         self.retry_s = retry_s
         self._workers: Dict[str, asyncio.Task] = {}
         self._timers: Dict[str, asyncio.TimerHandle] = {}  # when each waiting outbox is due again
@@ -161,6 +163,15 @@ class Relay:
             log.info("update %s seen before: not answered again", update_id)
             return
         self.submit(ref)
+
+    def queue(self, ref: str, chat_id: int, text: str, keyboard: Optional[InlineKeyboardMarkup] = None, *,
+              bold_prefix: Optional[str] = None, ticket_id: Optional[int] = None, reply_in_ticket: bool = False,
+              within: Optional[Connection] = None) -> None:
+        """Queues a message in `ref`'s outbox (in the caller's transaction when given) and has it sent
+        once control returns to the event loop, i.e. after that transaction committed."""
+        self.outbox.add(ref, chat_id, message_pieces(text, keyboard, bold_prefix), within=within,
+                        ticket_id=ticket_id, reply_in_ticket=reply_in_ticket)
+        asyncio.get_running_loop().call_soon(self.submit, ref)
 
     def submit(self, ref: str) -> None:
         if self._stopping:
@@ -268,14 +279,9 @@ class Relay:
             return
         text = texts.text("staff_held_summary", self.desk.lang, id=ticket.id, count=summary.count) + "\n" + \
             summary.text + ("…" if len(summary.text) >= HELD_TEXT_KEPT else "")
-        posts = self.tickets.staff_posts_of(ticket.id)
-        for chat_id in self.desk.destinations():
-            first = min((m for c, m in posts if c == chat_id), default=None)
-            try:
-                for sent in await send_text(self.bot, chat_id, text, reply_to=first):
-                    self.tickets.add_staff_post(chat_id, sent.message_id, ticket.id)
-            except DeliveryFailed as error:
-                log.error("summary of ticket #%d's held messages not posted: %s", ticket.id, error)
+        with self.inbox.database.transaction() as db:
+            for chat_id in self.desk.destinations():
+                self.queue(staff_queue(chat_id), chat_id, text, ticket_id=ticket.id, reply_in_ticket=True, within=db)
 
     async def _after_empty_reply(self, student: Student, message: InboxMessage) -> List[Dict[str, Any]]:
         """Rasa's REST channel answers `[]` when no action uttered anything: its action server is down
@@ -347,7 +353,7 @@ class Relay:
             await self.desk.open_ticket(student.ref, str(handoff.get("reason") or "offer_accepted"), handoff, language)
 
     async def _tell(self, student: Student, text: str) -> None:
-        """A notice of the relay's own, queued behind the replies already waiting."""
+        """A notice of the relay's own, queued behind the replies already waiting (sent by this worker)."""
         self.outbox.add(student.ref, student.chat_id, message_pieces(text))
         await self._flush(student.ref)
 
@@ -361,10 +367,11 @@ class Relay:
             if outgoing.next_at > now:
                 self._come_back(ref, (outgoing.next_at - now).total_seconds())
                 return False
+            reply_to = self._first_post(outgoing) if outgoing.reply_in_ticket else None
             attempt = await send_once(self.bot, outgoing.chat_id, outgoing.html, outgoing.keyboard,
-                                      self.delivery.send_timeout_s)
+                                      self.delivery.send_timeout_s, reply_to)
             if attempt.outcome == "sent":
-                self.outbox.done(outgoing.id)
+                self._sent(outgoing, attempt.message_id)
             elif attempt.outcome == "final":
                 log.warning("a reply to %s was refused by Telegram and dropped: %s", ref, attempt.reason)
                 self.outbox.done(outgoing.id)
@@ -377,6 +384,20 @@ class Relay:
                             ref, attempt.reason, wait, outgoing.attempts + 1)
                 self.outbox.retry_at(outgoing.id, utc_now() + dt.timedelta(seconds=wait))
         return False
+
+    def _first_post(self, outgoing: Outgoing) -> Optional[int]:
+        """The ticket's first post in that chat, which the message answers (so staff see the thread)."""
+        posts = self.tickets.staff_posts_of(outgoing.ticket_id) if outgoing.ticket_id is not None else []
+        return min((m for c, m in posts if c == outgoing.chat_id), default=None)
+
+    def _sent(self, outgoing: Outgoing, message_id: Optional[int]) -> None:
+        """Telegram accepted the message: it leaves the outbox and, for a staff post, becomes a post of
+        its ticket (a staff reply to it reaches the ticket), in one transaction."""
+        with self.outbox.database.transaction() as db:
+            self.outbox.done(outgoing.id, within=db)
+            if outgoing.ticket_id is not None and message_id is not None and \
+                    self.tickets.ticket(outgoing.ticket_id) is not None:  # not erased by /forget meanwhile
+                self.tickets.add_staff_post(outgoing.chat_id, message_id, outgoing.ticket_id, within=db)
 
     def _come_back(self, ref: str, delay_s: float) -> None:
         """The worker returns when the next try is due (the retry loop would too, less precisely);

@@ -101,6 +101,10 @@ outbox = sa.Table(
     sa.Column("created_at", sa.DateTime, nullable=False),
     sa.Column("attempts", sa.Integer, nullable=False, default=0),
     sa.Column("next_at", sa.DateTime, nullable=False),
+    # A post to a staff chat: once sent, recorded as a post of this ticket (a reply to it reaches the
+    # ticket), and sent as a reply to the ticket's first post in that chat when reply_in_ticket.
+    sa.Column("ticket_id", sa.Integer),
+    sa.Column("reply_in_ticket", sa.Boolean),
 )
 
 # -- bot.relay.leases: which adapter process works on a student's conversation now ------------------

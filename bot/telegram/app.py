@@ -20,11 +20,11 @@ from telegram.ext import (Application, ApplicationBuilder, ApplicationHandlerSto
                           CommandHandler, ContextTypes, MessageHandler, TypeHandler, filters)
 
 from bot import texts
-from bot.desk.staff_desk import StaffDesk
+from bot.desk.staff_desk import StaffDesk, staff_queue
 from nlu_components.language import SUPPORTED, detect
 from bot.desk.office_hours import OfficeHours
 from bot.pseudonym import load_key, rasa_sender, student_ref
-from bot.relay.inbox import Inbox
+from bot.relay.inbox import Inbox, Replayed
 from bot.relay.leases import Leases
 from bot.relay.outbox import Outbox
 from bot.relay.workers import REQUEST_HUMAN, DeliveryPolicy, Relay
@@ -160,10 +160,14 @@ async def _reply(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str,
                  keyboard: Optional[InlineKeyboardMarkup] = None) -> None:
     """Queues the answer in the outbox, behind what the chat is still owed: it leaves only once
     Telegram accepted it, and a retried send does not hold up other updates."""
-    adapter, chat, user = _adapter(context), update.effective_chat, update.effective_user
-    # A student's own queue (their replies stay in order); any other chat (staff) has one of its own.
-    queue = student_ref(adapter.key, user.id) if chat.type == chat.PRIVATE and user else f"chat:{chat.id}"
-    adapter.relay.say(queue, chat.id, text, keyboard, update_id=update.update_id)
+    adapter = _adapter(context)
+    adapter.relay.say(_queue_of(adapter, update), update.effective_chat.id, text, keyboard, update_id=update.update_id)
+
+
+def _queue_of(adapter: Adapter, update: Update) -> str:
+    """A student's own outbox queue (their replies stay in order); any other chat (staff) has its own."""
+    chat, user = update.effective_chat, update.effective_user
+    return student_ref(adapter.key, user.id) if chat.type == chat.PRIVATE and user else staff_queue(chat.id)
 
 
 async def _answer(query, text: Optional[str] = None, alert: bool = False) -> None:
@@ -355,12 +359,16 @@ async def _staff_answer(update: Update, context: ContextTypes.DEFAULT_TYPE, tick
     lang = adapter.settings.staff_language
     if await _refused_unless_staff(update, context):
         return
-    try:
-        delivered = await adapter.desk.staff_reply(ticket_id, text, _staff_name(update.effective_user))
-    except DeliveryFailed as error:
-        await _reply(update, context, texts.text("reply_not_delivered", lang, id=ticket_id, error=str(error)))
-        return
-    await _reply(update, context, texts.text("reply_delivered" if delivered else "no_such_ticket", lang, id=ticket_id))
+    ticket = await adapter.desk.ready_to_reply(ticket_id, _staff_name(update.effective_user))
+    chat = update.effective_chat
+    try:  # the answer, its confirmation and the update's record: one transaction (a replay sends nothing twice)
+        with adapter.inbox.handling(update.update_id) as db:
+            delivered = ticket is not None and adapter.desk.staff_reply(ticket, text, within=db)
+            adapter.relay.queue(_queue_of(adapter, update), chat.id,
+                                texts.text("reply_delivered" if delivered else "no_such_ticket", lang, id=ticket_id),
+                                within=db)
+    except Replayed:
+        log.info("update %d seen before: staff answer not sent again", update.update_id)
 
 
 async def on_reply_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
