@@ -18,7 +18,7 @@ from bot.runtime.settings import Settings
 from tests.desk_db import drop_postgres, postgres_url
 from tests.fake_rasa import EchoRasa, free_port
 from tests.fake_telegram import FakeTelegram
-from tests.telegram_harness import STAFF_CHAT, STUDENT, RunningAdapter, adapter_settings, said, texts_to, until
+from tests.telegram_harness import STAFF, STAFF_CHAT, STUDENT, RunningAdapter, adapter_settings, said, texts_to, until
 
 
 def settings_for(tmp_path, fake, rasa, tickets_url=None, **overrides):
@@ -112,6 +112,42 @@ def test_a_sendmessage_with_no_answer_past_the_send_timeout_is_tried_again_rathe
     run(main)
 
 
+# -- the desk's own messages go through the outbox too ------------------------------------------------
+
+def test_the_desk_posts_and_a_staff_answer_telegram_keeps_refusing_arrive_once_after_a_restart(tmp_path):
+    async def main():
+        rasa = await EchoRasa().start()
+        try:
+            async with FakeTelegram() as fake:
+                settings = settings_for(tmp_path, fake, rasa)
+                async with RunningAdapter(settings, fake) as adapter:
+                    ref = adapter.ref(STUDENT)
+                    fake.push_message(STUDENT, "bonjour")
+                    await said(fake, STUDENT, "réponse à « bonjour »")
+                    ticket = adapter.stores.tickets.open_ticket(ref, "fr", "request_human", {"language": "fr"})
+                    await adapter.stores.desk.post(ticket)
+                    fake.fail_next("sendMessage", status=502, description="Bad Gateway", times=3)
+                    post = await said(fake, STAFF_CHAT, f"#{ticket.id}")  # the ticket, after three 502s
+                    fake.push_message(STUDENT, "une question pour le bureau")
+                    relayed = await said(fake, STAFF_CHAT, "une question pour le bureau")
+                    assert relayed["reply_to_message"]["message_id"] == post["message_id"]  # in the ticket's thread
+                    fake.fail_next("sendMessage", status=502, description="Bad Gateway", times=1000)
+                    fake.push_message(STAFF, "Voici la réponse du bureau.", chat_id=STAFF_CHAT, chat_type="supergroup",
+                                      reply_to_message_id=relayed["message_id"])
+                    await until(lambda: len([c for c in fake.calls if c.method == "sendMessage" and c.status == 502])
+                                >= 6, what="the answer refused a few times")
+                fake._faults.clear()  # Telegram recovers while the adapter is down
+                async with RunningAdapter(settings, fake):
+                    await said(fake, STUDENT, "Voici la réponse du bureau.")
+                    await said(fake, STAFF_CHAT, "Envoyé à l'étudiant")
+                    await asyncio.sleep(0.5)
+                assert copies(fake, STUDENT, "Voici la réponse du bureau.") == 1
+                assert copies(fake, STAFF_CHAT, "Envoyé à l'étudiant") == 1
+        finally:
+            await rasa.stop()
+    run(main)
+
+
 # -- updates and outages ----------------------------------------------------------------------------
 
 def test_a_replayed_webhook_update_id_is_answered_once(tmp_path):
@@ -160,6 +196,7 @@ def test_an_update_whose_message_never_reached_the_inbox_is_handled_when_telegra
                     await until(lambda: fake.webhook_deliveries, what="the update delivered")
                     await asyncio.sleep(0.5)
                     assert rasa.received == [] and copies(fake, STUDENT, "réponse à") == 0
+                    assert fake.webhook_deliveries[-1][1] == 503  # not stored: no 200, so Telegram sends it again
                     with database.transaction() as db:
                         db.execute(sa.text("DROP TRIGGER refuse"))
                     replay = {"update_id": fake.webhook_deliveries[-1][0], "message": {

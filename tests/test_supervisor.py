@@ -288,6 +288,8 @@ def test_the_systemd_units_are_valid_and_give_each_process_only_its_own_secrets(
     ({"RESTART_DELAY_S": "soon"}, "RESTART_DELAY_S"),
     ({"LOG_MAX_BYTES": "5MB"}, "LOG_MAX_BYTES"),
     ({"RUN_SERVERS": "maybe"}, "RUN_SERVERS"),
+    ({"RASA_URL": "http://127.0.0.1:5005,127.0.0.1:5006"}, "RASA_URL"),
+    ({"LEASE_S": "-1"}, "LEASE_S"),
 ])
 def test_a_wrong_supervisor_setting_exits_with_status_2_and_names_it(env, named):
     done = subprocess.run([sys.executable, "-m", "bot"], cwd=ROOT, capture_output=True, text=True, timeout=60,

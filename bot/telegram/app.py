@@ -35,6 +35,7 @@ from bot.storage.students import Student, Students
 from bot.telegram.payloads import ButtonPayloads
 from bot.telegram.send import DeliveryFailed, send_text, with_retries
 from bot.telegram.typed import as_typed_text, clean, is_blank
+from bot.telegram.webhook import Webhook
 from bot.desk.tickets import TicketStore
 from bot.relay.rasa_endpoints import action_health_url, erase_conversation, event_broker_db_url, tracker_db_url
 from bot.report import ingest as analytics
@@ -586,19 +587,25 @@ async def serve(application: Application, stop: asyncio.Event) -> None:
     """Runs the adapter until `stop` is set; messages kept before a restart are answered first."""
     settings: Settings = application.bot_data[ADAPTER].settings
     adapter: Adapter = application.bot_data[ADAPTER]
+    webhook: Optional[Webhook] = None
     async with application:
         await adapter.start()
         try:
             await application.start()
             if settings.webhook_url:
-                await application.updater.start_webhook(
-                    listen=settings.webhook_listen, port=settings.webhook_port, url_path=webhook_path(settings),
-                    webhook_url=settings.webhook_url, secret_token=settings.webhook_secret,
-                    allowed_updates=Update.ALL_TYPES)
+                # Our own webhook server: it answers Telegram once the update is recorded (see webhook.py).
+                webhook = Webhook(application, settings.webhook_listen, settings.webhook_port,
+                                  webhook_path(settings), settings.webhook_secret, adapter.inbox.seen)
+                await webhook.start()
+                await with_retries(lambda: application.bot.set_webhook(
+                    settings.webhook_url, secret_token=settings.webhook_secret,
+                    allowed_updates=Update.ALL_TYPES), "setWebhook")
             else:
                 await application.updater.start_polling(allowed_updates=Update.ALL_TYPES)
             await stop.wait()
         finally:
+            if webhook is not None:
+                await webhook.stop()
             if application.updater.running:
                 await application.updater.stop()
             if application.running:
