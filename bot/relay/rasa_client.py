@@ -4,6 +4,7 @@ The token goes on each API call, never as a client-wide parameter: the action se
 URL is on another server, which must not receive it."""
 from __future__ import annotations
 
+import asyncio
 import itertools
 from typing import Any, Dict, List, Optional, Sequence, Union
 
@@ -82,7 +83,8 @@ class AsyncRasaClient:
     server: that Rasa may have handled the message, and the relay's retry decides."""
 
     def __init__(self, base_url: Union[str, Sequence[str]], timeout_s: float = 30.0,
-                 action_health_url: Optional[str] = None, token: Optional[str] = None) -> None:
+                 action_health_url: Optional[str] = None, token: Optional[str] = None,
+                 max_in_flight: int = 8) -> None:
         urls = [base_url] if isinstance(base_url, str) else list(base_url)
         self._urls = [url.rstrip("/") for url in urls]
         if not self._urls:
@@ -91,6 +93,9 @@ class AsyncRasaClient:
         self._action_health_url = action_health_url
         self._auth = _auth(token)
         self._turn = itertools.count()
+        # Messages waiting beyond this wait here, not in Rasa's queue: a message queued in Rasa past the
+        # time-out is taken for an outage, retried, and may then be in the tracker twice.
+        self._in_flight = asyncio.Semaphore(max_in_flight)
 
     def _order(self) -> List[str]:
         """The servers, starting with the next one in turn."""
@@ -123,8 +128,9 @@ class AsyncRasaClient:
     async def send(self, sender: str, text: str, metadata: Optional[Dict[str, Any]] = None) -> List[Dict[str, Any]]:
         """Sends one user message; returns the assistant's replies (text, buttons, custom payloads)."""
         try:
-            response = await self._request("POST", "/webhooks/rest/webhook",
-                                           json={"sender": sender, "message": text, "metadata": metadata or {}})
+            async with self._in_flight:
+                response = await self._request("POST", "/webhooks/rest/webhook",
+                                               json={"sender": sender, "message": text, "metadata": metadata or {}})
             response.raise_for_status()
             replies = response.json()
         except httpx.HTTPStatusError as error:

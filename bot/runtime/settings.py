@@ -215,6 +215,7 @@ class Settings:
     # Scale-out: a student's conversation is worked on by one adapter process at a time, holding a lease
     # renewed every third of this; a killed adapter's students are taken over once it expires.
     lease_s: float = 15.0
+    rasa_concurrency: int = 8  # messages one adapter has in flight towards Rasa at once (the rest wait in it)
 
     @property
     def rasa_urls(self) -> Tuple[str, ...]:
@@ -245,4 +246,5 @@ class Settings:
             outbox_give_up_s=number("OUTBOX_GIVE_UP_S", 172800.0),
             telegram_send_timeout_s=number("TELEGRAM_SEND_TIMEOUT_S", 30.0),
             lease_s=number("LEASE_S", 15.0),
+            rasa_concurrency=number("RASA_CONCURRENCY", 8, whole=True),
         )

@@ -533,7 +533,8 @@ def build_application(settings: Settings, database: Optional[Database] = None,
         health = action_health_url(settings)
     except OSError:  # no endpoints file: Rasa's own /status is the only probe
         health = None
-    rasa = AsyncRasaClient(settings.rasa_urls, settings.request_timeout_s, health, token=settings.rasa_auth_token)
+    rasa = AsyncRasaClient(settings.rasa_urls, settings.request_timeout_s, health, token=settings.rasa_auth_token,
+                          max_in_flight=settings.rasa_concurrency)
     desk = StaffDesk(settings, tickets, students, application.bot, hours, clock)
     delivery = DeliveryPolicy(settings.outbox_first_backoff_s, settings.outbox_max_backoff_s,
                               settings.outbox_give_up_s, settings.telegram_send_timeout_s,
