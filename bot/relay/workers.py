@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 class LeaseLost(Exception):
     """This process no longer holds the student's lease (it was too slow to renew it)."""
 
+
 REQUEST_HUMAN = "/request_human"
 # A message a running Rasa keeps failing on is set aside after this many tries, so the
 # student's later messages are not stuck behind it (an outage, by contrast, is waited out).
@@ -214,9 +215,11 @@ class Relay:
             if not await self._flush(ref):
                 return False  # a reply still waits for Telegram: later answers go after it
             message = self.inbox.next_pending(ref)
-            student = self.students.get(ref)
-            if message is None or student is None:
+            if message is None:
                 return True
+            student = self.students.get(ref)
+            if student is None:
+                return False  # no one to answer (erased meanwhile): not worth another round now
             try:
                 done = await self._process(student, message)
             except asyncio.CancelledError:
