@@ -129,6 +129,10 @@ class Inbox:
         if first:
             self._recorded.add(update_id)
 
+    def handling_failed(self, update_id: int) -> None:
+        """The update's handler raised: whatever it committed stays, nothing more is recorded."""
+        self._recorded.discard(update_id)
+
     def handled(self, update_id: int) -> None:
         """The update's handlers are done: recorded now if none of them stored anything (a staff
         command, a button already used), so a replay is not handled again."""

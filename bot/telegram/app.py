@@ -477,6 +477,7 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Logs the exception (with the update's number only: no student data in logs)."""
     log.error("update %s failed", getattr(update, "update_id", "?"), exc_info=context.error)
     if isinstance(update, Update):
+        _adapter(context).inbox.handling_failed(update.update_id)
         raise ApplicationHandlerStop  # not recorded as handled (group 1): Telegram's replay is handled again
 
 
