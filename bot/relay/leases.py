@@ -70,10 +70,6 @@ class Leases:
         with self.database.transaction() as db:
             db.execute(leases.delete().where(leases.c.owner == self.owner))
 
-    def forget(self, ref: str, within: Optional[Connection] = None) -> None:
-        with self.database.transaction(within) as db:
-            db.execute(leases.delete().where(leases.c.ref == ref))
-
 
 def _insert_if_absent(db: Connection, ref: str, owner: str, expires_at: dt.datetime):
     values = dict(ref=ref, owner=owner, expires_at=expires_at)
