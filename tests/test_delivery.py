@@ -148,6 +148,24 @@ def test_the_desk_posts_and_a_staff_answer_telegram_keeps_refusing_arrive_once_a
     run(main)
 
 
+def test_a_ticket_post_the_staff_chat_refuses_for_good_is_tried_again_until_the_office_fixes_it(tmp_path):
+    async def main():
+        rasa = await EchoRasa().start()
+        try:
+            async with FakeTelegram() as fake:
+                async with RunningAdapter(settings_for(tmp_path, fake, rasa), fake) as adapter:
+                    ticket = adapter.stores.tickets.open_ticket(adapter.ref(STUDENT), "fr", "request_human",
+                                                                {"language": "fr"})
+                    fake.fail_next("sendMessage", status=403, times=2,
+                                   description="Forbidden: bot is not a member of the supergroup chat")
+                    await adapter.stores.desk.post(ticket)
+                    await said(fake, STAFF_CHAT, f"#{ticket.id}")
+                    assert [c.status for c in fake.calls if c.method == "sendMessage"][:3] == [403, 403, 200]
+        finally:
+            await rasa.stop()
+    run(main)
+
+
 # -- updates and outages ----------------------------------------------------------------------------
 
 def test_a_replayed_webhook_update_id_is_answered_once(tmp_path):

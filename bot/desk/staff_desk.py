@@ -36,6 +36,12 @@ def staff_queue(chat_id: int) -> str:
     return f"chat:{chat_id}"
 
 
+def is_staff_queue(ref: str) -> bool:
+    """A staff chat's queue: a refusal there (the bot not yet in the group, a wrong STAFF_CHAT_ID) is
+    the office's to fix, so its posts are tried again with back-off rather than dropped."""
+    return ref.startswith("chat:")
+
+
 class StaffDesk:
     def __init__(self, settings: Settings, tickets: TicketStore, students: Students, bot: Bot, hours: OfficeHours,
                  clock: Callable[[], dt.datetime]) -> None:

@@ -17,7 +17,7 @@ from sqlalchemy.engine import Connection
 from telegram import Bot, InlineKeyboardMarkup
 
 from bot import texts
-from bot.desk.staff_desk import StaffDesk, staff_queue
+from bot.desk.staff_desk import StaffDesk, is_staff_queue, staff_queue
 from bot.pseudonym import rasa_sender
 from bot.relay.rasa_client import AssistantUnavailable, AsyncRasaClient, MessageRejected
 from bot.storage.database import utc_now
@@ -375,7 +375,7 @@ class Relay:
                                       self.delivery.send_timeout_s, reply_to)
             if attempt.outcome == "sent":
                 self._sent(outgoing, attempt.message_id)
-            elif attempt.outcome == "final":
+            elif attempt.outcome == "final" and not is_staff_queue(ref):
                 log.warning("a reply to %s was refused by Telegram and dropped: %s", ref, attempt.reason)
                 self.outbox.done(outgoing.id)
             elif (now - outgoing.created_at).total_seconds() > self.delivery.give_up_s:
