@@ -88,6 +88,7 @@ async def play(fake, rasa, adapters, ports, kill_after_round=None, lease_s=15.0)
         for k in range(MESSAGES):
             if kill_after_round is not None and k == kill_after_round:
                 os.killpg(adapters[0].pid, signal.SIGKILL)  # the balancer then sends everything to the other
+                adapters[0].wait(10)
             for s, user in enumerate(STUDENTS):
                 alive = [i for i, p in enumerate(adapters) if p.poll() is None]
                 target = alive[(k + s) % len(alive)]
