@@ -1,6 +1,6 @@
 """Fault run (issue 11): students write to the real assistant while its processes are killed.
 
-    flock /tmp/rasa-tests.lock env RASA_TELEMETRY_ENABLED=false \\
+    flock /tmp/e2e.lock env RASA_TELEMETRY_ENABLED=false \\
         .venv/bin/python -m benchmarks.fault_run [--students 50] [--keep DIR]
 
 Bounded (about 5 minutes), loopback only. The fake Bot API server of the tests runs in this
@@ -24,7 +24,7 @@ With `--layout production` the adapter runs alone (`RUN_SERVERS=false`, as
 `ul-mobility-adapter.service`) and the two servers run beside it, restarted by a `Supervisor` in
 this process standing for their systemd units: killing the adapter then restarts the adapter only.
 
-The phases with two replicas of each process are skipped: replicas (issue 11, part 5) are not built.
+Killing one of two replicas of each kind is the scale-out run's part (`benchmarks/scale_out.py`).
 
 For each phase: messages sent, answered, lost (no answer by the end of the phase), duplicated (an
 answer sent twice for one message), reordered (students whose answers came out of order), the
@@ -45,6 +45,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Optional, Tuple
+
+from tests.processes import alive, children_of
 
 ROOT = Path(__file__).resolve().parent.parent
 RASA_PORT, ACTION_PORT = 5735, 5785
@@ -88,29 +90,6 @@ def _stamped_fake():
 
 
 # -- the product ------------------------------------------------------------------------------
-
-def children_of(pid: int) -> Dict[int, str]:
-    """{pid: command line} of the live processes whose parent is `pid`."""
-    found = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            if int(fields[1]) == pid and fields[0] not in ("Z", "X"):
-                found[int(entry.name)] = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
-        except (FileNotFoundError, ProcessLookupError, IndexError, ValueError):
-            continue
-    return found
-
-
-def alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (FileNotFoundError, ProcessLookupError, IndexError):
-        return False
-    return state not in ("Z", "X")
-
 
 class Product:
     """`python -m bot` (supervisor + Telegram adapter) against the fake Bot API, in `work`. In the
@@ -373,7 +352,6 @@ def table(results: List[dict]) -> str:
                      f"{r['reordered']} | {notices} | "
                      f"{'n/a' if r.get('back_s') is None else str(r['back_s']) + ' s'} | {recovery} | "
                      f"{f'{drained} s' if drained is not None else 'not all'} |")
-    lines.append("| one of two replicas (each kind) | skipped: replicas are issue 11 part 5, not built | | | | | | | | |")
     return "\n".join(lines)
 
 

@@ -53,7 +53,7 @@ def console(settings: Settings) -> int:
     from bot.runtime.console import chat
     from bot.relay.rasa_client import RasaClient
 
-    client = RasaClient(settings.rasa_url, settings.request_timeout_s, token=settings.rasa_auth_token)
+    client = RasaClient(settings.rasa_urls[0], settings.request_timeout_s, token=settings.rasa_auth_token)
     try:
         return chat(client, settings.sender_id)
     finally:

@@ -9,58 +9,16 @@ PTB Application."""
 import asyncio
 import json
 import logging
-import socket
 
 import httpx
 import pytest
-from aiohttp import web
+import sqlalchemy as sa
 
 from bot.runtime.settings import Settings
 from tests.desk_db import drop_postgres, postgres_url
+from tests.fake_rasa import EchoRasa, free_port
 from tests.fake_telegram import FakeTelegram
-from tests.telegram_harness import STAFF_CHAT, STUDENT, RunningAdapter, adapter_settings, said, texts_to, until
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class EchoRasa:
-    """Rasa's REST channel on a fixed port, which can be stopped and started (an outage)."""
-
-    def __init__(self) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.received = []
-        self._runner = None
-
-    async def start(self) -> "EchoRasa":
-        async def webhook(request):
-            body = await request.json()
-            self.received.append(body["message"])
-            return web.json_response([{"recipient_id": body["sender"], "text": f"réponse à « {body['message']} »"}])
-
-        async def events(request):
-            return web.json_response({})
-
-        async def status(request):
-            return web.json_response({"model_file": "assistant.tar.gz"})
-
-        app = web.Application()
-        app.router.add_post("/webhooks/rest/webhook", webhook)
-        app.router.add_post("/conversations/{sender}/tracker/events", events)
-        app.router.add_get("/status", status)
-        self._runner = web.AppRunner(app)
-        await self._runner.setup()
-        await web.TCPSite(self._runner, "127.0.0.1", self.port).start()
-        return self
-
-    async def stop(self) -> None:
-        if self._runner:
-            await self._runner.cleanup()
-            self._runner = None
+from tests.telegram_harness import STAFF, STAFF_CHAT, STUDENT, RunningAdapter, adapter_settings, said, texts_to, until
 
 
 def settings_for(tmp_path, fake, rasa, tickets_url=None, **overrides):
@@ -154,6 +112,60 @@ def test_a_sendmessage_with_no_answer_past_the_send_timeout_is_tried_again_rathe
     run(main)
 
 
+# -- the desk's own messages go through the outbox too ------------------------------------------------
+
+def test_the_desk_posts_and_a_staff_answer_telegram_keeps_refusing_arrive_once_after_a_restart(tmp_path):
+    async def main():
+        rasa = await EchoRasa().start()
+        try:
+            async with FakeTelegram() as fake:
+                settings = settings_for(tmp_path, fake, rasa)
+                async with RunningAdapter(settings, fake) as adapter:
+                    ref = adapter.ref(STUDENT)
+                    fake.push_message(STUDENT, "bonjour")
+                    await said(fake, STUDENT, "réponse à « bonjour »")
+                    ticket = adapter.stores.tickets.open_ticket(ref, "fr", "request_human", {"language": "fr"})
+                    await adapter.stores.desk.post(ticket)
+                    fake.fail_next("sendMessage", status=502, description="Bad Gateway", times=3)
+                    post = await said(fake, STAFF_CHAT, f"#{ticket.id}")  # the ticket, after three 502s
+                    fake.push_message(STUDENT, "une question pour le bureau")
+                    relayed = await said(fake, STAFF_CHAT, "une question pour le bureau")
+                    assert relayed["reply_to_message"]["message_id"] == post["message_id"]  # in the ticket's thread
+                    fake.fail_next("sendMessage", status=502, description="Bad Gateway", times=1000)
+                    fake.push_message(STAFF, "Voici la réponse du bureau.", chat_id=STAFF_CHAT, chat_type="supergroup",
+                                      reply_to_message_id=relayed["message_id"])
+                    await until(lambda: len([c for c in fake.calls if c.method == "sendMessage" and c.status == 502])
+                                >= 6, what="the answer refused a few times")
+                fake._faults.clear()  # Telegram recovers while the adapter is down
+                async with RunningAdapter(settings, fake):
+                    await said(fake, STUDENT, "Voici la réponse du bureau.")
+                    await said(fake, STAFF_CHAT, "Envoyé à l'étudiant")
+                    await asyncio.sleep(0.5)
+                assert copies(fake, STUDENT, "Voici la réponse du bureau.") == 1
+                assert copies(fake, STAFF_CHAT, "Envoyé à l'étudiant") == 1
+        finally:
+            await rasa.stop()
+    run(main)
+
+
+def test_a_ticket_post_the_staff_chat_refuses_for_good_is_tried_again_until_the_office_fixes_it(tmp_path):
+    async def main():
+        rasa = await EchoRasa().start()
+        try:
+            async with FakeTelegram() as fake:
+                async with RunningAdapter(settings_for(tmp_path, fake, rasa), fake) as adapter:
+                    ticket = adapter.stores.tickets.open_ticket(adapter.ref(STUDENT), "fr", "request_human",
+                                                                {"language": "fr"})
+                    fake.fail_next("sendMessage", status=403, times=2,
+                                   description="Forbidden: bot is not a member of the supergroup chat")
+                    await adapter.stores.desk.post(ticket)
+                    await said(fake, STAFF_CHAT, f"#{ticket.id}")
+                    assert [c.status for c in fake.calls if c.method == "sendMessage"][:3] == [403, 403, 200]
+        finally:
+            await rasa.stop()
+    run(main)
+
+
 # -- updates and outages ----------------------------------------------------------------------------
 
 def test_a_replayed_webhook_update_id_is_answered_once(tmp_path):
@@ -175,6 +187,45 @@ def test_a_replayed_webhook_update_id_is_answered_once(tmp_path):
                             answer = await client.post(fake.webhook_url, json=replay,
                                                        headers={"X-Telegram-Bot-Api-Secret-Token": "hook-secret"})
                             assert answer.status_code == 200
+                    await asyncio.sleep(1.0)
+                    assert copies(fake, STUDENT, "réponse à « bonjour »") == 1 and rasa.received == ["bonjour"]
+        finally:
+            await rasa.stop()
+    run(main)
+
+
+def test_an_update_whose_message_never_reached_the_inbox_is_handled_when_telegram_sends_it_again(tmp_path):
+    """The crash window of the fault run: the update id recorded, the message not stored. Here the
+    inbox write fails on the real SQLite database (a trigger refuses it, as a full disk would), then
+    Telegram replays the update: it must be answered, once."""
+    async def main():
+        rasa = await EchoRasa().start()
+        port = free_port()
+        try:
+            async with FakeTelegram() as fake:
+                settings = settings_for(tmp_path, fake, rasa, webhook_url=f"http://127.0.0.1:{port}/tg-hook",
+                                        webhook_secret="hook-secret", webhook_port=port)
+                async with RunningAdapter(settings, fake) as adapter:
+                    database = adapter.stores.database
+                    with database.transaction() as db:
+                        db.execute(sa.text("CREATE TRIGGER refuse BEFORE INSERT ON desk_inbox "
+                                           "BEGIN SELECT RAISE(ABORT, 'disk full'); END"))
+                    fake.push_message(STUDENT, "bonjour")
+                    await until(lambda: fake.webhook_deliveries, what="the update delivered")
+                    await asyncio.sleep(0.5)
+                    assert rasa.received == [] and copies(fake, STUDENT, "réponse à") == 0
+                    assert fake.webhook_deliveries[-1][1] == 503  # not stored: no 200, so Telegram sends it again
+                    with database.transaction() as db:
+                        db.execute(sa.text("DROP TRIGGER refuse"))
+                    replay = {"update_id": fake.webhook_deliveries[-1][0], "message": {
+                        "message_id": 1, "date": 0, "text": "bonjour", "chat": {"id": STUDENT, "type": "private"},
+                        "from": {"id": STUDENT, "is_bot": False, "first_name": "Ana"}}}
+                    async with httpx.AsyncClient() as client:
+                        for _ in range(2):  # the replay, and a second one after it was stored
+                            answer = await client.post(fake.webhook_url, json=replay,
+                                                       headers={"X-Telegram-Bot-Api-Secret-Token": "hook-secret"})
+                            assert answer.status_code == 200
+                    await said(fake, STUDENT, "réponse à « bonjour »")
                     await asyncio.sleep(1.0)
                     assert copies(fake, STUDENT, "réponse à « bonjour »") == 1 and rasa.received == ["bonjour"]
         finally:

@@ -18,33 +18,10 @@ import httpx
 import pytest
 
 from bot.runtime.logs import RotatingFile
+from tests.processes import children_of, proc_state
 
 ROOT = Path(__file__).resolve().parent.parent
 RASA_PORT, ACTION_PORT = 5915, 5965
-
-
-def proc_state(pid: int) -> Optional[str]:
-    """The process's state letter, None once it is gone (a zombie counts as gone: it runs nothing)."""
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (FileNotFoundError, ProcessLookupError, IndexError):
-        return None
-    return None if state in ("Z", "X") else state
-
-
-def children_of(pid: int) -> Dict[int, str]:
-    """{pid: command line} of the live processes whose parent is `pid`."""
-    found = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            if ppid == pid and proc_state(int(entry.name)):
-                found[int(entry.name)] = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
-        except (FileNotFoundError, ProcessLookupError, IndexError, ValueError):
-            continue
-    return found
 
 
 def port_free(port: int) -> bool:
@@ -288,6 +265,8 @@ def test_the_systemd_units_are_valid_and_give_each_process_only_its_own_secrets(
     ({"RESTART_DELAY_S": "soon"}, "RESTART_DELAY_S"),
     ({"LOG_MAX_BYTES": "5MB"}, "LOG_MAX_BYTES"),
     ({"RUN_SERVERS": "maybe"}, "RUN_SERVERS"),
+    ({"RASA_URL": "http://127.0.0.1:5005,127.0.0.1:5006"}, "RASA_URL"),
+    ({"LEASE_S": "-1"}, "LEASE_S"),
 ])
 def test_a_wrong_supervisor_setting_exits_with_status_2_and_names_it(env, named):
     done = subprocess.run([sys.executable, "-m", "bot"], cwd=ROOT, capture_output=True, text=True, timeout=60,

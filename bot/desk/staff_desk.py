@@ -10,6 +10,8 @@ import json
 import logging
 from typing import Any, Callable, Dict, List, Optional
 
+from sqlalchemy.engine import Connection
+
 from babel.dates import format_datetime
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ParseMode
@@ -18,11 +20,26 @@ from bot import texts
 from bot.desk.office_hours import OfficeHours
 from bot.runtime.settings import Settings
 from bot.telegram.format import html_message
-from bot.telegram.send import DeliveryFailed, send_text, with_retries
+from bot.telegram.send import DeliveryFailed, with_retries
 from bot.desk.tickets import Ticket, TicketStore
 from bot.storage.students import Students
 
 log = logging.getLogger(__name__)
+
+# Queues a Telegram message in the durable outbox and has it sent (`Relay.queue`, wired by the relay):
+# queue(ref, chat_id, text, keyboard=, bold_prefix=, ticket_id=, reply_in_ticket=, within=)
+Queue = Callable[..., None]
+
+
+def staff_queue(chat_id: int) -> str:
+    """The outbox queue of a staff chat (a student's queue is their reference)."""
+    return f"chat:{chat_id}"
+
+
+def is_staff_queue(ref: str) -> bool:
+    """A staff chat's queue: a refusal there (the bot not yet in the group, a wrong STAFF_CHAT_ID) is
+    the office's to fix, so its posts are tried again with back-off rather than dropped."""
+    return ref.startswith("chat:")
 
 
 class StaffDesk:
@@ -34,6 +51,7 @@ class StaffDesk:
         self.students = students
         self.bot = bot
         self.hours = hours
+        self.queue: Queue = _not_wired
 
     # -- who is staff, where tickets go -----------------------------------------------------
 
@@ -114,30 +132,26 @@ class StaffDesk:
         await self.post(ticket)
         when = self.expected_answer(ticket.language)
         if when:
-            await self.tell_student(ref, texts.text("ticket_opened_closed_office", ticket.language, when=when))
+            self.tell_student(ref, texts.text("ticket_opened_closed_office", ticket.language, when=when))
         return ticket
 
     async def post(self, ticket: Ticket) -> bool:
-        """Posts the ticket where staff work; a ticket no staff chat received is posted again later."""
+        """Queues the ticket's posts where staff work (the outbox sends them, retried until Telegram
+        accepts; each post is recorded as the ticket's once sent). Queued and marked posted in one
+        transaction; a ticket opened but not queued (a crash between) is posted by the retry loop."""
         if not self.destinations():
             log.warning("ticket #%d is stored but no staff chat or staff user is configured", ticket.id)
             return False
-        posted = False
-        for chat_id in self.destinations():
-            try:
-                header = await send_text(self.bot, chat_id, self.header(ticket), keyboard=self.buttons(ticket))
-                for message in header:
-                    self.tickets.add_staff_post(chat_id, message.message_id, ticket.id)
-                posted = True
-                details = self.details(ticket)
+        details = self.details(ticket)
+        with self.tickets.database.transaction() as db:
+            for chat_id in self.destinations():
+                self.queue(staff_queue(chat_id), chat_id, self.header(ticket), keyboard=self.buttons(ticket),
+                           ticket_id=ticket.id, within=db)
                 if details:
-                    for message in await send_text(self.bot, chat_id, details, reply_to=header[0].message_id):
-                        self.tickets.add_staff_post(chat_id, message.message_id, ticket.id)
-            except DeliveryFailed as error:
-                log.error("ticket #%d not posted to a staff chat (tried again later): %s", ticket.id, error)
-        if posted:
-            self.tickets.mark_posted(ticket.id)
-        return posted
+                    self.queue(staff_queue(chat_id), chat_id, details, ticket_id=ticket.id, reply_in_ticket=True,
+                               within=db)
+            self.tickets.mark_posted(ticket.id, within=db)
+        return True
 
     async def post_unposted(self) -> None:
         for ticket in self.tickets.unposted_tickets():
@@ -160,32 +174,34 @@ class StaffDesk:
         return format_datetime(opening, "EEEE d MMMM, HH:mm", locale=lang if lang in ("fr", "en") else "fr")
 
     async def relay_to_staff(self, ticket: Ticket, text: str) -> None:
-        """A student message while the ticket is open: stored with the ticket, posted under it."""
-        self.tickets.add_ticket_message(ticket.id, "student", text)
-        posts = self.tickets.staff_posts_of(ticket.id)
-        for chat_id in self.destinations():
-            first = min((m for c, m in posts if c == chat_id), default=None)
-            try:
-                for message in await send_text(self.bot, chat_id, text, reply_to=first,
-                                               bold_prefix=texts.text("ticket_student_says", self.lang, id=ticket.id)):
-                    self.tickets.add_staff_post(chat_id, message.message_id, ticket.id)
-            except DeliveryFailed as error:
-                log.error("a message of ticket #%d could not be posted to staff: %s", ticket.id, error)
+        """A student message while the ticket is open: stored with the ticket and queued under its post."""
+        with self.tickets.database.transaction() as db:
+            self.tickets.add_ticket_message(ticket.id, "student", text, within=db)
+            for chat_id in self.destinations():
+                self.queue(staff_queue(chat_id), chat_id, text, ticket_id=ticket.id, reply_in_ticket=True,
+                           bold_prefix=texts.text("ticket_student_says", self.lang, id=ticket.id), within=db)
 
-    async def staff_reply(self, ticket_id: int, text: str, staff_name: str) -> bool:
-        """Sends a staff answer to the ticket's student; False when the ticket is not open."""
+    async def ready_to_reply(self, ticket_id: int, staff_name: str) -> Optional[Ticket]:
+        """The open ticket a staff answer goes to (taken by the one answering if nobody had); None when
+        it is not open."""
         ticket = self.tickets.ticket(ticket_id)
         if ticket is None or not ticket.is_open:
-            return False
+            return None
         if ticket.status == "open":
             ticket = self.tickets.take(ticket_id, staff_name) or ticket
             await self.refresh_posts(ticket)
-        self.tickets.add_ticket_message(ticket_id, "staff", text)
+        return ticket
+
+    def staff_reply(self, ticket: Ticket, text: str, within: Connection) -> bool:
+        """Stores a staff answer with the ticket and queues it to the student, in the caller's
+        transaction (which also records the staff member's update as handled); False without student."""
         student = self.students.get(ticket.ref)
         if student is None:
             return False
-        await send_text(self.bot, student.chat_id, text, bold_prefix=texts.text("office_prefix", ticket.language))
-        log.info("staff answered ticket #%d", ticket_id)
+        self.tickets.add_ticket_message(ticket.id, "staff", text, within=within)
+        self.queue(student.ref, student.chat_id, text, bold_prefix=texts.text("office_prefix", ticket.language),
+                   within=within)
+        log.info("staff answered ticket #%d", ticket.id)
         return True
 
     async def take(self, ticket_id: int, staff_name: str) -> Optional[Ticket]:
@@ -195,7 +211,7 @@ class StaffDesk:
         if ticket:
             await self.refresh_posts(ticket)
             if already is not None and already.status == "open":
-                await self.tell_student(ticket.ref, texts.text("ticket_taken", ticket.language))
+                self.tell_student(ticket.ref, texts.text("ticket_taken", ticket.language))
         return ticket
 
     async def close(self, ticket_id: int, staff_name: str) -> Optional[Ticket]:
@@ -205,13 +221,11 @@ class StaffDesk:
             return None
         self.students.set_resume_pending(ticket.ref, True)  # done before the student's next message reaches Rasa
         await self.refresh_posts(ticket)
-        for chat_id in self.destinations():
-            try:
-                await send_text(self.bot, chat_id, texts.text("ticket_closed_by", self.lang, id=ticket_id,
-                                                              name=staff_name))
-            except DeliveryFailed as error:
-                log.error("closing note of ticket #%d not posted: %s", ticket_id, error)
-        await self.tell_student(ticket.ref, texts.text("ticket_closed", ticket.language))
+        with self.tickets.database.transaction() as db:
+            for chat_id in self.destinations():
+                self.queue(staff_queue(chat_id), chat_id, texts.text("ticket_closed_by", self.lang, id=ticket_id,
+                                                                     name=staff_name), within=db)
+            self.tell_student(ticket.ref, texts.text("ticket_closed", ticket.language), within=db)
         log.info("ticket #%d closed", ticket_id)
         return ticket
 
@@ -237,14 +251,15 @@ class StaffDesk:
             except DeliveryFailed as error:
                 log.warning("a staff post could not be erased: %s", error)
 
-    async def tell_student(self, ref: str, text: str) -> None:
+    def tell_student(self, ref: str, text: str, within: Optional[Connection] = None) -> None:
+        """A word of the desk to the student, queued behind what the student is still owed."""
         student = self.students.get(ref)
-        if student is None:
-            return
-        try:
-            await send_text(self.bot, student.chat_id, text)
-        except DeliveryFailed as error:
-            log.warning("a desk message to %s was not delivered: %s", ref, error)
+        if student is not None:
+            self.queue(student.ref, student.chat_id, text, within=within)
+
+
+def _not_wired(*_args: Any, **_kwargs: Any) -> None:
+    raise RuntimeError("the desk's outbox queue is not wired (Relay sets StaffDesk.queue)")
 
 
 def _readable(text: str) -> str:

@@ -59,8 +59,8 @@ class TicketStore:
                                                          language=language, channel=CHANNEL, opened_at=now))
         return Ticket(ticket_id, ref, language, reason, case, "open", None, now)
 
-    def mark_posted(self, ticket_id: int) -> None:
-        with self.database.transaction() as db:
+    def mark_posted(self, ticket_id: int, within: Optional[Connection] = None) -> None:
+        with self.database.transaction(within) as db:
             db.execute(tickets.update().where(tickets.c.id == ticket_id).values(posted=True))
 
     def unposted_tickets(self) -> List[Ticket]:
@@ -114,8 +114,9 @@ class TicketStore:
                            .values(closed_at=now))
         return self.ticket(ticket_id) if done.rowcount else None
 
-    def add_ticket_message(self, ticket_id: int, author: str, text: str) -> None:
-        with self.database.transaction() as db:
+    def add_ticket_message(self, ticket_id: int, author: str, text: str,
+                           within: Optional[Connection] = None) -> None:
+        with self.database.transaction(within) as db:
             now = self.clock()
             db.execute(ticket_messages.insert().values(ticket_id=ticket_id, author=author, text=text, at=now))
             if author == "staff":
@@ -129,8 +130,9 @@ class TicketStore:
                               .order_by(ticket_messages.c.id)).all()
         return [{"author": row.author, "text": row.text, "at": row.at} for row in rows]
 
-    def add_staff_post(self, chat_id: int, message_id: int, ticket_id: int) -> None:
-        with self.database.transaction() as db:
+    def add_staff_post(self, chat_id: int, message_id: int, ticket_id: int,
+                       within: Optional[Connection] = None) -> None:
+        with self.database.transaction(within) as db:
             db.execute(staff_posts.insert().values(chat_id=chat_id, message_id=message_id, ticket_id=ticket_id))
 
     def ticket_of_post(self, chat_id: int, message_id: int) -> Optional[int]:

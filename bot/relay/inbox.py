@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, Iterator, List, Optional, Set
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -50,14 +51,21 @@ class InboxMessage:
     rejections: int = 0
 
 
+class Replayed(Exception):
+    """The update was already recorded as handled (by this adapter before a crash, or by another one)."""
+
+
 class Inbox:
     """Reads and writes of the inbox table; each method is one transaction."""
 
     def __init__(self, database: Database) -> None:
         self.database = database
+        # Updates this process recorded while handling them (a handler may store more than once).
+        self._recorded: Set[int] = set()
 
-    def keep(self, ref: str, text: str, shown: Optional[str] = None, meta: Optional[Dict[str, Any]] = None) -> int:
-        with self.database.transaction() as db:
+    def keep(self, ref: str, text: str, shown: Optional[str] = None, meta: Optional[Dict[str, Any]] = None,
+             within: Optional[Connection] = None) -> int:
+        with self.database.transaction(within) as db:
             result = db.execute(inbox.insert().values(ref=ref, text=text, shown=shown, meta=json.dumps(meta or {}),
                                                       received_at=utc_now(), told_unavailable=False,
                                                       rejections=0))
@@ -98,18 +106,54 @@ class Inbox:
             return db.execute(inbox.update().where(inbox.c.ref == ref, inbox.c.told_unavailable.is_(False))
                               .values(told_unavailable=True)).rowcount
 
+    def seen(self, update_id: int) -> bool:
+        """Whether the update was already handled (a webhook retry, a poll after a crash, a replay)."""
+        with self.database.connect() as db:
+            return db.execute(sa.select(seen_updates.c.update_id)
+                              .where(seen_updates.c.update_id == update_id)).first() is not None
+
+    @contextmanager
+    def handling(self, update_id: Optional[int]) -> Iterator[Connection]:
+        """One transaction holding what handling the update stores (a message in the inbox, a reply in
+        the outbox) AND the record that the update was handled: a crash or a failed write leaves
+        neither, so Telegram's replay of the update is handled again; once committed, a replay is
+        refused (`Replayed`), on this adapter or another one sharing the database."""
+        first = update_id is not None and update_id not in self._recorded
+        with self.database.transaction() as db:
+            if first:
+                try:
+                    db.execute(seen_updates.insert().values(update_id=update_id, at=utc_now()))
+                except sa.exc.IntegrityError as error:
+                    raise Replayed(str(update_id)) from error
+            yield db
+        if first:
+            self._recorded.add(update_id)
+
+    def handling_failed(self, update_id: int) -> None:
+        """The update's handler raised: whatever it committed stays, nothing more is recorded."""
+        self._recorded.discard(update_id)
+
+    def handled(self, update_id: int) -> None:
+        """The update's handlers are done: recorded now if none of them stored anything (a staff
+        command, a button already used), so a replay is not handled again."""
+        if update_id in self._recorded:
+            self._recorded.discard(update_id)
+            return
+        self.first_sighting(update_id)
+
     def first_sighting(self, update_id: int) -> bool:
-        """True the first time a Telegram update id is seen; a replay (webhook retry, a poll after a
-        crash) is False, so it is answered once."""
-        now = utc_now()
+        """True the first time a Telegram update id is seen (and now recorded); a replay is False."""
         try:
             with self.database.transaction() as db:
-                db.execute(seen_updates.insert().values(update_id=update_id, at=now))
+                db.execute(seen_updates.insert().values(update_id=update_id, at=utc_now()))
         except sa.exc.IntegrityError:
             return False
-        with self.database.transaction() as db:
-            db.execute(seen_updates.delete().where(seen_updates.c.at < now - SEEN_UPDATES_KEPT))
         return True
+
+    def drop_old_updates(self) -> None:
+        """Forgets update ids older than Telegram's replays (run by the retry loop)."""
+        with self.database.transaction() as db:
+            db.execute(seen_updates.delete().where(seen_updates.c.at < utc_now() - SEEN_UPDATES_KEPT))
 
     def tell_outage_once(self, ref: str) -> bool:
         """True when the student has not been told of the current outage yet (and now counts as told)."""

@@ -25,6 +25,8 @@ class Outgoing:
     attempts: int
     created_at: dt.datetime
     next_at: dt.datetime
+    ticket_id: Optional[int] = None  # a staff post of this ticket
+    reply_in_ticket: bool = False  # sent as a reply to the ticket's first post in the chat
 
 
 class Outbox:
@@ -34,13 +36,15 @@ class Outbox:
         self.database = database
 
     def add(self, ref: str, chat_id: int, pieces: Sequence[Tuple[str, Optional[Dict[str, Any]]]],
-            within: Optional[Connection] = None) -> None:
-        """Queues Telegram messages (HTML body, inline keyboard as Telegram JSON) for the student."""
+            within: Optional[Connection] = None, ticket_id: Optional[int] = None,
+            reply_in_ticket: bool = False) -> None:
+        """Queues Telegram messages (HTML body, inline keyboard as Telegram JSON) in `ref`'s queue (a
+        student, or a staff chat's `chat:<id>`)."""
         now = utc_now()
         with self.database.transaction(within) as db:
             for html, keyboard in pieces:
                 db.execute(outbox.insert().values(ref=ref, chat_id=chat_id, html=html, created_at=now, attempts=0,
-                                                  next_at=now,
+                                                  next_at=now, ticket_id=ticket_id, reply_in_ticket=reply_in_ticket,
                                                   keyboard=json.dumps(keyboard) if keyboard is not None else None))
 
     def next_for(self, ref: str) -> Optional[Outgoing]:
@@ -49,15 +53,15 @@ class Outbox:
         if row is None:
             return None
         return Outgoing(row.id, row.ref, row.chat_id, row.html, json.loads(row.keyboard) if row.keyboard else None,
-                        row.attempts, row.created_at, row.next_at)
+                        row.attempts, row.created_at, row.next_at, row.ticket_id, bool(row.reply_in_ticket))
 
     def refs_waiting(self) -> List[str]:
         with self.database.connect() as db:
             return [row.ref for row in db.execute(sa.select(outbox.c.ref).distinct()).all()]
 
-    def done(self, message_id: int) -> None:
+    def done(self, message_id: int, within: Optional[Connection] = None) -> None:
         """Accepted by Telegram (or refused for good): the message leaves the outbox."""
-        with self.database.transaction() as db:
+        with self.database.transaction(within) as db:
             db.execute(outbox.delete().where(outbox.c.id == message_id))
 
     def retry_at(self, message_id: int, when: dt.datetime) -> None:

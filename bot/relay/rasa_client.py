@@ -4,7 +4,9 @@ The token goes on each API call, never as a client-wide parameter: the action se
 URL is on another server, which must not receive it."""
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional
+import asyncio
+import itertools
+from typing import Any, Dict, List, Optional, Sequence, Union
 
 import httpx
 
@@ -73,22 +75,52 @@ class RasaClient:
 
 
 class AsyncRasaClient:
-    """The same REST channel for the Telegram adapter, which runs in an event loop."""
+    """The same REST channel for the Telegram adapter, which runs in an event loop.
 
-    def __init__(self, base_url: str, timeout_s: float = 30.0, action_health_url: Optional[str] = None,
-                 token: Optional[str] = None) -> None:
-        self._http = httpx.AsyncClient(base_url=base_url, timeout=timeout_s)
+    Several Rasa servers sharing one tracker store (and Redis lock store) may be given: requests go
+    round them in turn, and one that refuses the connection is skipped for the next (nothing reached
+    it, so nothing can be handled twice). A time-out or a broken answer is not retried on another
+    server: that Rasa may have handled the message, and the relay's retry decides."""
+
+    def __init__(self, base_url: Union[str, Sequence[str]], timeout_s: float = 30.0,
+                 action_health_url: Optional[str] = None, token: Optional[str] = None,
+                 max_in_flight: int = 8) -> None:
+        urls = [base_url] if isinstance(base_url, str) else list(base_url)
+        self._urls = [url.rstrip("/") for url in urls]
+        if not self._urls:
+            raise ValueError("no Rasa URL")
+        self._http = httpx.AsyncClient(timeout=timeout_s)
         self._action_health_url = action_health_url
         self._auth = _auth(token)
+        self._turn = itertools.count()
+        # Messages waiting beyond this wait here, not in Rasa's queue: a message queued in Rasa past the
+        # time-out is taken for an outage, retried, and may then be in the tracker twice.
+        self._in_flight = asyncio.Semaphore(max_in_flight)
+
+    def _order(self) -> List[str]:
+        """The servers, starting with the next one in turn."""
+        first = next(self._turn) % len(self._urls)
+        return self._urls[first:] + self._urls[:first]
+
+    async def _request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        """One request to the first server that takes the connection."""
+        error: Optional[Exception] = None
+        for base in self._order():
+            try:
+                return await self._http.request(method, base + path, **kwargs)
+            except (httpx.ConnectError, httpx.ConnectTimeout) as refused:  # never reached that server
+                error = refused
+        assert error is not None
+        raise error
 
     async def ready(self) -> bool:
-        """Whether Rasa and its action server both answer their health checks (a cheap probe, so a
-        message is not sent again, and stored again in the tracker, while either is down)."""
-        probes = [("/status", self._auth)] + ([(self._action_health_url, {})] if self._action_health_url else [])
+        """Whether a Rasa server and its action server both answer their health checks (a cheap probe,
+        so a message is not sent again, and stored again in the tracker, while either is down)."""
         try:
-            for url, params in probes:
-                if (await self._http.get(url, params=params, timeout=5.0)).status_code != 200:
-                    return False
+            if (await self._request("GET", "/status", params=self._auth, timeout=5.0)).status_code != 200:
+                return False
+            if self._action_health_url:
+                return (await self._http.get(self._action_health_url, timeout=5.0)).status_code == 200
             return True
         except httpx.HTTPError:
             return False
@@ -96,8 +128,9 @@ class AsyncRasaClient:
     async def send(self, sender: str, text: str, metadata: Optional[Dict[str, Any]] = None) -> List[Dict[str, Any]]:
         """Sends one user message; returns the assistant's replies (text, buttons, custom payloads)."""
         try:
-            response = await self._http.post("/webhooks/rest/webhook",
-                                             json={"sender": sender, "message": text, "metadata": metadata or {}})
+            async with self._in_flight:
+                response = await self._request("POST", "/webhooks/rest/webhook",
+                                               json={"sender": sender, "message": text, "metadata": metadata or {}})
             response.raise_for_status()
             replies = response.json()
         except httpx.HTTPStatusError as error:
@@ -110,8 +143,8 @@ class AsyncRasaClient:
 
     async def append_events(self, sender: str, events: List[Dict[str, Any]]) -> None:
         try:
-            response = await self._http.post(f"/conversations/{sender}/tracker/events", json=events,
-                                             params=self._auth)
+            response = await self._request("POST", f"/conversations/{sender}/tracker/events", json=events,
+                                           params=self._auth)
             response.raise_for_status()
         except httpx.HTTPError as error:
             raise AssistantUnavailable(_reason(error)) from error

@@ -13,22 +13,29 @@ import logging
 from dataclasses import dataclass
 from typing import Any, Dict, List, Optional
 
+from sqlalchemy.engine import Connection
 from telegram import Bot, InlineKeyboardMarkup
 
 from bot import texts
-from bot.desk.staff_desk import StaffDesk
+from bot.desk.staff_desk import StaffDesk, is_staff_queue, staff_queue
 from bot.pseudonym import rasa_sender
 from bot.relay.rasa_client import AssistantUnavailable, AsyncRasaClient, MessageRejected
 from bot.storage.database import utc_now
 from bot.telegram.format import message_pieces, quick_replies
-from bot.telegram.send import DeliveryFailed, send_once, send_text
+from bot.telegram.send import send_once
 from bot.desk.tickets import Ticket, TicketStore
-from bot.relay.inbox import HELD_TEXT_KEPT, HeldSummary, Inbox, InboxMessage
-from bot.relay.outbox import Outbox
+from bot.relay.inbox import HELD_TEXT_KEPT, HeldSummary, Inbox, InboxMessage, Replayed
+from bot.relay.leases import Leases
+from bot.relay.outbox import Outbox, Outgoing
 from bot.storage.students import Student, Students
 from bot.telegram.payloads import ButtonPayloads
 
 log = logging.getLogger(__name__)
+
+
+class LeaseLost(Exception):
+    """This process no longer holds the student's lease (it was too slow to renew it)."""
+
 
 REQUEST_HUMAN = "/request_human"
 # A message a running Rasa keeps failing on is set aside after this many tries, so the
@@ -54,8 +61,10 @@ class DeliveryPolicy:
 class Relay:
     def __init__(self, *, inbox: Inbox, students: Students, tickets: TicketStore, payloads: ButtonPayloads,
                  rasa: AsyncRasaClient, bot: Bot, desk: StaffDesk, retry_s: float = 5.0,
-                 outbox: Optional[Outbox] = None, delivery: DeliveryPolicy = DeliveryPolicy()) -> None:
+                 outbox: Optional[Outbox] = None, delivery: DeliveryPolicy = DeliveryPolicy(),
+                 leases: Optional[Leases] = None) -> None:
         self.inbox = inbox
+        self.leases = leases or Leases(inbox.database)
         self.outbox = outbox or Outbox(inbox.database)
         self.delivery = delivery
         self.students = students
@@ -64,10 +73,12 @@ class Relay:
         self.rasa = rasa
         self.bot = bot
         self.desk = desk
+        desk.queue = self.queue  # the desk's messages go through the same outbox
         self.retry_s = retry_s
         self._workers: Dict[str, asyncio.Task] = {}
         self._timers: Dict[str, asyncio.TimerHandle] = {}  # when each waiting outbox is due again
         self._retry_task: Optional[asyncio.Task] = None
+        self._renew_task: Optional[asyncio.Task] = None
         self._stopping = False
 
     # -- life -------------------------------------------------------------------------------
@@ -77,6 +88,7 @@ class Relay:
         self._stopping = False
         self.retry_pending()
         self._retry_task = asyncio.create_task(self._retry_forever())
+        self._renew_task = asyncio.create_task(self._renew_forever())
 
     async def stop(self, grace_s: float = 10.0) -> None:
         """Lets each worker finish the message in hand (so Rasa never gets it twice), then stops."""
@@ -91,8 +103,24 @@ class Relay:
             _, late = await asyncio.wait(workers, timeout=grace_s)
             for task in late:
                 task.cancel()
-        await asyncio.gather(*[t for t in [self._retry_task, *workers] if t], return_exceptions=True)
+        if self._renew_task:
+            self._renew_task.cancel()
+        await asyncio.gather(*[t for t in [self._retry_task, self._renew_task, *workers] if t],
+                             return_exceptions=True)
         self._workers.clear()
+        try:
+            self.leases.release_all()  # another adapter may take these students at once
+        except Exception:  # noqa: BLE001 - they expire anyway
+            log.exception("leases not released")
+
+    async def _renew_forever(self) -> None:
+        """Keeps this process's leases alive while it works (a killed process stops renewing them)."""
+        while True:
+            await asyncio.sleep(self.leases.ttl.total_seconds() / 3)
+            try:
+                self.leases.renew_all()
+            except Exception:  # noqa: BLE001 - the database restarting: the deliveries check the lease
+                log.exception("leases not renewed")
 
     async def _retry_forever(self) -> None:
         while True:
@@ -102,6 +130,7 @@ class Relay:
                 for summary in self.inbox.held_to_summarise(dt.timedelta(seconds=self.delivery.staff_window_s)):
                     await self._post_held(summary)
                 self.retry_pending()
+                self.inbox.drop_old_updates()
             except Exception:  # noqa: BLE001 - e.g. the database restarting: try again next round
                 log.exception("retry round failed")
 
@@ -113,15 +142,37 @@ class Relay:
     # -- work -------------------------------------------------------------------------------
 
     def receive(self, ref: str, text: str, shown: Optional[str] = None,
-                meta: Optional[Dict[str, Any]] = None) -> None:
-        """Keeps the message first (nothing is lost if anything fails later), then processes it."""
-        self.inbox.keep(ref, text, shown, meta)
+                meta: Optional[Dict[str, Any]] = None, update_id: Optional[int] = None) -> None:
+        """Keeps the message first (nothing is lost if anything fails later), then processes it. The
+        Telegram update it came in is recorded as handled in the same transaction (`Inbox.handling`)."""
+        try:
+            with self.inbox.handling(update_id) as db:
+                self.inbox.keep(ref, text, shown, meta, within=db)
+        except Replayed:
+            log.info("update %s seen before: not handled again", update_id)
+            return
         self.submit(ref)
 
-    def say(self, ref: str, chat_id: int, text: str, keyboard: Optional[InlineKeyboardMarkup] = None) -> None:
-        """Queues a message of the adapter's own (a command's answer) in `ref`'s outbox and sends it."""
-        self.outbox.add(ref, chat_id, message_pieces(text, keyboard))
+    def say(self, ref: str, chat_id: int, text: str, keyboard: Optional[InlineKeyboardMarkup] = None,
+            update_id: Optional[int] = None) -> None:
+        """Queues a message of the adapter's own (a command's answer) in `ref`'s outbox and sends it;
+        the update that asked for it is recorded as handled in the same transaction."""
+        try:
+            with self.inbox.handling(update_id) as db:
+                self.outbox.add(ref, chat_id, message_pieces(text, keyboard), within=db)
+        except Replayed:
+            log.info("update %s seen before: not answered again", update_id)
+            return
         self.submit(ref)
+
+    def queue(self, ref: str, chat_id: int, text: str, keyboard: Optional[InlineKeyboardMarkup] = None, *,
+              bold_prefix: Optional[str] = None, ticket_id: Optional[int] = None, reply_in_ticket: bool = False,
+              within: Optional[Connection] = None) -> None:
+        """Queues a message in `ref`'s outbox (in the caller's transaction when given) and has it sent
+        once control returns to the event loop, i.e. after that transaction committed."""
+        self.outbox.add(ref, chat_id, message_pieces(text, keyboard, bold_prefix), within=within,
+                        ticket_id=ticket_id, reply_in_ticket=reply_in_ticket)
+        asyncio.get_running_loop().call_soon(self.submit, ref)
 
     def submit(self, ref: str) -> None:
         if self._stopping:
@@ -137,28 +188,52 @@ class Relay:
             await asyncio.wait([worker], timeout=timeout_s)
 
     async def _drain(self, ref: str) -> None:
+        """Works on the student's conversation while this process holds its lease: another adapter
+        sharing the database never has a message of the same student in flight at the same time."""
         try:
             while not self._stopping:
-                if not await self._flush(ref):
-                    return  # a reply still waits for Telegram: later answers go after it
-                message = self.inbox.next_pending(ref)
-                student = self.students.get(ref)
-                if message is None or student is None:
-                    return
+                if not self.leases.acquire(ref):
+                    return  # another adapter works on this student; its worker (or our retry loop) goes on
                 try:
-                    done = await self._process(student, message)
-                except asyncio.CancelledError:
-                    raise
-                except Exception:  # noqa: BLE001 - one conversation's failure must not stop the others
-                    log.exception("a message of %s failed", ref)
-                    done = await self._failed(student, message)
-                if not done:
-                    return  # Rasa is down, or the message is tried again: the retry loop comes back
-                self.inbox.mark_done(message.id)
+                    idle = await self._drain_held(ref)
+                finally:
+                    self.leases.release(ref)
+                # What another adapter stored while we held the lease (it could not take the lease then).
+                if not idle or not self._work_waiting(ref):
+                    return
         except asyncio.CancelledError:
             raise
         except Exception:  # noqa: BLE001 - e.g. the database is down: the message stays in the inbox
             log.exception("conversation %s stopped; the retry loop comes back to it", ref)
+
+    def _work_waiting(self, ref: str) -> bool:
+        return self.inbox.next_pending(ref) is not None or self.outbox.next_for(ref) is not None
+
+    async def _drain_held(self, ref: str) -> bool:
+        """Answers the student's messages in order; True when nothing is left to do."""
+        while not self._stopping:
+            if not await self._flush(ref):
+                return False  # a reply still waits for Telegram: later answers go after it
+            message = self.inbox.next_pending(ref)
+            if message is None:
+                return True
+            student = self.students.get(ref)
+            if student is None:
+                return False  # no one to answer (erased meanwhile): not worth another round now
+            try:
+                done = await self._process(student, message)
+            except asyncio.CancelledError:
+                raise
+            except LeaseLost:
+                log.warning("conversation %s was taken over by another adapter", ref)
+                return False
+            except Exception:  # noqa: BLE001 - one conversation's failure must not stop the others
+                log.exception("a message of %s failed", ref)
+                done = await self._failed(student, message)
+            if not done:
+                return False  # Rasa is down, or the message is tried again: the retry loop comes back
+            self.inbox.mark_done(message.id)
+        return False
 
     async def _process(self, student: Student, message: InboxMessage) -> bool:
         """True when the message was dealt with; False when it must wait for Rasa."""
@@ -207,14 +282,9 @@ class Relay:
             return
         text = texts.text("staff_held_summary", self.desk.lang, id=ticket.id, count=summary.count) + "\n" + \
             summary.text + ("…" if len(summary.text) >= HELD_TEXT_KEPT else "")
-        posts = self.tickets.staff_posts_of(ticket.id)
-        for chat_id in self.desk.destinations():
-            first = min((m for c, m in posts if c == chat_id), default=None)
-            try:
-                for sent in await send_text(self.bot, chat_id, text, reply_to=first):
-                    self.tickets.add_staff_post(chat_id, sent.message_id, ticket.id)
-            except DeliveryFailed as error:
-                log.error("summary of ticket #%d's held messages not posted: %s", ticket.id, error)
+        with self.inbox.database.transaction() as db:
+            for chat_id in self.desk.destinations():
+                self.queue(staff_queue(chat_id), chat_id, text, ticket_id=ticket.id, reply_in_ticket=True, within=db)
 
     async def _after_empty_reply(self, student: Student, message: InboxMessage) -> List[Dict[str, Any]]:
         """Rasa's REST channel answers `[]` when no action uttered anything: its action server is down
@@ -265,6 +335,8 @@ class Relay:
         between the two neither loses the answer nor asks Rasa twice."""
         handoff: Optional[Dict[str, Any]] = None
         with self.inbox.database.transaction() as db:
+            if not self.leases.holds(student.ref, within=db):
+                raise LeaseLost(student.ref)  # another adapter took the student over: it answers instead
             for reply in replies:
                 custom = reply.get("custom") or {}
                 if isinstance(custom, dict) and isinstance(custom.get("handoff"), dict):
@@ -284,7 +356,7 @@ class Relay:
             await self.desk.open_ticket(student.ref, str(handoff.get("reason") or "offer_accepted"), handoff, language)
 
     async def _tell(self, student: Student, text: str) -> None:
-        """A notice of the relay's own, queued behind the replies already waiting."""
+        """A notice of the relay's own, queued behind the replies already waiting (sent by this worker)."""
         self.outbox.add(student.ref, student.chat_id, message_pieces(text))
         await self._flush(student.ref)
 
@@ -298,11 +370,12 @@ class Relay:
             if outgoing.next_at > now:
                 self._come_back(ref, (outgoing.next_at - now).total_seconds())
                 return False
+            reply_to = self._first_post(outgoing) if outgoing.reply_in_ticket else None
             attempt = await send_once(self.bot, outgoing.chat_id, outgoing.html, outgoing.keyboard,
-                                      self.delivery.send_timeout_s)
+                                      self.delivery.send_timeout_s, reply_to)
             if attempt.outcome == "sent":
-                self.outbox.done(outgoing.id)
-            elif attempt.outcome == "final":
+                self._sent(outgoing, attempt.message_id)
+            elif attempt.outcome == "final" and not is_staff_queue(ref):
                 log.warning("a reply to %s was refused by Telegram and dropped: %s", ref, attempt.reason)
                 self.outbox.done(outgoing.id)
             elif (now - outgoing.created_at).total_seconds() > self.delivery.give_up_s:
@@ -314,6 +387,20 @@ class Relay:
                             ref, attempt.reason, wait, outgoing.attempts + 1)
                 self.outbox.retry_at(outgoing.id, utc_now() + dt.timedelta(seconds=wait))
         return False
+
+    def _first_post(self, outgoing: Outgoing) -> Optional[int]:
+        """The ticket's first post in that chat, which the message answers (so staff see the thread)."""
+        posts = self.tickets.staff_posts_of(outgoing.ticket_id) if outgoing.ticket_id is not None else []
+        return min((m for c, m in posts if c == outgoing.chat_id), default=None)
+
+    def _sent(self, outgoing: Outgoing, message_id: Optional[int]) -> None:
+        """Telegram accepted the message: it leaves the outbox and, for a staff post, becomes a post of
+        its ticket (a staff reply to it reaches the ticket), in one transaction."""
+        with self.outbox.database.transaction() as db:
+            self.outbox.done(outgoing.id, within=db)
+            if outgoing.ticket_id is not None and message_id is not None and \
+                    self.tickets.ticket(outgoing.ticket_id) is not None:  # not erased by /forget meanwhile
+                self.tickets.add_staff_post(outgoing.chat_id, message_id, outgoing.ticket_id, within=db)
 
     def _come_back(self, ref: str, delay_s: float) -> None:
         """The worker returns when the next try is due (the retry loop would too, less precisely);

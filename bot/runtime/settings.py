@@ -136,6 +136,9 @@ class Settings:
         if webhook_url and not webhook_secret:
             raise SettingsError("TELEGRAM_WEBHOOK_SECRET is required in webhook mode (TELEGRAM_WEBHOOK_URL is set)")
         run_servers = _flag(env, "RUN_SERVERS", True)
+        for url in env.get("RASA_URL", "http://x").split(","):
+            if not url.strip().startswith(("http://", "https://")):
+                raise SettingsError(f"RASA_URL must be one or more http(s) URLs separated by commas, got {url.strip()!r}")
         if not run_servers and not env.get("RASA_AUTH_TOKEN"):
             raise SettingsError("RASA_AUTH_TOKEN is required when RUN_SERVERS=false: it must be the token the "
                                 "separately run Rasa server was given")
@@ -209,6 +212,15 @@ class Settings:
     outbox_max_backoff_s: float = 300.0  # doubling up to this,
     outbox_give_up_s: float = 172800.0  # and dropped (logged) when still refused after two days
     telegram_send_timeout_s: float = 30.0  # read time-out of sendMessage: a slow Telegram is waited for
+    # Scale-out: a student's conversation is worked on by one adapter process at a time, holding a lease
+    # renewed every third of this; a killed adapter's students are taken over once it expires.
+    lease_s: float = 15.0
+    rasa_concurrency: int = 8  # messages one adapter has in flight towards Rasa at once (the rest wait in it)
+
+    @property
+    def rasa_urls(self) -> Tuple[str, ...]:
+        """RASA_URL may list several Rasa servers (comma-separated): the adapter goes round them."""
+        return tuple(url.strip().rstrip("/") for url in self.rasa_url.split(",") if url.strip())
 
     @staticmethod
     def _hardening_from_env(env: Mapping[str, str]) -> dict:
@@ -233,4 +245,6 @@ class Settings:
             outbox_max_backoff_s=number("OUTBOX_MAX_BACKOFF_S", 300.0),
             outbox_give_up_s=number("OUTBOX_GIVE_UP_S", 172800.0),
             telegram_send_timeout_s=number("TELEGRAM_SEND_TIMEOUT_S", 30.0),
+            lease_s=number("LEASE_S", 15.0),
+            rasa_concurrency=number("RASA_CONCURRENCY", 8, whole=True),
         )

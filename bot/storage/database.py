@@ -15,6 +15,9 @@ from sqlalchemy.engine import Connection
 from bot.storage.schema import RETIRED_TABLES, metadata
 
 
+MIGRATION_LOCK = 7_311_001  # PostgreSQL advisory lock held while the schema is created
+
+
 def utc_now() -> dt.datetime:
     """Naive UTC, as every timestamp column holds it (SQLite keeps no time zone)."""
     return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
@@ -37,9 +40,12 @@ class Database:
     def migrate(self) -> "Database":
         """Creates the tables of `schema` that are missing (a new table needs nothing else) and drops
         the retired ones."""
-        metadata.create_all(self.engine)
-        existing = set(sa.inspect(self.engine).get_table_names())
         with self.engine.begin() as db:
+            if db.dialect.name == "postgresql":  # adapters starting together: one migrates, the others wait
+                db.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
+            metadata.create_all(db)
+            _add_missing_columns(db)
+            existing = set(sa.inspect(db).get_table_names())
             for name in RETIRED_TABLES:
                 if name in existing:
                     db.execute(sa.text(f'DROP TABLE "{name}"'))
@@ -59,6 +65,18 @@ class Database:
 
     def connect(self) -> Connection:
         return self.engine.connect()
+
+
+def _add_missing_columns(db: Connection) -> None:
+    """A nullable column added to an existing table (e.g. `desk_outbox.ticket_id`) is added to the
+    database too; anything else needs a migration of its own."""
+    inspector = sa.inspect(db)
+    for table in metadata.sorted_tables:
+        present = {column["name"] for column in inspector.get_columns(table.name)}
+        for column in table.columns:
+            if column.name not in present and column.nullable:
+                kind = column.type.compile(dialect=db.dialect)
+                db.execute(sa.text(f'ALTER TABLE "{table.name}" ADD COLUMN "{column.name}" {kind}'))
 
 
 def _sqlite_foreign_keys(connection, _record) -> None:

@@ -101,6 +101,20 @@ outbox = sa.Table(
     sa.Column("created_at", sa.DateTime, nullable=False),
     sa.Column("attempts", sa.Integer, nullable=False, default=0),
     sa.Column("next_at", sa.DateTime, nullable=False),
+    # A post to a staff chat: once sent, recorded as a post of this ticket (a reply to it reaches the
+    # ticket), and sent as a reply to the ticket's first post in that chat when reply_in_ticket.
+    sa.Column("ticket_id", sa.Integer),
+    sa.Column("reply_in_ticket", sa.Boolean),
+)
+
+# -- bot.relay.leases: which adapter process works on a student's conversation now ------------------
+# Several adapters share one database: a student's messages are handled by the holder of the lease,
+# one process at a time; a lease not renewed (its process killed) is taken over once it expires.
+leases = sa.Table(
+    "desk_leases", metadata,
+    sa.Column("ref", sa.String(40), primary_key=True),
+    sa.Column("owner", sa.String(80), nullable=False, index=True),
+    sa.Column("expires_at", sa.DateTime, nullable=False),
 )
 
 # -- bot.telegram.payloads: quick replies, as opaque keys bound to the student who received them --

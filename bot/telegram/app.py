@@ -20,11 +20,12 @@ from telegram.ext import (Application, ApplicationBuilder, ApplicationHandlerSto
                           CommandHandler, ContextTypes, MessageHandler, TypeHandler, filters)
 
 from bot import texts
-from bot.desk.staff_desk import StaffDesk
+from bot.desk.staff_desk import StaffDesk, staff_queue
 from nlu_components.language import SUPPORTED, detect
 from bot.desk.office_hours import OfficeHours
 from bot.pseudonym import load_key, rasa_sender, student_ref
-from bot.relay.inbox import Inbox
+from bot.relay.inbox import Inbox, Replayed
+from bot.relay.leases import Leases
 from bot.relay.outbox import Outbox
 from bot.relay.workers import REQUEST_HUMAN, DeliveryPolicy, Relay
 from bot.relay.rasa_client import AssistantUnavailable, AsyncRasaClient
@@ -34,6 +35,7 @@ from bot.storage.students import Student, Students
 from bot.telegram.payloads import ButtonPayloads
 from bot.telegram.send import DeliveryFailed, send_text, with_retries
 from bot.telegram.typed import as_typed_text, clean, is_blank
+from bot.telegram.webhook import Webhook
 from bot.desk.tickets import TicketStore
 from bot.relay.rasa_endpoints import action_health_url, erase_conversation, event_broker_db_url, tracker_db_url
 from bot.report import ingest as analytics
@@ -159,10 +161,14 @@ async def _reply(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str,
                  keyboard: Optional[InlineKeyboardMarkup] = None) -> None:
     """Queues the answer in the outbox, behind what the chat is still owed: it leaves only once
     Telegram accepted it, and a retried send does not hold up other updates."""
-    adapter, chat, user = _adapter(context), update.effective_chat, update.effective_user
-    # A student's own queue (their replies stay in order); any other chat (staff) has one of its own.
-    queue = student_ref(adapter.key, user.id) if chat.type == chat.PRIVATE and user else f"chat:{chat.id}"
-    adapter.relay.say(queue, chat.id, text, keyboard)
+    adapter = _adapter(context)
+    adapter.relay.say(_queue_of(adapter, update), update.effective_chat.id, text, keyboard, update_id=update.update_id)
+
+
+def _queue_of(adapter: Adapter, update: Update) -> str:
+    """A student's own outbox queue (their replies stay in order); any other chat (staff) has its own."""
+    chat, user = update.effective_chat, update.effective_user
+    return student_ref(adapter.key, user.id) if chat.type == chat.PRIVATE and user else staff_queue(chat.id)
 
 
 async def _answer(query, text: Optional[str] = None, alert: bool = False) -> None:
@@ -210,7 +216,8 @@ async def on_profile(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     if adapter.tickets.open_ticket_of(student.ref):  # the assistant is paused while staff have the case
         await _reply(update, context, _say("ticket_already_open", _lang(student, update.effective_user)))
         return
-    adapter.relay.receive(student.ref, "/ask_profile", "/profile", adapter.meta(student, update.effective_user))
+    adapter.relay.receive(student.ref, "/ask_profile", "/profile", adapter.meta(student, update.effective_user),
+                          update.update_id)
 
 
 async def on_human(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -220,7 +227,8 @@ async def on_human(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if adapter.tickets.open_ticket_of(student.ref):
         await _reply(update, context, _say("ticket_already_open", _lang(student, update.effective_user)))
         return
-    adapter.relay.receive(student.ref, REQUEST_HUMAN, "/human", adapter.meta(student, update.effective_user))
+    adapter.relay.receive(student.ref, REQUEST_HUMAN, "/human", adapter.meta(student, update.effective_user),
+                          update.update_id)
 
 
 async def on_forget(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -253,7 +261,7 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         adapter.students.set_language(student.ref, detected)
     words = as_typed_text(text)  # never a Rasa payload: a student cannot set a fact or trigger an intent
     adapter.relay.receive(student.ref, words, text if words != text else None,
-                          adapter.meta(student, update.effective_user))
+                          adapter.meta(student, update.effective_user), update.update_id)
 
 
 async def on_not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -292,7 +300,8 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             await with_retries(lambda: query.edit_message_reply_markup(reply_markup=None), "editMessageReplyMarkup")
         except DeliveryFailed as error:
             log.info("keyboard not removed after a choice: %s", error)
-    adapter.relay.receive(student.ref, choice.payload, choice.title, adapter.meta(student, update.effective_user))
+    adapter.relay.receive(student.ref, choice.payload, choice.title, adapter.meta(student, update.effective_user),
+                          update.update_id)
 
 
 async def on_button_without_data(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -351,12 +360,16 @@ async def _staff_answer(update: Update, context: ContextTypes.DEFAULT_TYPE, tick
     lang = adapter.settings.staff_language
     if await _refused_unless_staff(update, context):
         return
-    try:
-        delivered = await adapter.desk.staff_reply(ticket_id, text, _staff_name(update.effective_user))
-    except DeliveryFailed as error:
-        await _reply(update, context, texts.text("reply_not_delivered", lang, id=ticket_id, error=str(error)))
-        return
-    await _reply(update, context, texts.text("reply_delivered" if delivered else "no_such_ticket", lang, id=ticket_id))
+    ticket = await adapter.desk.ready_to_reply(ticket_id, _staff_name(update.effective_user))
+    chat = update.effective_chat
+    try:  # the answer, its confirmation and the update's record: one transaction (a replay sends nothing twice)
+        with adapter.inbox.handling(update.update_id) as db:
+            delivered = ticket is not None and adapter.desk.staff_reply(ticket, text, within=db)
+            adapter.relay.queue(_queue_of(adapter, update), chat.id,
+                                texts.text("reply_delivered" if delivered else "no_such_ticket", lang, id=ticket_id),
+                                within=db)
+    except Replayed:
+        log.info("update %d seen before: staff answer not sent again", update.update_id)
 
 
 async def on_reply_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -448,15 +461,24 @@ async def on_staff_button(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
 
 
 async def on_any_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Lets each Telegram update through once: a replayed `update_id` is not answered again."""
-    if not _adapter(context).inbox.first_sighting(update.update_id):
+    """Lets each Telegram update through once: a replayed `update_id` is not answered again. The id is
+    recorded with what the handler stores (`Inbox.handling`), so a crash before that loses nothing."""
+    if _adapter(context).inbox.seen(update.update_id):
         log.info("update %d seen before: not handled again", update.update_id)
         raise ApplicationHandlerStop
+
+
+async def on_update_handled(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Records an update whose handler stored nothing (a staff command, a used button) as handled."""
+    _adapter(context).inbox.handled(update.update_id)
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Logs the exception (with the update's number only: no student data in logs)."""
     log.error("update %s failed", getattr(update, "update_id", "?"), exc_info=context.error)
+    if isinstance(update, Update):
+        _adapter(context).inbox.handling_failed(update.update_id)
+        raise ApplicationHandlerStop  # not recorded as handled (group 1): Telegram's replay is handled again
 
 
 def keep_token_out_of_logs() -> None:
@@ -512,19 +534,21 @@ def build_application(settings: Settings, database: Optional[Database] = None,
         health = action_health_url(settings)
     except OSError:  # no endpoints file: Rasa's own /status is the only probe
         health = None
-    rasa = AsyncRasaClient(settings.rasa_url, settings.request_timeout_s, health, token=settings.rasa_auth_token)
+    rasa = AsyncRasaClient(settings.rasa_urls, settings.request_timeout_s, health, token=settings.rasa_auth_token,
+                          max_in_flight=settings.rasa_concurrency)
     desk = StaffDesk(settings, tickets, students, application.bot, hours, clock)
     delivery = DeliveryPolicy(settings.outbox_first_backoff_s, settings.outbox_max_backoff_s,
                               settings.outbox_give_up_s, settings.telegram_send_timeout_s,
                               settings.staff_relay_limit, settings.staff_relay_window_s)
     relay = Relay(inbox=inbox, students=students, tickets=tickets, payloads=payloads, rasa=rasa,
                   bot=application.bot, desk=desk, retry_s=settings.rasa_retry_s, outbox=Outbox(database),
-                  delivery=delivery)
+                  delivery=delivery, leases=Leases(database, settings.lease_s))
     application.bot_data[ADAPTER] = Adapter(settings, database, students, inbox, tickets, payloads, rasa, desk,
                                             relay, load_key(settings))
 
     # Before any handler: an update already seen (a webhook replay, a poll after a crash) stops here.
     application.add_handler(TypeHandler(Update, on_any_update), group=-1)
+    application.add_handler(TypeHandler(Update, on_update_handled), group=1)
     new = filters.UpdateType.MESSAGE  # edits of a command are not run again (an edited /reply is not resent)
     private = filters.ChatType.PRIVATE & new
     # Edited messages first: a handler group stops at its first match, so they reach nothing else.
@@ -565,19 +589,25 @@ async def serve(application: Application, stop: asyncio.Event) -> None:
     """Runs the adapter until `stop` is set; messages kept before a restart are answered first."""
     settings: Settings = application.bot_data[ADAPTER].settings
     adapter: Adapter = application.bot_data[ADAPTER]
+    webhook: Optional[Webhook] = None
     async with application:
         await adapter.start()
         try:
             await application.start()
             if settings.webhook_url:
-                await application.updater.start_webhook(
-                    listen=settings.webhook_listen, port=settings.webhook_port, url_path=webhook_path(settings),
-                    webhook_url=settings.webhook_url, secret_token=settings.webhook_secret,
-                    allowed_updates=Update.ALL_TYPES)
+                # Our own webhook server: it answers Telegram once the update is recorded (see webhook.py).
+                webhook = Webhook(application, settings.webhook_listen, settings.webhook_port,
+                                  webhook_path(settings), settings.webhook_secret, adapter.inbox.seen)
+                await webhook.start()
+                await with_retries(lambda: application.bot.set_webhook(
+                    settings.webhook_url, secret_token=settings.webhook_secret,
+                    allowed_updates=Update.ALL_TYPES), "setWebhook")
             else:
                 await application.updater.start_polling(allowed_updates=Update.ALL_TYPES)
             await stop.wait()
         finally:
+            if webhook is not None:
+                await webhook.stop()
             if application.updater.running:
                 await application.updater.stop()
             if application.running:

@@ -67,8 +67,12 @@ def quick_replies(buttons: Sequence[Dict[str, str]],
                                  for (_, title), key in zip(choices, keys)])
 
 
-def message_pieces(text: str, keyboard: Optional[InlineKeyboardMarkup] = None) -> List[Tuple[str, Optional[dict]]]:
-    """A reply as the Telegram messages that carry it (HTML body, keyboard JSON on the last one)."""
-    parts = split_text(text)
-    return [(html_message(part), keyboard.to_dict() if keyboard is not None and index == len(parts) - 1 else None)
+def message_pieces(text: str, keyboard: Optional[InlineKeyboardMarkup] = None,
+                   bold_prefix: Optional[str] = None) -> List[Tuple[str, Optional[dict]]]:
+    """A message as the Telegram messages that carry it (HTML body, keyboard JSON on the last one);
+    the bold prefix (e.g. "Mobility office:") heads the first."""
+    room = MAX_MESSAGE - (utf16_len(bold_prefix) + 1 if bold_prefix else 0)
+    parts = split_text(text, room)
+    return [(html_message(part, bold_prefix if index == 0 else None),
+             keyboard.to_dict() if keyboard is not None and index == len(parts) - 1 else None)
             for index, part in enumerate(parts)]

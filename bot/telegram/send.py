@@ -82,10 +82,11 @@ class Attempt:
     outcome: str
     reason: str = ""
     wait_s: Optional[float] = None
+    message_id: Optional[int] = None  # of the message Telegram accepted
 
 
 async def send_once(bot: Bot, chat_id: int, html: str, keyboard: Optional[Dict[str, Any]],
-                    read_timeout_s: float) -> Attempt:
+                    read_timeout_s: float, reply_to: Optional[int] = None) -> Attempt:
     """One sendMessage of an already escaped body, for the outbox: no retry here, the outbox decides.
 
     The read time-out is long on purpose: a time-out after Telegram delivered the message is the one
@@ -93,8 +94,9 @@ async def send_once(bot: Bot, chat_id: int, html: str, keyboard: Optional[Dict[s
     """
     markup = InlineKeyboardMarkup.de_json(keyboard, bot) if keyboard else None
     try:
-        await bot.send_message(chat_id, html, parse_mode=ParseMode.HTML, reply_markup=markup,
-                               read_timeout=read_timeout_s)
+        sent = await bot.send_message(
+            chat_id, html, parse_mode=ParseMode.HTML, reply_markup=markup, read_timeout=read_timeout_s,
+            reply_parameters=ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to else None)
     except RetryAfter as error:
         return Attempt("retry", "Telegram asks to wait", min(_seconds(error.retry_after), MAX_WAIT_S))
     except ChatMigrated as error:
@@ -105,4 +107,4 @@ async def send_once(bot: Bot, chat_id: int, html: str, keyboard: Optional[Dict[s
         return Attempt("retry", error.message)
     except TelegramError as error:
         return Attempt("final", error.message)
-    return Attempt("sent")
+    return Attempt("sent", message_id=sent.message_id)
