@@ -404,3 +404,18 @@ def test_a_question_asked_in_passing_becomes_the_conversation_s_question():
     messages, events = run(ActionAnswer(), state)
     assert slots_set(events)["question"] == "ask_departure_semester"
     assert messages[-1]["text"].startswith("Non.")
+
+
+def test_an_answer_with_a_computed_deadline_carries_its_date_and_article_for_reminders():
+    messages, _ = run(ActionAnswer(), tracker("", "inform", question="ask_learning_agreement", level="bachelor",
+                                              course_start_date="2027-09-14", language="fr"))
+    offer = messages[-1]["custom"]["reminder_offer"]
+    assert offer["language"] == "fr"
+    assert [(s["kind"], s["date"], s["article"], s["lapses"]) for s in offer["steps"]] == \
+        [("learning_agreement_change_deadline", "2027-10-12", "Art. 8(2)", True)]
+    assert offer["steps"][0]["label"]["en"] == "last day to change your learning agreement"
+
+
+def test_an_answer_without_a_dated_step_offers_no_reminder():
+    messages, _ = run(ActionAnswer(), tracker("", "inform", question="ask_obligation", level="master", language="fr"))
+    assert not any(m.get("custom") for m in messages)

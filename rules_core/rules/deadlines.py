@@ -4,6 +4,7 @@ from __future__ import annotations
 from rules_core.citations import POSSIBILITY, art, master
 from rules_core.decision import Decision, Outcome, Question
 from rules_core.engine import Facts, Findings
+from rules_core.rules.dated_steps import art_10_contract_date, art_12_1_ols_after_date, art_12_1_ols_before_date
 from rules_core.rules.timing import art_8_2_change_deadline
 from rules_core.situation import Level, MobilityType as T, Situation
 
@@ -17,9 +18,11 @@ def before_departure(f: Facts, out: Findings) -> None:
     out.add("deadlines.learning_agreement_at_application", art(7, 4), art(8, 2))
     if kind == T.erasmus_plus:
         out.add("deadlines.ols_before", art(12, 1))
+        art_12_1_ols_before_date(f, out)
     if kind == T.global_exchange:
         out.add("deadlines.language_certificate", art(12, 3))
     out.add("deadlines.mobility_contract", art(10))
+    art_10_contract_date(f, out)
     out.add("deadlines.declare", art(20, 1))
     out.add("deadlines.insurance_housing", art(13), art(15))
 
@@ -36,6 +39,7 @@ def during(f: Facts, out: Findings) -> None:
 def after_return(f: Facts, out: Findings) -> None:
     if f.need("mobility_type") == T.erasmus_plus:
         out.add("deadlines.ols_after", art(12, 1))
+        art_12_1_ols_after_date(f, out)
     out.add("deadlines.transcript", art(21, 1), art(21, 3))
     out.add("deadlines.end_of_stay_steps", art(5, 7))
     out.add("deadlines.resits", art(23))
