@@ -55,6 +55,14 @@ class Outbox:
         with self.database.connect() as db:
             return [row.ref for row in db.execute(sa.select(outbox.c.ref).distinct()).all()]
 
+    def lease(self, outgoing: Outgoing, until: dt.datetime) -> bool:
+        """Takes this try of a message for this process until `until` (compare-and-set on `next_at`):
+        with several adapter processes on one database, only one sends it; if that one dies mid-send,
+        the lease runs out and another tries again (at least once, as for a time-out)."""
+        with self.database.transaction() as db:
+            return db.execute(outbox.update().where(outbox.c.id == outgoing.id, outbox.c.next_at == outgoing.next_at)
+                              .values(next_at=until)).rowcount == 1
+
     def done(self, message_id: int) -> None:
         """Accepted by Telegram (or refused for good): the message leaves the outbox."""
         with self.database.transaction() as db:

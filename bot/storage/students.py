@@ -38,9 +38,12 @@ class Students:
                 db.execute(students.update().where(students.c.ref == ref).values(chat_id=chat_id))
             return Student(ref, chat_id, row.language, row.resume_pending)
 
-    def get(self, ref: str) -> Optional[Student]:
-        with self.database.connect() as db:
-            row = db.execute(sa.select(students).where(students.c.ref == ref)).first()
+    def get(self, ref: str, within: Optional[Connection] = None) -> Optional[Student]:
+        if within is not None:
+            row = within.execute(sa.select(students).where(students.c.ref == ref)).first()
+        else:
+            with self.database.connect() as db:
+                row = db.execute(sa.select(students).where(students.c.ref == ref)).first()
         return Student(row.ref, row.chat_id, row.language, row.resume_pending) if row else None
 
     def set_language(self, ref: str, language: str) -> None:

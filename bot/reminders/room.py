@@ -1,0 +1,124 @@
+"""What the student sees of reminders: the offer after an answer with a date (its buttons are opaque
+keys whose payloads the adapter, not Rasa, acts on), the choice, `/reminders` with a cancel button per
+reminder, and the calendar file. Dates, kinds and articles come from the rules core, through the
+answer's `custom.reminder_offer`; nothing here knows the regulation."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any, Callable, Dict, List, Optional, Tuple
+
+from sqlalchemy.engine import Connection
+from telegram import InlineKeyboardMarkup
+
+from bot import texts
+from bot.reminders.calendar import CalendarStep, ics_bytes
+from bot.reminders.store import ReminderStore
+from bot.reminders.timing import ReminderClock
+from bot.storage.students import Student
+from bot.telegram.format import message_pieces, quick_replies
+from bot.telegram.payloads import ButtonPayloads
+from rules_core.render import format_date
+
+# Payloads of the adapter's own buttons: only ever stored server-side behind a key, never typed, never
+# sent to Rasa (Rasa's payloads start with "/").
+PREFIX = "adapter:reminders:"
+Piece = Tuple[str, Optional[Dict[str, Any]]]
+
+
+def is_ours(payload: Optional[str]) -> bool:
+    return bool(payload) and payload.startswith(PREFIX)
+
+
+class ReminderRoom:
+    def __init__(self, store: ReminderStore, payloads: ButtonPayloads, clock: ReminderClock,
+                 now: Callable[[], dt.datetime]) -> None:
+        self.store, self.payloads, self.clock, self.now = store, payloads, clock, now
+
+    # -- the offer ------------------------------------------------------------------------------
+
+    def offer_pieces(self, student: Student, custom: Dict[str, Any], db: Connection) -> List[Piece]:
+        """The offer of a reply's `custom.reminder_offer`, for the steps a reminder can still precede."""
+        offer = custom.get("reminder_offer")
+        if not isinstance(offer, dict) or not isinstance(offer.get("steps"), list):
+            return []
+        lang = student.language or (offer.get("language") if offer.get("language") in ("fr", "en") else "fr")
+        now = self.now()
+        steps = [s for s in offer["steps"] if _valid(s) and self.clock.plan(dt.date.fromisoformat(s["date"]), [1], now)]
+        if not steps:
+            return []
+        lines = [texts.text("reminders.offer_many" if len(steps) > 1 else "reminders.offer", lang)]
+        lines += [texts.text("reminders.step", lang, label=s["label"][lang], cite=s["cite"][lang],
+                             date=format_date(dt.date.fromisoformat(s["date"]), lang)) for s in steps]
+        body = {"language": lang, "steps": steps}
+        choices = [{"payload": PREFIX + "set:7,1:" + json.dumps(body), "title": texts.text("reminders.week_and_day", lang)},
+                   {"payload": PREFIX + "set:1:" + json.dumps(body), "title": texts.text("reminders.day", lang)},
+                   {"payload": PREFIX + "ics:" + json.dumps(body), "title": texts.text("reminders.calendar_button", lang)},
+                   {"payload": PREFIX + "no", "title": texts.text("reminders.no_thanks", lang)}]
+        keyboard = quick_replies(choices, lambda c: self.payloads.issue(student.ref, c, within=db))
+        return message_pieces("\n".join(lines), keyboard)
+
+    # -- a pressed button -------------------------------------------------------------------------
+
+    def choose(self, ref: str, payload: str, lang: str) -> Tuple[str, Optional[bytes]]:
+        """What the student's choice does: the text to say, and a calendar file to send (or None)."""
+        action = payload[len(PREFIX):]
+        if action == "no":
+            return texts.text("reminders.declined", lang), None
+        if action.startswith("cancel:"):
+            done = self.store.cancel(ref, int(action.split(":", 1)[1]))
+            return texts.text("reminders.cancelled" if done else "reminders.already_gone", lang), None
+        if action.startswith("ics:"):
+            body = json.loads(action[4:])
+            steps = [CalendarStep(s["kind"], dt.date.fromisoformat(s["date"]), s["label"][lang], s["cite"][lang])
+                     for s in body["steps"]]
+            return texts.text("reminders.calendar_caption", lang), self._ics(ref, steps)
+        leads_text, _, raw = action[len("set:"):].partition(":")
+        body = json.loads(raw)
+        leads = [int(x) for x in leads_text.split(",")]
+        now = self.now()
+        planned_all: List[dt.datetime] = []
+        for step in body["steps"]:
+            planned = self.clock.plan(dt.date.fromisoformat(step["date"]), leads, now)
+            self.store.add(ref, step, planned, body.get("language") or lang)
+            planned_all += [at for _, at in planned]
+        if not planned_all:
+            return texts.text("reminders.too_late", lang), None
+        first = self.clock.local(min(planned_all))
+        return texts.text("reminders.set", lang, count=len(planned_all), first=format_date(first.date(), lang),
+                          time=first.strftime("%H:%M")), None
+
+    # -- /reminders and the calendar ---------------------------------------------------------------
+
+    def listing(self, ref: str, lang: str) -> Tuple[str, Optional[InlineKeyboardMarkup]]:
+        pending = self.store.pending_of(ref)
+        if not pending:
+            return texts.text("reminders.none", lang), None
+        lines, choices = [texts.text("reminders.list", lang)], []
+        for reminder in pending:
+            when = self.clock.local(reminder.send_at)
+            when_words = f"{format_date(when.date(), lang)} {when.strftime('%H:%M')}"
+            lines.append(texts.text("reminders.list_item", lang, when=when_words, label=reminder.label(lang),
+                                    date=format_date(reminder.due_date, lang), cite=reminder.cite(lang)))
+            choices.append({"payload": f"{PREFIX}cancel:{reminder.id}",
+                            "title": texts.text("reminders.cancel_button", lang, label=reminder.label(lang),
+                                                when=when.strftime("%d/%m %H:%M"))})
+        keyboard = quick_replies(choices, lambda c: self.payloads.issue(ref, c))
+        return "\n".join(lines), keyboard
+
+    def calendar(self, ref: str, lang: str) -> Optional[bytes]:
+        """Every dated step the student set reminders for, as an .ics file (None: no date yet)."""
+        steps = [CalendarStep(r.kind, r.due_date, r.label(lang), r.cite(lang)) for r in self.store.steps_of(ref)]
+        return self._ics(ref, steps) if steps else None
+
+    def _ics(self, ref: str, steps: List[CalendarStep]) -> bytes:
+        return ics_bytes(steps, self.clock.timezone, self.clock.send_time, ref, self.now())
+
+
+def _valid(step: Any) -> bool:
+    try:
+        dt.date.fromisoformat(step["date"])
+        return all(isinstance(step[k], dict) and {"fr", "en"} <= set(step[k]) for k in ("label", "cite")) \
+            and isinstance(step["kind"], str) and isinstance(step["article"], str)
+    except (KeyError, TypeError, ValueError):
+        return False
