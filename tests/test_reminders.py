@@ -289,7 +289,10 @@ def test_a_reminder_is_sent_once_across_two_adapters_on_one_postgresql_database(
         try:
             async with FakeTelegram() as fake:
                 key = "one key for both adapters"
-                settings = settings_for(tmp_path, fake, rasa, pg_url, pseudonym_key=key)
+                # Several adapter processes take updates by webhook (long polling allows one poller per bot).
+                settings, other = [settings_for(
+                    tmp_path, fake, rasa, pg_url, pseudonym_key=key, webhook_secret="s3cret", webhook_port=port,
+                    webhook_url=f"http://127.0.0.1:{port}/telegram") for port in (free_port(), free_port())]
                 async with RunningAdapter(settings, fake, clock=clock) as first:
                     step = offer_payload(decide("ask_learning_agreement", SITUATION))[0]
                     store, known = ReminderStore(first.stores.database), Students(first.stores.database)
@@ -297,7 +300,7 @@ def test_a_reminder_is_sent_once_across_two_adapters_on_one_postgresql_database(
                         known.remember(first.ref(user), user)
                         store.add(first.ref(user), step, [(lead, WEEK_BEFORE.replace(tzinfo=None)) for lead in (7, 3, 1)],
                                   "fr")
-                    async with RunningAdapter(settings, fake, clock=clock):
+                    async with RunningAdapter(other, fake, clock=clock):
                         clock.now = WEEK_BEFORE
                         await until(lambda: all(count(fake, u, "⏰ Rappel") == 3 for u in students), timeout=60,
                                     what="every reminder delivered")

@@ -43,6 +43,17 @@ class Outbox:
                                                   next_at=now,
                                                   keyboard=json.dumps(keyboard) if keyboard is not None else None))
 
+    def add_many(self, messages: Sequence[Tuple[str, int, Sequence[Tuple[str, Optional[Dict[str, Any]]]]]],
+                 within: Optional[Connection] = None) -> None:
+        """Queues (ref, chat id, pieces) for many students in one statement (the reminder scheduler)."""
+        now = utc_now()
+        rows = [dict(ref=ref, chat_id=chat_id, html=html, created_at=now, attempts=0, next_at=now,
+                     keyboard=json.dumps(keyboard) if keyboard is not None else None)
+                for ref, chat_id, pieces in messages for html, keyboard in pieces]
+        if rows:
+            with self.database.transaction(within) as db:
+                db.execute(outbox.insert(), rows)
+
     def next_for(self, ref: str) -> Optional[Outgoing]:
         with self.database.connect() as db:
             row = db.execute(sa.select(outbox).where(outbox.c.ref == ref).order_by(outbox.c.id).limit(1)).first()

@@ -31,32 +31,42 @@ def is_ours(payload: Optional[str]) -> bool:
 
 
 class ReminderRoom:
-    def __init__(self, store: ReminderStore, payloads: ButtonPayloads, clock: ReminderClock,
+    def __init__(self, store: ReminderStore, payloads: Optional[ButtonPayloads], clock: ReminderClock,
                  now: Callable[[], dt.datetime]) -> None:
         self.store, self.payloads, self.clock, self.now = store, payloads, clock, now
 
     # -- the offer ------------------------------------------------------------------------------
 
     def offer_pieces(self, student: Student, custom: Dict[str, Any], db: Connection) -> List[Piece]:
-        """The offer of a reply's `custom.reminder_offer`, for the steps a reminder can still precede."""
+        """The offer of a reply's `custom.reminder_offer` as a Telegram message with its keyboard."""
         offer = custom.get("reminder_offer")
-        if not isinstance(offer, dict) or not isinstance(offer.get("steps"), list):
+        fallback = offer.get("language") if isinstance(offer, dict) else None
+        lang = student.language or (fallback if fallback in ("fr", "en") else "fr")
+        text, choices = self.offer(custom, lang)
+        if not choices:
             return []
-        lang = student.language or (offer.get("language") if offer.get("language") in ("fr", "en") else "fr")
+        keyboard = quick_replies(choices, lambda c: self.payloads.issue(student.ref, c, within=db))
+        return message_pieces(text, keyboard)
+
+    def offer(self, custom: Dict[str, Any], lang: str) -> Tuple[str, List[Dict[str, str]]]:
+        """The offer's text and choices (payloads the adapter keeps), for the steps a reminder can
+        still precede; ("", []) when there is nothing to offer."""
+        offer = custom.get("reminder_offer") if isinstance(custom, dict) else None
+        if not isinstance(offer, dict) or not isinstance(offer.get("steps"), list):
+            return "", []
         now = self.now()
         steps = [s for s in offer["steps"] if _valid(s) and self.clock.plan(dt.date.fromisoformat(s["date"]), [1], now)]
         if not steps:
-            return []
+            return "", []
         lines = [texts.text("reminders.offer_many" if len(steps) > 1 else "reminders.offer", lang)]
         lines += [texts.text("reminders.step", lang, label=s["label"][lang], cite=s["cite"][lang],
                              date=format_date(dt.date.fromisoformat(s["date"]), lang)) for s in steps]
-        body = {"language": lang, "steps": steps}
-        choices = [{"payload": PREFIX + "set:7,1:" + json.dumps(body), "title": texts.text("reminders.week_and_day", lang)},
-                   {"payload": PREFIX + "set:1:" + json.dumps(body), "title": texts.text("reminders.day", lang)},
-                   {"payload": PREFIX + "ics:" + json.dumps(body), "title": texts.text("reminders.calendar_button", lang)},
-                   {"payload": PREFIX + "no", "title": texts.text("reminders.no_thanks", lang)}]
-        keyboard = quick_replies(choices, lambda c: self.payloads.issue(student.ref, c, within=db))
-        return message_pieces("\n".join(lines), keyboard)
+        body = json.dumps({"language": lang, "steps": steps})
+        return "\n".join(lines), [
+            {"payload": PREFIX + "set:7,1:" + body, "title": texts.text("reminders.week_and_day", lang)},
+            {"payload": PREFIX + "set:1:" + body, "title": texts.text("reminders.day", lang)},
+            {"payload": PREFIX + "ics:" + body, "title": texts.text("reminders.calendar_button", lang)},
+            {"payload": PREFIX + "no", "title": texts.text("reminders.no_thanks", lang)}]
 
     # -- a pressed button -------------------------------------------------------------------------
 
@@ -91,9 +101,14 @@ class ReminderRoom:
     # -- /reminders and the calendar ---------------------------------------------------------------
 
     def listing(self, ref: str, lang: str) -> Tuple[str, Optional[InlineKeyboardMarkup]]:
+        text, choices = self.listing_choices(ref, lang)
+        return text, (quick_replies(choices, lambda c: self.payloads.issue(ref, c)) if choices else None)
+
+    def listing_choices(self, ref: str, lang: str) -> Tuple[str, List[Dict[str, str]]]:
+        """The pending reminders, and a cancel choice for each."""
         pending = self.store.pending_of(ref)
         if not pending:
-            return texts.text("reminders.none", lang), None
+            return texts.text("reminders.none", lang), []
         lines, choices = [texts.text("reminders.list", lang)], []
         for reminder in pending:
             when = self.clock.local(reminder.send_at)
@@ -103,8 +118,7 @@ class ReminderRoom:
             choices.append({"payload": f"{PREFIX}cancel:{reminder.id}",
                             "title": texts.text("reminders.cancel_button", lang, label=reminder.label(lang),
                                                 when=when.strftime("%d/%m %H:%M"))})
-        keyboard = quick_replies(choices, lambda c: self.payloads.issue(ref, c))
-        return "\n".join(lines), keyboard
+        return "\n".join(lines), choices
 
     def calendar(self, ref: str, lang: str) -> Optional[bytes]:
         """Every dated step the student set reminders for, as an .ics file (None: no date yet)."""

@@ -53,8 +53,9 @@ def reminder_text(reminder: Reminder, lang: str, today: dt.date, late_since: Opt
 class Scheduler:
     def __init__(self, database: Database, store: ReminderStore, students: Students, outbox: Outbox,
                  clock: ReminderClock, now: Callable[[], dt.datetime], poll_s: float,
-                 notify: Callable[[str], None] = lambda ref: None) -> None:
+                 notify: Callable[[str], None] = lambda ref: None, keep_days: int = 30) -> None:
         self.database, self.store, self.students, self.outbox = database, store, students, outbox
+        self.keep_days = keep_days
         self.clock, self.now, self.poll_s, self.notify = clock, now, poll_s, notify
 
     def run_once(self) -> List[str]:
@@ -68,20 +69,20 @@ class Scheduler:
         while True:
             with self.database.transaction() as db:
                 claimed = self.store.claim_due(now, BATCH, db)
+                known = self.students.many([r.ref for r in claimed], within=db)
+                messages = []
                 for reminder in self._keep_nearest_late(claimed, now, db):
                     late = now - reminder.send_at > LATE_AFTER
-                    if late and reminder.lapses and today > reminder.due_date:
-                        self.store.mark_dropped(reminder.id, db)
-                        continue
-                    student = self.students.get(reminder.ref, within=db)
-                    if student is None:
+                    student = known.get(reminder.ref)
+                    if (late and reminder.lapses and today > reminder.due_date) or student is None:
                         self.store.mark_dropped(reminder.id, db)
                         continue
                     lang = student.language or reminder.language
                     late_since = self.clock.local(reminder.send_at).date() if late else None
-                    self.outbox.add(reminder.ref, student.chat_id,
-                                    message_pieces(reminder_text(reminder, lang, today, late_since)), within=db)
+                    messages.append((reminder.ref, student.chat_id,
+                                     message_pieces(reminder_text(reminder, lang, today, late_since))))
                     queued.append(reminder.ref)
+                self.outbox.add_many(messages, within=db)
             if len(claimed) < BATCH:
                 break
         return queued
@@ -104,9 +105,21 @@ class Scheduler:
                 self.store.mark_dropped(reminder.id, db)
         return keep + list(nearest.values())
 
+    def purge(self) -> int:
+        """Sent, dropped and cancelled reminders leave the table `keep_days` after they were done."""
+        now = self.now().astimezone(dt.timezone.utc).replace(tzinfo=None)
+        return self.store.purge(now - dt.timedelta(days=self.keep_days))
+
     async def run_forever(self) -> None:
         loop = asyncio.get_running_loop()
+        purged_at = None
         while True:
+            if purged_at is None or self.now() - purged_at > dt.timedelta(hours=1):
+                try:
+                    await loop.run_in_executor(None, self.purge)
+                    purged_at = self.now()
+                except Exception:  # noqa: BLE001 - retention catches up at the next hour
+                    log.exception("reminder retention not applied")
             try:
                 for ref in set(await loop.run_in_executor(None, self.run_once)):
                     self.notify(ref)  # the student's worker sends the outbox (in the loop, not the thread)

@@ -113,7 +113,7 @@ class ReminderStore:
             return db.execute(reminders.delete().where(reminders.c.status != PENDING,
                                                        reminders.c.done_at < before)).rowcount
 
-    def claim_due(self, now: dt.datetime, limit: int, db: Connection) -> List[Reminder]:
+    def claim_due(self, now: dt.datetime, limit: int, db: Connection, ref: Optional[str] = None) -> List[Reminder]:
         """Takes up to `limit` reminders due by `now` for this transaction, atomically: one UPDATE
         with the `status = 'pending'` guard, so two processes never take the same row. On PostgreSQL
         the inner SELECT skips rows another process is claiming (FOR UPDATE SKIP LOCKED) and the outer
@@ -122,6 +122,8 @@ class ReminderStore:
         token = uuid.uuid4().hex
         due = sa.select(reminders.c.id).where(reminders.c.status == PENDING, reminders.c.send_at <= now) \
             .order_by(reminders.c.send_at, reminders.c.id).limit(limit)
+        if ref is not None:  # the terminal chat: only its own conversation's
+            due = due.where(reminders.c.ref == ref)
         if db.dialect.name == "postgresql":
             due = due.with_for_update(skip_locked=True)
         db.execute(reminders.update().where(reminders.c.id.in_(due.scalar_subquery()), reminders.c.status == PENDING)

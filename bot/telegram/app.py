@@ -579,7 +579,7 @@ def build_application(settings: Settings, database: Optional[Database] = None,
                   bot=application.bot, desk=desk, retry_s=settings.rasa_retry_s, outbox=Outbox(database),
                   delivery=delivery, extras=room.offer_pieces, on_blocked=reminder_store.cancel_all)
     scheduler = Scheduler(database, reminder_store, students, relay.outbox, reminder_clock, clock,
-                          settings.reminder_poll_s, notify=relay.submit)
+                          settings.reminder_poll_s, notify=relay.submit, keep_days=settings.reminder_keep_days)
     application.bot_data[ADAPTER] = Adapter(settings, database, students, inbox, tickets, payloads, rasa, desk,
                                             relay, load_key(settings), room, scheduler)
 
