@@ -160,8 +160,10 @@ def _answer(dispatcher: CollectingDispatcher, tracker: Tracker, question: str, l
             return [SlotSet("failures", 0)]
         dispatcher.utter_message(text=messages.text("updated", lang))
     steps = offer_payload(decision)  # dates a channel can remind of (the Telegram adapter offers reminders)
-    dispatcher.utter_message(text=render(decision, lang),
-                             json_message={"reminder_offer": {"language": lang, "steps": steps}} if steps else None)
+    custom = {"reminder_offer": {"language": lang, "steps": steps}} if steps else {}
+    if question == "ask_deadlines":  # the student's checklist: the channel adds the reminders already set
+        custom["checklist"] = {"language": lang}
+    dispatcher.utter_message(text=render(decision, lang), json_message=custom or None)
     events: List[EventType] = cleared + [SlotSet("requested_fact", None), SlotSet("failures", 0),
                                SlotSet("last_decision", record), SlotSet("handoff_offered", False)]
     if decision.outcome == Outcome.needs_staff:

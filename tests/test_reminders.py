@@ -31,6 +31,7 @@ START = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.timezone.utc)
 WEEK_BEFORE = dt.datetime(2027, 1, 25, 8, 0, tzinfo=dt.timezone.utc)  # 09:00 in Luxembourg (CET)
 DAY_BEFORE = dt.datetime(2027, 1, 31, 8, 0, tzinfo=dt.timezone.utc)
 SITUATION = Situation(level="bachelor", course_start_date="2027-01-04")
+TRAVEL = Situation(mobility_type="erasmus_plus", departure_date="2027-01-02", return_date="2027-06-30")
 
 
 class Clock:
@@ -51,15 +52,19 @@ class RulesRasa:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self._runner = None
+        self.received = []
 
     async def start(self) -> "RulesRasa":
         async def webhook(request):
             body = await request.json()
-            decision = decide("ask_learning_agreement", SITUATION)
-            return web.json_response([
-                {"recipient_id": body["sender"], "text": render(decision, "fr")},
-                {"recipient_id": body["sender"],
-                 "custom": {"reminder_offer": {"language": "fr", "steps": offer_payload(decision)}}}])
+            self.received.append(body["message"])
+            checklist = body["message"] == "/ask_deadlines"
+            decision = decide("ask_deadlines", TRAVEL) if checklist else decide("ask_learning_agreement", SITUATION)
+            custom = {"reminder_offer": {"language": "fr", "steps": offer_payload(decision)}}
+            if checklist:
+                custom["checklist"] = {"language": "fr"}
+            return web.json_response([{"recipient_id": body["sender"], "text": render(decision, "fr")},
+                                      {"recipient_id": body["sender"], "custom": custom}])
 
         async def ok(request):
             return web.json_response({})
@@ -269,6 +274,32 @@ def test_the_calendar_file_parses_back_with_the_dates_in_luxembourg_time(tmp_pat
         assert start.utcoffset() == dt.timedelta(hours=1)
         assert str(events[0]["summary"]) == "dernier jour pour modifier votre learning agreement"
         assert [tz["tzid"] for tz in calendar.walk("VTIMEZONE")] == ["Europe/Luxembourg"]
+    run(main)
+
+
+def test_the_checklist_gives_the_dated_steps_with_their_articles_and_the_reminders_already_set(tmp_path):
+    async def main():
+        rasa, clock = await RulesRasa().start(), Clock(START)
+        try:
+            async with FakeTelegram() as fake:
+                async with RunningAdapter(settings_for(tmp_path, fake, rasa), fake, clock=clock):
+                    await set_reminders(fake, "1 jour avant")
+                    await said(fake, STUDENT, "C'est noté : 1 rappel(s)")
+                    since = len(fake.sent(STUDENT))
+                    fake.push_message(STUDENT, "/checklist")
+                    steps = await said(fake, STUDENT, "Avant le départ, au plus tard le samedi 2 janvier 2027 : signez "
+                                                      "le contrat de mobilité", since=since)
+                    assert "(art. 10, circulaire mobilité du 11 février 2021)" in steps["text"]
+                    assert "repassez le test OLS à votre retour, le mercredi 30 juin 2027" in steps["text"]
+                    already = await said(fake, STUDENT, "Rappels déjà prévus", since=since)
+                    assert "• le dimanche 31 janvier 2027 09:00 : dernier jour pour modifier votre learning agreement" \
+                        in already["text"]
+                    offer = await said(fake, STUDENT, "Voulez-vous des rappels avant ces dates ?", since=since)
+                    assert "passer le test de langue OLS avant votre départ : samedi 2 janvier 2027 (art. 12(1)" \
+                        in offer["text"]
+            assert rasa.received[-1] == "/ask_deadlines"  # the command's internal payload, never typed text
+        finally:
+            await rasa.stop()
     run(main)
 
 

@@ -26,6 +26,9 @@ class ConsoleReminders:
     def offer(self, custom: Dict[str, Any], lang: str) -> Tuple[str, List[Dict[str, str]]]:
         return self.room.offer(custom, lang)
 
+    def already_set(self, lang: str) -> str:
+        return self.room.already_set(self.ref, lang)
+
     def choose(self, payload: str, lang: str) -> str:
         text, calendar = self.room.choose(self.ref, payload, lang)
         if calendar is not None:

@@ -39,14 +39,29 @@ class ReminderRoom:
 
     def offer_pieces(self, student: Student, custom: Dict[str, Any], db: Connection) -> List[Piece]:
         """The offer of a reply's `custom.reminder_offer` as a Telegram message with its keyboard."""
-        offer = custom.get("reminder_offer")
+        offer = custom.get("reminder_offer") or custom.get("checklist")
         fallback = offer.get("language") if isinstance(offer, dict) else None
         lang = student.language or (fallback if fallback in ("fr", "en") else "fr")
+        pieces: List[Piece] = []
+        if isinstance(custom.get("checklist"), dict):  # the checklist ends with the reminders already set
+            pieces += message_pieces(self.already_set(student.ref, lang, db))
         text, choices = self.offer(custom, lang)
-        if not choices:
-            return []
-        keyboard = quick_replies(choices, lambda c: self.payloads.issue(student.ref, c, within=db))
-        return message_pieces(text, keyboard)
+        if choices:
+            keyboard = quick_replies(choices, lambda c: self.payloads.issue(student.ref, c, within=db))
+            pieces += message_pieces(text, keyboard)
+        return pieces
+
+    def already_set(self, ref: str, lang: str, db: Optional[Connection] = None) -> str:
+        pending = self.store.pending_of(ref, within=db)
+        if not pending:
+            return texts.text("reminders.checklist_none", lang)
+        lines = [texts.text("reminders.checklist_set", lang)]
+        for reminder in pending:
+            when = self.clock.local(reminder.send_at)
+            lines.append(texts.text("reminders.list_item", lang, label=reminder.label(lang), cite=reminder.cite(lang),
+                                    when=f"{format_date(when.date(), lang)} {when.strftime('%H:%M')}",
+                                    date=format_date(reminder.due_date, lang)))
+        return "\n".join(lines)
 
     def offer(self, custom: Dict[str, Any], lang: str) -> Tuple[str, List[Dict[str, str]]]:
         """The offer's text and choices (payloads the adapter keeps), for the steps a reminder can

@@ -72,8 +72,8 @@ class ReminderStore:
                 ids.append(result.inserted_primary_key[0])
         return ids
 
-    def pending_of(self, ref: str) -> List[Reminder]:
-        with self.database.connect() as db:
+    def pending_of(self, ref: str, within: Optional[Connection] = None) -> List[Reminder]:
+        with self.database.transaction(within) as db:
             rows = db.execute(sa.select(reminders).where(reminders.c.ref == ref, reminders.c.status == PENDING)
                               .order_by(reminders.c.send_at, reminders.c.id)).all()
         return [_reminder(row) for row in rows]

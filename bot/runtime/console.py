@@ -37,6 +37,8 @@ def show(replies: List[Dict[str, Any]], out: TextIO,
         handoff = custom.get("handoff")
         if handoff:
             out.write(HANDOFF_NOTE.get(handoff.get("language"), HANDOFF_NOTE["en"]) + "\n")
+        if reminders is not None and isinstance(custom.get("checklist"), dict):
+            out.write("\n" + reminders.already_set(custom["checklist"].get("language") or "fr") + "\n")
         if reminders is not None and custom.get("reminder_offer"):
             text, choices = reminders.offer(custom, custom["reminder_offer"].get("language") or "fr")
             if choices:
@@ -84,6 +86,8 @@ def chat(client: RasaClient, sender: str, stdin: TextIO = sys.stdin, out: TextIO
                     _numbered(buttons, out)
             continue
         choice = _button_choice(text, buttons)
+        if text.strip() == "/checklist":
+            choice = "/ask_deadlines"  # the internal payload of the command (bot.telegram.app.CHECKLIST)
         if reminders is not None and choice is not None and choice.startswith(PREFIX):  # the terminal's own choice
             out.write("\n" + reminders.choose(choice, lang) + "\n")
             buttons = []

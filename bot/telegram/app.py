@@ -45,7 +45,8 @@ log = logging.getLogger(__name__)
 
 ADAPTER = "adapter"
 CHANNEL = "telegram"
-STUDENT_COMMANDS = ("start", "help", "lang", "profile", "reminders", "calendar", "forget", "human")
+STUDENT_COMMANDS = ("start", "help", "lang", "profile", "checklist", "reminders", "calendar", "forget", "human")
+CHECKLIST = "/ask_deadlines"  # the internal payload of /checklist: the rules core's steps for this student
 TICKET_NUMBER = re.compile(r"^#?([0-9]{1,9})$")  # ASCII digits only: int() must accept it, SQL must hold it
 
 
@@ -222,6 +223,16 @@ async def on_profile(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         await _reply(update, context, _say("ticket_already_open", _lang(student, update.effective_user)))
         return
     adapter.relay.receive(student.ref, "/ask_profile", "/profile", adapter.meta(student, update.effective_user))
+
+
+async def on_checklist(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The steps before, during and after the mobility for the student's facts, with dates and articles."""
+    adapter = _adapter(context)
+    student = adapter.student(update)
+    if adapter.tickets.open_ticket_of(student.ref):
+        await _reply(update, context, _say("ticket_already_open", _lang(student, update.effective_user)))
+        return
+    adapter.relay.receive(student.ref, CHECKLIST, "/checklist", adapter.meta(student, update.effective_user))
 
 
 async def on_human(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -595,6 +606,7 @@ def build_application(settings: Settings, database: Optional[Database] = None,
     application.add_handler(CommandHandler("profile", on_profile, filters=private))
     application.add_handler(CommandHandler("human", on_human, filters=private))
     application.add_handler(CommandHandler("forget", on_forget, filters=private))
+    application.add_handler(CommandHandler("checklist", on_checklist, filters=private))
     application.add_handler(CommandHandler("reminders", on_reminders, filters=private))
     application.add_handler(CommandHandler("calendar", on_calendar, filters=private))
     application.add_handler(CommandHandler("reply", on_reply_command, filters=new))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Dict, List
+from typing import Dict, List, Optional
 
 from rules_core.citations import Citation, art
 from rules_core.decision import Decision
@@ -43,25 +43,28 @@ class DatedStep:
     lapses: bool
 
 
-def art_10_contract_date(f: Facts, out: Findings) -> None:
+def art_10_contract_date(f: Facts, out: Findings) -> Optional[dt.date]:
     """The mobility contract is handed to the mobility office before departure: by the departure date."""
     departure = f.get("departure_date")
     if departure is not None:
-        out.compute("mobility_contract_due", departure, art(10), unit="date")
+        return out.compute("mobility_contract_due", departure, art(10), unit="date")
+    return None
 
 
-def art_12_1_ols_before_date(f: Facts, out: Findings) -> None:
+def art_12_1_ols_before_date(f: Facts, out: Findings) -> Optional[dt.date]:
     """The OLS test is taken before departure (native speakers are exempt)."""
     departure = f.get("departure_date")
     if departure is not None and f.get("native_speaker") is not True:
-        out.compute("ols_before_departure", departure, art(12, 1), unit="date")
+        return out.compute("ols_before_departure", departure, art(12, 1), unit="date")
+    return None
 
 
-def art_12_1_ols_after_date(f: Facts, out: Findings) -> None:
+def art_12_1_ols_after_date(f: Facts, out: Findings) -> Optional[dt.date]:
     """The OLS test is taken again on return (native speakers are exempt)."""
     back = f.get("return_date")
     if back is not None and f.get("native_speaker") is not True:
-        out.compute("ols_after_return", back, art(12, 1), unit="date")
+        return out.compute("ols_after_return", back, art(12, 1), unit="date")
+    return None
 
 
 def dated_steps(decision: Decision) -> List[DatedStep]:
