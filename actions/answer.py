@@ -16,6 +16,7 @@ from actions.understanding import aspects_of, is_what_if
 from rules_core import Outcome, decide, render, render_fact_question
 from rules_core.decision import FactRequest
 from rules_core.render import render_fact_value, render_option
+from rules_core.rules.dated_steps import offer_payload
 
 BUTTON_ENTITY = {"level": "level", "mobility_type": "mobility_type"}
 
@@ -158,7 +159,11 @@ def _answer(dispatcher: CollectingDispatcher, tracker: Tracker, question: str, l
             dispatcher.utter_message(text=render(decision, lang))
             return [SlotSet("failures", 0)]
         dispatcher.utter_message(text=messages.text("updated", lang))
-    dispatcher.utter_message(text=render(decision, lang))
+    steps = offer_payload(decision)  # dates a channel can remind of (the Telegram adapter offers reminders)
+    custom = {"reminder_offer": {"language": lang, "steps": steps}} if steps else {}
+    if question == "ask_deadlines":  # the student's checklist: the channel adds the reminders already set
+        custom["checklist"] = {"language": lang}
+    dispatcher.utter_message(text=render(decision, lang), json_message=custom or None)
     events: List[EventType] = cleared + [SlotSet("requested_fact", None), SlotSet("failures", 0),
                                SlotSet("last_decision", record), SlotSet("handoff_offered", False)]
     if decision.outcome == Outcome.needs_staff:

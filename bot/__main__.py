@@ -53,11 +53,17 @@ def console(settings: Settings) -> int:
     from bot.runtime.console import chat
     from bot.relay.rasa_client import RasaClient
 
+    from bot.reminders.console import ConsoleReminders
+    from bot.storage.database import Database
+
     client = RasaClient(settings.rasa_urls[0], settings.request_timeout_s, token=settings.rasa_auth_token)
+    database = Database(settings.tickets_url).migrate()
+    reminders = ConsoleReminders(database, settings.reminder_clock(), settings.sender_id, settings.var_dir)
     try:
-        return chat(client, settings.sender_id)
+        return chat(client, settings.sender_id, reminders=reminders)
     finally:
         client.close()
+        database.close()
 
 
 if __name__ == "__main__":

@@ -404,3 +404,29 @@ def test_a_question_asked_in_passing_becomes_the_conversation_s_question():
     messages, events = run(ActionAnswer(), state)
     assert slots_set(events)["question"] == "ask_departure_semester"
     assert messages[-1]["text"].startswith("Non.")
+
+
+def test_an_answer_with_a_computed_deadline_carries_its_date_and_article_for_reminders():
+    messages, _ = run(ActionAnswer(), tracker("", "inform", question="ask_learning_agreement", level="bachelor",
+                                              course_start_date="2027-09-14", language="fr"))
+    offer = messages[-1]["custom"]["reminder_offer"]
+    assert offer["language"] == "fr"
+    assert [(s["kind"], s["date"], s["article"], s["lapses"]) for s in offer["steps"]] == \
+        [("learning_agreement_change_deadline", "2027-10-12", "Art. 8(2)", True)]
+    assert offer["steps"][0]["label"]["en"] == "last day to change your learning agreement"
+
+
+def test_an_answer_without_a_dated_step_offers_no_reminder():
+    messages, _ = run(ActionAnswer(), tracker("", "inform", question="ask_obligation", level="master", language="fr"))
+    assert not any(m.get("custom") for m in messages)
+
+
+def test_the_checklist_answer_gives_each_step_its_date_and_asks_the_channel_for_the_reminders_set():
+    messages, _ = run(ActionAnswer(), tracker("", "inform", question="ask_deadlines", mobility_type="erasmus_plus",
+                                              departure_date="2027-09-01", return_date="2028-01-31", language="en"))
+    assert "Before leaving, by Wednesday 1 September 2027: sign the mobility contract" in messages[-1]["text"]
+    assert "on your return, on Monday 31 January 2028" in messages[-1]["text"]
+    custom = messages[-1]["custom"]
+    assert custom["checklist"] == {"language": "en"}
+    assert {s["kind"] for s in custom["reminder_offer"]["steps"]} == \
+        {"mobility_contract_due", "ols_before_departure", "ols_after_return"}

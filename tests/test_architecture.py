@@ -153,3 +153,10 @@ def test_each_server_process_loads_neither_the_telegram_package_nor_the_channels
     assert {"telegram", "bot"} & loaded == set(), f"{server} loads {sorted({'telegram', 'bot'} & loaded)}"
     if package == "nlu_components":
         assert "actions" not in loaded
+
+
+def test_the_reminders_room_reaches_neither_the_handlers_nor_the_desk_and_the_relay_knows_it_only_by_hooks():
+    up = ("bot.telegram.app", "bot.runtime.supervisor", "bot.runtime.console", "bot.report", "bot.__main__",
+          "bot.desk", "bot.relay.workers")
+    assert violations("bot.reminders", up) == []
+    assert violations("bot.relay", ("bot.reminders",)) == []

@@ -184,6 +184,27 @@ def test_a_staff_answer_is_escaped_and_a_long_one_is_split_under_telegrams_limit
     scenario(servers, tickets_url, body)
 
 
+# -- reminders and the checklist (the date, kind and article travel from the rules core through Rasa) --
+
+def test_a_dated_answer_through_real_rasa_offers_reminders_and_the_checklist_lists_them(servers, tickets_url):
+    async def body(fake, adapter):
+        fake.push_message(STUDENT, "je suis en bachelor, mes cours à l'étranger commencent le 1er mars 2027 : "
+                                   "jusqu'à quand puis-je modifier mon learning agreement ?")
+        await said(fake, STUDENT, "lundi 29 mars 2027")
+        offer = await said(fake, STUDENT, "Voulez-vous un rappel avant cette date ?")
+        assert "dernier jour pour modifier votre learning agreement : lundi 29 mars 2027 (art. 8(2)" in offer["text"]
+        fake.push_callback(STUDENT, button(offer, "1 semaine"), message_id=offer["message_id"])
+        await said(fake, STUDENT, "C'est noté : 2 rappel(s), le premier le lundi 22 mars 2027 à 09:00")
+        since = len(fake.sent(STUDENT))
+        fake.push_message(STUDENT, "/checklist")
+        await said(fake, STUDENT, "Quel type de mobilité", since=since)  # the steps depend on the programme
+        fake.push_message(STUDENT, "Erasmus")
+        await said(fake, STUDENT, "passez le test de langue en ligne OLS", since=since)
+        already = await said(fake, STUDENT, "Rappels déjà prévus", since=since)
+        assert "lundi 22 mars 2027 09:00 : dernier jour pour modifier votre learning agreement" in already["text"]
+    scenario(servers, tickets_url, body)
+
+
 # -- GDPR ---------------------------------------------------------------------------------------
 
 def test_forget_erases_the_conversation_the_tickets_and_the_facts(servers, tickets_url):

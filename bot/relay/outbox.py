@@ -47,6 +47,17 @@ class Outbox:
                                                   next_at=now, ticket_id=ticket_id, reply_in_ticket=reply_in_ticket,
                                                   keyboard=json.dumps(keyboard) if keyboard is not None else None))
 
+    def add_many(self, messages: Sequence[Tuple[str, int, Sequence[Tuple[str, Optional[Dict[str, Any]]]]]],
+                 within: Optional[Connection] = None) -> None:
+        """Queues (ref, chat id, pieces) for many students in one statement (the reminder scheduler)."""
+        now = utc_now()
+        rows = [dict(ref=ref, chat_id=chat_id, html=html, created_at=now, attempts=0, next_at=now,
+                     keyboard=json.dumps(keyboard) if keyboard is not None else None)
+                for ref, chat_id, pieces in messages for html, keyboard in pieces]
+        if rows:
+            with self.database.transaction(within) as db:
+                db.execute(outbox.insert(), rows)
+
     def next_for(self, ref: str) -> Optional[Outgoing]:
         with self.database.connect() as db:
             row = db.execute(sa.select(outbox).where(outbox.c.ref == ref).order_by(outbox.c.id).limit(1)).first()
@@ -58,6 +69,14 @@ class Outbox:
     def refs_waiting(self) -> List[str]:
         with self.database.connect() as db:
             return [row.ref for row in db.execute(sa.select(outbox.c.ref).distinct()).all()]
+
+    def lease(self, outgoing: Outgoing, until: dt.datetime) -> bool:
+        """Takes this try of a message for this process until `until` (compare-and-set on `next_at`):
+        with several adapter processes on one database, only one sends it; if that one dies mid-send,
+        the lease runs out and another tries again (at least once, as for a time-out)."""
+        with self.database.transaction() as db:
+            return db.execute(outbox.update().where(outbox.c.id == outgoing.id, outbox.c.next_at == outgoing.next_at)
+                              .values(next_at=until)).rowcount == 1
 
     def done(self, message_id: int, within: Optional[Connection] = None) -> None:
         """Accepted by Telegram (or refused for good): the message leaves the outbox."""

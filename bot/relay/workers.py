@@ -11,7 +11,7 @@ import asyncio
 import datetime as dt
 import logging
 from dataclasses import dataclass
-from typing import Any, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from sqlalchemy.engine import Connection
 from telegram import Bot, InlineKeyboardMarkup
@@ -38,6 +38,7 @@ class LeaseLost(Exception):
 
 
 REQUEST_HUMAN = "/request_human"
+Piece = Tuple[str, Optional[Dict[str, Any]]]  # one Telegram message: HTML body, keyboard JSON
 # A message a running Rasa keeps failing on is set aside after this many tries, so the
 # student's later messages are not stuck behind it (an outage, by contrast, is waited out).
 MAX_REJECTIONS = 5
@@ -62,9 +63,15 @@ class Relay:
     def __init__(self, *, inbox: Inbox, students: Students, tickets: TicketStore, payloads: ButtonPayloads,
                  rasa: AsyncRasaClient, bot: Bot, desk: StaffDesk, retry_s: float = 5.0,
                  outbox: Optional[Outbox] = None, delivery: DeliveryPolicy = DeliveryPolicy(),
-                 leases: Optional[Leases] = None) -> None:
+                 leases: Optional[Leases] = None,
+                 extras: Optional[Callable[[Student, Dict[str, Any], Connection], List[Piece]]] = None,
+                 on_blocked: Optional[Callable[[str], None]] = None) -> None:
         self.inbox = inbox
         self.leases = leases or Leases(inbox.database)
+        # Hooks of other rooms: messages a reply's `custom` JSON asks for (a reminder offer), and what to
+        # do when a student blocked the bot (cancel their reminders).
+        self.extras = extras
+        self.on_blocked = on_blocked
         self.outbox = outbox or Outbox(inbox.database)
         self.delivery = delivery
         self.students = students
@@ -342,11 +349,13 @@ class Relay:
                 if isinstance(custom, dict) and isinstance(custom.get("handoff"), dict):
                     handoff = custom["handoff"]
                 text, buttons = reply.get("text"), reply.get("buttons")
-                if not text and not buttons:
-                    continue
-                keyboard = quick_replies(buttons, lambda choices: self.payloads.issue(student.ref, choices, within=db)) \
-                    if buttons else None
-                self.outbox.add(student.ref, student.chat_id, message_pieces(text or "…", keyboard), within=db)
+                if text or buttons:
+                    keyboard = quick_replies(buttons, lambda choices: self.payloads.issue(student.ref, choices,
+                                                                                            within=db)) \
+                        if buttons else None
+                    self.outbox.add(student.ref, student.chat_id, message_pieces(text or "…", keyboard), within=db)
+                if isinstance(custom, dict) and custom and self.extras is not None:
+                    self.outbox.add(student.ref, student.chat_id, self.extras(student, custom, db), within=db)
             self.inbox.mark_done(message.id, within=db)
         self.inbox.outage_over(student.ref)
         await self._flush(student.ref)
@@ -371,6 +380,10 @@ class Relay:
                 self._come_back(ref, (outgoing.next_at - now).total_seconds())
                 return False
             reply_to = self._first_post(outgoing) if outgoing.reply_in_ticket else None
+            lease_s = self.delivery.send_timeout_s + 10.0
+            if not self.outbox.lease(outgoing, now + dt.timedelta(seconds=lease_s)):
+                self._come_back(ref, 0.5)  # another adapter process is sending it: look again shortly
+                return False
             attempt = await send_once(self.bot, outgoing.chat_id, outgoing.html, outgoing.keyboard,
                                       self.delivery.send_timeout_s, reply_to)
             if attempt.outcome == "sent":
@@ -378,6 +391,8 @@ class Relay:
             elif attempt.outcome == "final" and not is_staff_queue(ref):
                 log.warning("a reply to %s was refused by Telegram and dropped: %s", ref, attempt.reason)
                 self.outbox.done(outgoing.id)
+                if attempt.blocked and self.on_blocked is not None:
+                    self.on_blocked(ref)
             elif (now - outgoing.created_at).total_seconds() > self.delivery.give_up_s:
                 log.error("a reply to %s was dropped after %d attempts: %s", ref, outgoing.attempts + 1, attempt.reason)
                 self.outbox.done(outgoing.id)

@@ -1,6 +1,7 @@
 """All configuration, from the environment first; nothing is read at import time."""
 from __future__ import annotations
 
+import datetime as dt
 import os
 import secrets
 from dataclasses import dataclass, field
@@ -179,6 +180,7 @@ class Settings:
             restart_delay_s=_seconds(env, "RESTART_DELAY_S", 1.0),
             restart_max_delay_s=_seconds(env, "RESTART_MAX_DELAY_S", 60.0),
             **cls._hardening_from_env(env),
+            **cls._reminders_from_env(env),
         )
 
     @property
@@ -221,6 +223,50 @@ class Settings:
     def rasa_urls(self) -> Tuple[str, ...]:
         """RASA_URL may list several Rasa servers (comma-separated): the adapter goes round them."""
         return tuple(url.strip().rstrip("/") for url in self.rasa_url.split(",") if url.strip())
+
+    # -- reminders (bot/reminders) ----------------------------------------------------------------
+    reminder_timezone: str = "Europe/Luxembourg"  # the local time of send times and quiet hours
+    reminder_send_time: str = "09:00"  # a reminder goes out at this local time on its day
+    reminder_quiet_hours: str = "21:00-08:00"  # nothing is sent then (late reminders wait for the end)
+    reminder_poll_s: float = 30.0  # how often the scheduler looks for due reminders
+    reminder_keep_days: int = 30  # a sent, dropped or cancelled reminder is deleted after this
+
+    @staticmethod
+    def _reminders_from_env(env: Mapping[str, str]) -> dict:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        from bot.reminders.timing import ReminderClock, parse_clock, parse_span
+
+        zone = env.get("REMINDER_TIMEZONE", "Europe/Luxembourg").strip()
+        try:
+            ZoneInfo(zone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise SettingsError(f"REMINDER_TIMEZONE must be an IANA time zone such as Europe/Luxembourg, "
+                                f"got {zone!r}") from None
+        send = env.get("REMINDER_SEND_TIME", "09:00").strip()
+        quiet = env.get("REMINDER_QUIET_HOURS", "21:00-08:00").strip()
+        try:
+            send_time = parse_clock(send)
+        except ValueError:
+            raise SettingsError(f"REMINDER_SEND_TIME must be a time HH:MM, got {send!r}") from None
+        try:
+            span = parse_span(quiet)
+        except ValueError:
+            raise SettingsError(f"REMINDER_QUIET_HOURS must be HH:MM-HH:MM, got {quiet!r}") from None
+        day = dt.datetime.combine(dt.date(2027, 1, 4), send_time, tzinfo=ZoneInfo(zone))
+        if ReminderClock(zone, send_time, span).is_quiet(day):
+            raise SettingsError(f"REMINDER_SEND_TIME {send} falls in REMINDER_QUIET_HOURS {quiet}")
+        poll = _seconds(env, "REMINDER_POLL_S", 30.0)
+        if poll <= 0:
+            raise SettingsError(f"REMINDER_POLL_S must be a number of seconds greater than 0, got {poll!r}")
+        return dict(reminder_timezone=zone, reminder_send_time=send, reminder_quiet_hours=quiet, reminder_poll_s=poll,
+                    reminder_keep_days=_positive_int(env, "REMINDER_KEEP_DAYS", 30))
+
+    def reminder_clock(self):
+        from bot.reminders.timing import ReminderClock, parse_clock, parse_span
+
+        return ReminderClock(self.reminder_timezone, parse_clock(self.reminder_send_time),
+                             parse_span(self.reminder_quiet_hours))
 
     @staticmethod
     def _hardening_from_env(env: Mapping[str, str]) -> dict:

@@ -130,6 +130,29 @@ buttons = sa.Table(
     sa.Column("created_at", sa.DateTime, nullable=False, index=True),
     sa.Column("used_at", sa.DateTime),
 )
+# -- bot.reminders.store: reminders of dated steps a student asked for ----------------------------
+# A row is one message at one time. `status` goes pending -> sent (claimed and queued in the outbox
+# in one transaction), dropped (came too late to make sense) or cancelled (by the student, or the
+# bot was blocked). `claim` is the token of the scheduler round that took it: one round, one owner.
+reminders = sa.Table(
+    "reminders", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("ref", sa.String(40), nullable=False, index=True),
+    sa.Column("kind", sa.String(60), nullable=False),  # the rules core's computed-value name
+    sa.Column("due_date", sa.Date, nullable=False),  # the step's date, as the rules core computed it
+    sa.Column("lead_days", sa.Integer, nullable=False),  # 7: a week before, 1: the day before, 0: on the day
+    sa.Column("send_at", sa.DateTime, nullable=False),  # naive UTC, outside quiet hours
+    sa.Column("lapses", sa.Boolean, nullable=False),  # pointless once due_date has passed (a deadline)
+    sa.Column("article", sa.String(80), nullable=False),
+    sa.Column("texts", sa.Text, nullable=False),  # JSON: the step's label and citation in fr and en
+    sa.Column("language", sa.String(2), nullable=False),  # of the offer, when the student's is unknown
+    sa.Column("status", sa.String(10), nullable=False),
+    sa.Column("claim", sa.String(40)),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("done_at", sa.DateTime),
+    sa.Index("ix_reminders_due", "status", "send_at"),
+)
+
 # Retired: `desk_button_payloads` held long payloads by a key bound to nobody; `Database.migrate`
 # drops it (its keys are refused as expired).
 RETIRED_TABLES = ("desk_button_payloads",)

@@ -3,7 +3,7 @@ whether Rasa must be resumed before their next message (after a ticket closed)."
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional
+from typing import Dict, Optional, Sequence
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -38,10 +38,20 @@ class Students:
                 db.execute(students.update().where(students.c.ref == ref).values(chat_id=chat_id))
             return Student(ref, chat_id, row.language, row.resume_pending)
 
-    def get(self, ref: str) -> Optional[Student]:
-        with self.database.connect() as db:
-            row = db.execute(sa.select(students).where(students.c.ref == ref)).first()
+    def get(self, ref: str, within: Optional[Connection] = None) -> Optional[Student]:
+        if within is not None:
+            row = within.execute(sa.select(students).where(students.c.ref == ref)).first()
+        else:
+            with self.database.connect() as db:
+                row = db.execute(sa.select(students).where(students.c.ref == ref)).first()
         return Student(row.ref, row.chat_id, row.language, row.resume_pending) if row else None
+
+    def many(self, refs: Sequence[str], within: Optional[Connection] = None) -> Dict[str, Student]:
+        """The students among `refs` that are known, by reference (one query)."""
+        query = sa.select(students).where(students.c.ref.in_(sorted(set(refs))))
+        with self.database.transaction(within) as db:
+            rows = db.execute(query).all() if refs else []
+        return {row.ref: Student(row.ref, row.chat_id, row.language, row.resume_pending) for row in rows}
 
     def set_language(self, ref: str, language: str) -> None:
         with self.database.transaction() as db:

@@ -39,12 +39,16 @@ from bot.telegram.webhook import Webhook
 from bot.desk.tickets import TicketStore
 from bot.relay.rasa_endpoints import action_health_url, erase_conversation, event_broker_db_url, tracker_db_url
 from bot.report import ingest as analytics
+from bot.reminders.room import ReminderRoom, is_ours
+from bot.reminders.scheduler import Scheduler
+from bot.reminders.store import ReminderStore
 
 log = logging.getLogger(__name__)
 
 ADAPTER = "adapter"
 CHANNEL = "telegram"
-STUDENT_COMMANDS = ("start", "help", "lang", "profile", "forget", "human")
+STUDENT_COMMANDS = ("start", "help", "lang", "profile", "checklist", "reminders", "calendar", "forget", "human")
+CHECKLIST = "/ask_deadlines"  # the internal payload of /checklist: the rules core's steps for this student
 TICKET_NUMBER = re.compile(r"^#?([0-9]{1,9})$")  # ASCII digits only: int() must accept it, SQL must hold it
 
 
@@ -62,7 +66,10 @@ class Adapter:
     desk: StaffDesk
     relay: Relay
     key: bytes
+    reminders: Optional[ReminderRoom] = None
+    scheduler: Optional[Scheduler] = None
     _ingesting: Optional[asyncio.Task] = None
+    _scheduling: Optional[asyncio.Task] = None
 
     async def start(self) -> None:
         self.database.migrate()
@@ -71,12 +78,15 @@ class Adapter:
         detect("bonjour")  # loads spaCy's stop-word lists now rather than during a student's first message
         await self._set_commands()
         self.relay.start()
+        if self.scheduler is not None:
+            self._scheduling = asyncio.create_task(self.scheduler.run_forever())
         log.info("Telegram adapter ready (%s mode)", "webhook" if self.settings.webhook_url else "polling")
 
     async def stop(self) -> None:
-        if self._ingesting:
-            self._ingesting.cancel()
-            await asyncio.gather(self._ingesting, return_exceptions=True)
+        for task in (self._ingesting, self._scheduling):
+            if task:
+                task.cancel()
+                await asyncio.gather(task, return_exceptions=True)
         await self.relay.stop()
         await self.rasa.close()
         self.database.close()
@@ -117,6 +127,8 @@ class Adapter:
             self.inbox.forget(ref, within=db)
             Outbox(self.database).forget(ref, within=db)
             self.payloads.forget(ref, within=db)
+            if self.reminders is not None:
+                self.reminders.store.forget(ref, within=db)
             self.students.forget(ref, within=db)
             analytics.forget(self.database, ref, within=db)
         return posts
@@ -220,6 +232,17 @@ async def on_profile(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
                           update.update_id)
 
 
+async def on_checklist(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The steps before, during and after the mobility for the student's facts, with dates and articles."""
+    adapter = _adapter(context)
+    student = adapter.student(update)
+    if adapter.tickets.open_ticket_of(student.ref):
+        await _reply(update, context, _say("ticket_already_open", _lang(student, update.effective_user)))
+        return
+    adapter.relay.receive(student.ref, CHECKLIST, "/checklist", adapter.meta(student, update.effective_user),
+                          update.update_id)
+
+
 async def on_human(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Hands the conversation to the mobility office, with everything gathered so far."""
     adapter = _adapter(context)
@@ -300,6 +323,9 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             await with_retries(lambda: query.edit_message_reply_markup(reply_markup=None), "editMessageReplyMarkup")
         except DeliveryFailed as error:
             log.info("keyboard not removed after a choice: %s", error)
+    if is_ours(choice.payload) and adapter.reminders is not None:  # a reminder choice: the adapter's, not Rasa's
+        await _reminder_choice(update, context, student, choice.payload, lang or "fr")
+        return
     adapter.relay.receive(student.ref, choice.payload, choice.title, adapter.meta(student, update.effective_user),
                           update.update_id)
 
@@ -338,6 +364,48 @@ async def on_forget_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     context.application.create_task(adapter.desk.erase_posts(posts), update=update)
     log.info("student %s forgotten (%d tracker events, %d staff posts)", student.ref, erased, len(posts))
     await _reply(update, context, texts.text("forgotten", lang))
+
+
+async def _reminder_choice(update: Update, context: ContextTypes.DEFAULT_TYPE, student: Student, payload: str,
+                           lang: str) -> None:
+    adapter = _adapter(context)
+    text, calendar = adapter.reminders.choose(student.ref, payload, lang)
+    if calendar is not None:
+        await _send_calendar(update, context, calendar, text)
+        return
+    await _reply(update, context, text)
+    if payload.startswith("adapter:reminders:cancel:"):
+        await on_reminders(update, context)  # the list again, with the buttons still valid
+
+
+async def _send_calendar(update: Update, context: ContextTypes.DEFAULT_TYPE, calendar: bytes, caption: str) -> None:
+    chat_id = update.effective_chat.id
+    try:
+        await with_retries(lambda: context.bot.send_document(chat_id, calendar, filename="mobilite-ul.ics",
+                                                             caption=caption), "sendDocument")
+    except DeliveryFailed as error:
+        log.warning("calendar file not delivered: %s", error)
+
+
+async def on_reminders(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Lists the student's pending reminders, each with a button to cancel it."""
+    adapter = _adapter(context)
+    student = adapter.student(update)
+    lang = _lang(student, update.effective_user) or "fr"
+    text, keyboard = adapter.reminders.listing(student.ref, lang)
+    await _reply(update, context, text, keyboard)
+
+
+async def on_calendar(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Sends the student's dated steps as an .ics calendar file."""
+    adapter = _adapter(context)
+    student = adapter.student(update)
+    lang = _lang(student, update.effective_user) or "fr"
+    calendar = adapter.reminders.calendar(student.ref, lang)
+    if calendar is None:
+        await _reply(update, context, texts.text("reminders.calendar_empty", lang))
+        return
+    await _send_calendar(update, context, calendar, texts.text("reminders.calendar_caption", lang))
 
 
 # -- staff ------------------------------------------------------------------------------------
@@ -540,11 +608,16 @@ def build_application(settings: Settings, database: Optional[Database] = None,
     delivery = DeliveryPolicy(settings.outbox_first_backoff_s, settings.outbox_max_backoff_s,
                               settings.outbox_give_up_s, settings.telegram_send_timeout_s,
                               settings.staff_relay_limit, settings.staff_relay_window_s)
+    reminder_store, reminder_clock = ReminderStore(database), settings.reminder_clock()
+    room = ReminderRoom(reminder_store, payloads, reminder_clock, clock)
     relay = Relay(inbox=inbox, students=students, tickets=tickets, payloads=payloads, rasa=rasa,
                   bot=application.bot, desk=desk, retry_s=settings.rasa_retry_s, outbox=Outbox(database),
-                  delivery=delivery, leases=Leases(database, settings.lease_s))
+                  delivery=delivery, leases=Leases(database, settings.lease_s), extras=room.offer_pieces,
+                  on_blocked=reminder_store.cancel_all)
+    scheduler = Scheduler(database, reminder_store, students, relay.outbox, reminder_clock, clock,
+                          settings.reminder_poll_s, notify=relay.submit, keep_days=settings.reminder_keep_days)
     application.bot_data[ADAPTER] = Adapter(settings, database, students, inbox, tickets, payloads, rasa, desk,
-                                            relay, load_key(settings))
+                                            relay, load_key(settings), room, scheduler)
 
     # Before any handler: an update already seen (a webhook replay, a poll after a crash) stops here.
     application.add_handler(TypeHandler(Update, on_any_update), group=-1)
@@ -559,6 +632,9 @@ def build_application(settings: Settings, database: Optional[Database] = None,
     application.add_handler(CommandHandler("profile", on_profile, filters=private))
     application.add_handler(CommandHandler("human", on_human, filters=private))
     application.add_handler(CommandHandler("forget", on_forget, filters=private))
+    application.add_handler(CommandHandler("checklist", on_checklist, filters=private))
+    application.add_handler(CommandHandler("reminders", on_reminders, filters=private))
+    application.add_handler(CommandHandler("calendar", on_calendar, filters=private))
     application.add_handler(CommandHandler("reply", on_reply_command, filters=new))
     application.add_handler(CommandHandler("close", on_close_command, filters=new))
     application.add_handler(CommandHandler("tickets", on_tickets_command, filters=new))

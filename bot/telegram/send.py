@@ -83,6 +83,7 @@ class Attempt:
     reason: str = ""
     wait_s: Optional[float] = None
     message_id: Optional[int] = None  # of the message Telegram accepted
+    blocked: bool = False  # 403: the student blocked the bot (or deleted the account)
 
 
 async def send_once(bot: Bot, chat_id: int, html: str, keyboard: Optional[Dict[str, Any]],
@@ -101,7 +102,9 @@ async def send_once(bot: Bot, chat_id: int, html: str, keyboard: Optional[Dict[s
         return Attempt("retry", "Telegram asks to wait", min(_seconds(error.retry_after), MAX_WAIT_S))
     except ChatMigrated as error:
         return Attempt("final", f"the chat became supergroup {error.new_chat_id}")
-    except (Forbidden, BadRequest) as error:  # blocked by the student, a chat that is gone: final
+    except Forbidden as error:  # blocked by the student: final, and nothing else will reach them
+        return Attempt("final", error.message, blocked=True)
+    except BadRequest as error:  # a chat that is gone: final
         return Attempt("final", error.message)
     except (TimedOut, NetworkError) as error:  # 5xx, connection refused, time-outs
         return Attempt("retry", error.message)

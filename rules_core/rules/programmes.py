@@ -7,6 +7,7 @@ from rules_core import parameters
 from rules_core.citations import SELECTION, FUNDING, COUNT, art, master
 from rules_core.decision import Decision, Outcome, Question
 from rules_core.engine import Facts, Findings, asked, needs
+from rules_core.rules.dated_steps import art_12_1_ols_after_date, art_12_1_ols_before_date
 from rules_core.situation import Level, MobilityType as T, Situation
 
 
@@ -125,6 +126,8 @@ def decide_language_test(situation: Situation) -> Decision:
             outcome = Outcome.no
         else:
             out.add("language.ols_required", art(12, 1))
+            art_12_1_ols_before_date(f, out)
+            art_12_1_ols_after_date(f, out)
             outcome = Outcome.yes
         out.add("language.ols_not_a_certificate", art(12, 2))
     elif kind == T.global_exchange:
