@@ -21,9 +21,10 @@ from typing import Any, Dict, Iterable, List, Optional
 from pydantic import BaseModel, Field
 
 from rules_core.citations import Citation
-from rules_core.decision import Conclusion, Decision, Outcome, Question, Scalar
+from rules_core.decision import Conclusion, Decision, Outcome, Question
 from rules_core.engine import TRACE, RuleRun, Trace
 from rules_core.situation import FACT_ORDER, Situation
+from rules_core.whatif import Change, what_would_change
 
 
 class FactUsed(BaseModel):
@@ -45,19 +46,6 @@ class RuleUnchecked(BaseModel):
     rule: str
     citation: Citation
     lacked: List[str]
-
-
-class Change(BaseModel):
-    """One fact changed, and what the answer would then be."""
-
-    fact: str
-    value: Any  # the new value, as JSON
-    kind: str  # how to say the change (texts.yml `explanation.change.*`)
-    params: Dict[str, Scalar] = Field(default_factory=dict)
-    outcome: Outcome
-    deciding: List[Conclusion] = Field(default_factory=list)  # the conclusion that would then decide
-    lifted: List[Citation] = Field(default_factory=list)  # articles that would no longer decide it
-    then_needed: List[str] = Field(default_factory=list)  # with outcome missing_facts: facts then asked
 
 
 class Explanation(BaseModel):
@@ -137,8 +125,6 @@ def explain(question: Question | str, situation: Situation, unknown: Iterable[st
     not_deciding, unchecked = _rules(trace, {c.key for c in applied}, decision.outcome == Outcome.missing_facts)
     changes = None
     if what_if:
-        from rules_core.whatif import what_would_change
-
         changes = what_would_change(decision, situation, unknown, aspects, read)
     return Explanation(question=decision.question, outcome=decision.outcome, aspects=decision.aspects, facts=facts,
                        applied=applied, not_deciding=not_deciding, unchecked=unchecked, what_would_change=changes)

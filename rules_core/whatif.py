@@ -19,11 +19,11 @@ import json
 from functools import lru_cache
 from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
 
-from pydantic import ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
 from rules_core import parameters
-from rules_core.decision import Conclusion, Decision, Outcome
-from rules_core.explain import Change
+from rules_core.citations import Citation
+from rules_core.decision import Conclusion, Decision, Outcome, Scalar
 from rules_core.situation import MobilityType, Situation
 
 # In the order they are tried and said: the host first, the most common change of plan.
@@ -33,6 +33,19 @@ MAX_CHANGES = 3  # one per fact; more would bury the answer
 EXAMPLE_TOWN_POPULATION = 100_000  # a town named as an example is one a student knows
 
 FLIPS = {Outcome.yes: {Outcome.no}, Outcome.no: {Outcome.yes, Outcome.conditional}}
+
+class Change(BaseModel):
+    """One fact changed, and what the answer would then be."""
+
+    fact: str
+    value: Any  # the new value, as JSON
+    kind: str  # how to say the change (texts.yml `explanation.change.*`)
+    params: Dict[str, Scalar] = Field(default_factory=dict)
+    outcome: Outcome
+    deciding: List[Conclusion] = Field(default_factory=list)  # the conclusion that would then decide
+    lifted: List[Citation] = Field(default_factory=list)  # articles that would no longer decide it
+    then_needed: List[str] = Field(default_factory=list)  # with outcome missing_facts: facts then asked
+
 
 Candidate = Tuple[str, Any, str, Dict[str, Any]]  # fact, value, kind of change, what to say
 
@@ -181,7 +194,9 @@ def _change(decision: Decision, other: Decision, fact: str, value: Any, kind: st
         return (any(c in gone_cites for c in conclusion.citations),
                 max((_common_prefix(conclusion.key, g.key) for g in gone), default=0))
 
-    deciding = sorted(new, key=closeness, reverse=True)[:1]
+    ranked = sorted(new, key=closeness, reverse=True)
+    # Nothing answers what is gone article for article (another programme's grant): say two.
+    deciding = ranked[:1] if ranked and closeness(ranked[0])[0] else ranked[:2]
     # Which articles would stop deciding it: said of a "no" that a change lifts.
     lifted = [c for c in gone_cites if c not in _citations(deciding)] if decision.outcome == Outcome.no else []
     return Change(fact=fact, value=json.loads(json.dumps(value, default=str)), kind=kind,
