@@ -155,10 +155,12 @@ def _answer(dispatcher: CollectingDispatcher, tracker: Tracker, question: str, l
                 return [SlotSet("failures", 0)]
             # "et si j'y vais en free mover plutôt ?": the same answer, said again so it reads as one
             dispatcher.utter_message(text=messages.text("same_answer", lang))
-            dispatcher.utter_message(text=render(decision, lang))
+            dispatcher.utter_message(text=render(decision, lang), buttons=messages.buttons("why_button", lang))
             return [SlotSet("failures", 0)]
         dispatcher.utter_message(text=messages.text("updated", lang))
-    dispatcher.utter_message(text=render(decision, lang))
+    dispatcher.utter_message(text=render(decision, lang), buttons=messages.buttons("why_button", lang))
+    # What the decision was asked with, so "why?" explains this very answer later (actions/explain.py).
+    record["asked"] = asked_with(situation, unknown, aspects)
     events: List[EventType] = cleared + [SlotSet("requested_fact", None), SlotSet("failures", 0),
                                SlotSet("last_decision", record), SlotSet("handoff_offered", False)]
     if decision.outcome == Outcome.needs_staff:
@@ -169,6 +171,15 @@ def _answer(dispatcher: CollectingDispatcher, tracker: Tracker, question: str, l
 def _same_answer(before: Dict[str, Any], after: Dict[str, Any]) -> bool:
     keys = ("outcome", "conclusions", "values")
     return all(before.get(k) == after.get(k) for k in keys)
+
+
+def asked_with(situation, unknown, aspects) -> Dict[str, Any]:
+    """The rules core's inputs of an answer, as JSON (the situation as given, what the student does not
+    know, what exactly was asked)."""
+    import json
+
+    return {"situation": json.loads(situation.json(exclude_none=True)), "unknown": list(unknown),
+            "aspects": list(aspects)}
 
 
 def decision_record(decision) -> Dict[str, Any]:
