@@ -156,7 +156,9 @@ def _answer(dispatcher: CollectingDispatcher, tracker: Tracker, question: str, l
             # "et si j'y vais en free mover plutôt ?": the same answer, said again so it reads as one
             dispatcher.utter_message(text=messages.text("same_answer", lang))
             dispatcher.utter_message(text=render(decision, lang), buttons=messages.buttons("why_button", lang))
-            return [SlotSet("failures", 0)]
+            # "why?" then explains it with the facts as they are now (the same answer, other inputs)
+            return [SlotSet("failures", 0),
+                    SlotSet("last_decision", {**record, "asked": asked_with(situation, unknown, aspects)})]
         dispatcher.utter_message(text=messages.text("updated", lang))
     dispatcher.utter_message(text=render(decision, lang), buttons=messages.buttons("why_button", lang))
     # What the decision was asked with, so "why?" explains this very answer later (actions/explain.py).
