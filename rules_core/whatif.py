@@ -34,6 +34,7 @@ EXAMPLE_TOWN_POPULATION = 100_000  # a town named as an example is one a student
 
 FLIPS = {Outcome.yes: {Outcome.no}, Outcome.no: {Outcome.yes, Outcome.conditional}}
 
+
 class Change(BaseModel):
     """One fact changed, and what the answer would then be."""
 
