@@ -156,14 +156,19 @@ def _answer(dispatcher: CollectingDispatcher, tracker: Tracker, question: str, l
                 return [SlotSet("failures", 0)]
             # "et si j'y vais en free mover plutôt ?": the same answer, said again so it reads as one
             dispatcher.utter_message(text=messages.text("same_answer", lang))
-            dispatcher.utter_message(text=render(decision, lang))
-            return [SlotSet("failures", 0)]
+            dispatcher.utter_message(text=render(decision, lang), buttons=messages.buttons("why_button", lang))
+            # "why?" then explains it with the facts as they are now (the same answer, other inputs)
+            return [SlotSet("failures", 0),
+                    SlotSet("last_decision", {**record, "asked": asked_with(situation, unknown, aspects)})]
         dispatcher.utter_message(text=messages.text("updated", lang))
     steps = offer_payload(decision)  # dates a channel can remind of (the Telegram adapter offers reminders)
     custom = {"reminder_offer": {"language": lang, "steps": steps}} if steps else {}
     if question == "ask_deadlines":  # the student's checklist: the channel adds the reminders already set
         custom["checklist"] = {"language": lang}
-    dispatcher.utter_message(text=render(decision, lang), json_message=custom or None)
+    dispatcher.utter_message(text=render(decision, lang), buttons=messages.buttons("why_button", lang),
+                             json_message=custom or None)
+    # What the decision was asked with, so "why?" explains this very answer later (actions/explain.py).
+    record["asked"] = asked_with(situation, unknown, aspects)
     events: List[EventType] = cleared + [SlotSet("requested_fact", None), SlotSet("failures", 0),
                                SlotSet("last_decision", record), SlotSet("handoff_offered", False)]
     if decision.outcome == Outcome.needs_staff:
@@ -174,6 +179,15 @@ def _answer(dispatcher: CollectingDispatcher, tracker: Tracker, question: str, l
 def _same_answer(before: Dict[str, Any], after: Dict[str, Any]) -> bool:
     keys = ("outcome", "conclusions", "values")
     return all(before.get(k) == after.get(k) for k in keys)
+
+
+def asked_with(situation, unknown, aspects) -> Dict[str, Any]:
+    """The rules core's inputs of an answer, as JSON (the situation as given, what the student does not
+    know, what exactly was asked)."""
+    import json
+
+    return {"situation": json.loads(situation.json(exclude_none=True)), "unknown": list(unknown),
+            "aspects": list(aspects)}
 
 
 def decision_record(decision) -> Dict[str, Any]:

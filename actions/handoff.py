@@ -1,7 +1,7 @@
 """Hands a conversation to the mobility office: what staff need, then the bot pauses."""
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ConversationPaused, EventType, SlotSet
@@ -9,7 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import messages
 from actions.common import intent_of, language
-from actions.slots import known_facts
+from actions.slots import known_facts, last_explanation
 
 TRANSCRIPT_TURNS = 40
 
@@ -35,6 +35,20 @@ def transcript(tracker: Tracker) -> List[Dict[str, str]]:
     return turns[-TRANSCRIPT_TURNS:]
 
 
+def explanation_record(tracker: Tracker) -> Optional[Dict[str, Any]]:
+    """How the assistant reached its last answer, for staff (None without an answer, or if it fails:
+    the ticket must reach staff anyway)."""
+    import json
+    import logging
+
+    try:
+        explanation = last_explanation(tracker.get_slot("last_decision"))
+    except Exception:  # noqa: BLE001 - an explanation that cannot be made must not stop the handoff
+        logging.getLogger(__name__).exception("the last answer could not be explained for staff")
+        return None
+    return json.loads(explanation.json()) if explanation is not None else None
+
+
 def handoff(dispatcher: CollectingDispatcher, tracker: Tracker, reason: str) -> List[EventType]:
     """Leaves the case for the staff desk (a custom payload the channel receives), then pauses."""
     lang = language(tracker)
@@ -45,6 +59,7 @@ def handoff(dispatcher: CollectingDispatcher, tracker: Tracker, reason: str) -> 
         "question": tracker.get_slot("question"),
         "facts": known_facts(tracker.current_slot_values()),
         "decision": tracker.get_slot("last_decision"),
+        "explanation": explanation_record(tracker),
         "transcript": transcript(tracker),
     }})
     return [SlotSet("handoff_offered", False), SlotSet("failures", 0), ConversationPaused()]

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Dict, List, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 from pydantic import ValidationError
 
@@ -53,3 +53,15 @@ def valid_alone(name: str, value: Any) -> bool:
         return True
     except ValidationError:
         return False
+
+
+def last_explanation(last_decision: Optional[Dict[str, Any]]):
+    """The rules core's explanation (rules_core.explain) of the answer recorded in the `last_decision`
+    slot, asked with the inputs it was decided with; None when no answer is recorded."""
+    from rules_core.explain import explain
+
+    asked = (last_decision or {}).get("asked")
+    if not asked or not last_decision.get("question"):
+        return None
+    return explain(last_decision["question"], Situation.parse_obj(asked["situation"]), asked.get("unknown") or (),
+                   asked.get("aspects") or ())

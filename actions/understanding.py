@@ -275,7 +275,7 @@ UNSURE = re.compile(r"sais pas|sait pas|aucune idée|pas sûr|no idea|no clue|do
 
 WHAT_IF = re.compile(
     r"^\W*(?:(?:et|and|but|mais|ok|okay|d.accord|alors|so)\W+)*(?:si\b|s.il\b|if\b|what if|what about|how about|et pour"
-    r"|and for|pour\b|en\b|à\b|a\b|in\b|with\b|avec\b|sans\b|without\b|not\b|pas\b|non\b|no\b|instead)", re.I)
+    r"|and for|pour\b|en\b|à\b|a\b|in\b|with\b|avec\b|sans\b|without\b|not\b|pas\b|non\b|no\b|instead|why not\b|pourquoi pas\b)", re.I)
 SAME_QUESTION_FACTS = {"host_city", "host_country", "level", "mobility_type", "semester", "course_start_date",
                        "departure_date", "return_date", "stay_days", "ects_enrolled", "country_of_origin"}
 

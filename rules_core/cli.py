@@ -1,6 +1,7 @@
 """Command line: decide one question for a situation given as JSON on standard input.
 
     python -m rules_core ask_funding --lang fr < situation.json
+    python -m rules_core ask_funding --why --lang en < situation.json   # why, and what would change it
     python -m rules_core schema
     python -m rules_core chat
 
@@ -73,6 +74,8 @@ def _parser() -> argparse.ArgumentParser:
         help="an intent (ask_obligation ... ask_deadlines), 'schema' or 'chat'",
     )
     parser.add_argument("--lang", choices=LANGUAGES, help="print the answer as text in this language")
+    parser.add_argument("--why", action="store_true",
+                        help="the explanation instead: facts used, rules applied or not, what would change it")
     return parser
 
 
@@ -91,6 +94,14 @@ def main(argv: Optional[List[str]] = None, stdin: TextIO = sys.stdin, stdout: Te
             return run_chat(stdin, stdout, lang=args.lang)
         from rules_core import decide, render
 
+        if args.why:
+            from rules_core.explain import explain
+            from rules_core.render import render_explanation
+
+            explanation = explain(args.question, read_situation(stdin))
+            stdout.write((render_explanation(explanation, args.lang) if args.lang
+                          else explanation.json(indent=2, ensure_ascii=False)) + "\n")
+            return ExitStatus.OK
         decision = decide(args.question, read_situation(stdin))
         stdout.write((render(decision, args.lang) if args.lang else decision.json(indent=2, ensure_ascii=False)) + "\n")
         return ExitStatus.OK

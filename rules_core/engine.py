@@ -6,16 +6,22 @@
   any of them still needs, so every fact that could change the answer is asked.
 - `exceptions(...)`: a general rule and the exceptions written beside it; when two
   exceptions match, that is a `RuleConflict`, never a silent order.
+- `@rule`: marks a function as the rule of the article its name says (`art_5_4_proximity` is
+  Art. 5(4)). While a decision is explained (`TRACE` set, see rules_core.explain), each rule run and
+  each fact read is recorded, as OpenFisca's trace does; otherwise a rule costs one lookup more.
 """
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import re
 from contextvars import ContextVar
+from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, FrozenSet, Iterable, List, Optional, Sequence
 
 from pydantic.fields import ModelField
 
-from rules_core.citations import Citation
+from rules_core.citations import Citation, art
 from rules_core.decision import ComputedValue, Conclusion, Decision, FactRequest, Outcome, Question
 from rules_core.situation import FACT_ORDER, EarlierMobility, Situation
 
@@ -53,25 +59,83 @@ def asked(aspect: str) -> bool:
     return aspect in ASKED.get()
 
 
+@dataclass
+class RuleRun:
+    """One run of a rule while a decision was explained."""
+
+    name: str
+    citation: Citation
+    result: Any  # what the rule returned; None as well when it lacked facts
+    added: List[Conclusion]  # the conclusions it added
+    lacked: List[str] = field(default_factory=list)  # the facts it needed and did not have
+
+
+class Trace:
+    """The facts read and the rules run while deciding (only while a decision is explained)."""
+
+    def __init__(self) -> None:
+        self.facts: Dict[str, None] = {}  # read order, no repeats
+        self.rules: List[RuleRun] = []
+
+
+TRACE: ContextVar[Optional[Trace]] = ContextVar("trace", default=None)
+
+_RULE_NAME = re.compile(r"^art_(?P<n>\d{1,2})(?:_(?P<p>\d))?(?:_|$)")
+
+
+def rule(function: Callable) -> Callable:
+    """Marks `function` as the rule of the article its name says, and traces it while explaining."""
+    match = _RULE_NAME.match(function.__name__)
+    if not match:
+        raise ValueError(f"a rule is named after its article (art_<n>[_<paragraph>]_...): {function.__name__}")
+    citation = art(int(match["n"]), int(match["p"]) if match["p"] else None)
+
+    @functools.wraps(function)
+    def traced(*args: Any, **kwargs: Any) -> Any:
+        trace = TRACE.get()
+        if trace is None:
+            return function(*args, **kwargs)
+        out = next((a for a in args if isinstance(a, Findings)), None)
+        before = len(out.conclusions) if out is not None else 0
+        try:
+            result = function(*args, **kwargs)
+        except Missing as missing:
+            trace.rules.append(RuleRun(function.__name__, citation, None, [], list(missing.facts)))
+            raise
+        added = list(out.conclusions[before:]) if out is not None else []
+        trace.rules.append(RuleRun(function.__name__, citation, result, added))
+        return result
+
+    traced.citation = citation  # type: ignore[attr-defined]
+    traced.is_rule = True  # type: ignore[attr-defined]
+    return traced
+
+
 class Facts:
     """Read access to a situation for the rules."""
 
     def __init__(self, situation: Situation) -> None:
         self.situation = situation
+        self._trace = TRACE.get()
+
+    def _read(self, name: str) -> Any:
+        if self._trace is not None:
+            self._trace.facts[name] = None
+        return getattr(self.situation, name)
 
     def unknown(self, *names: str) -> bool:
         """Whether one of these facts is missing because the student does not know it."""
-        return any(getattr(self.situation, n) is None and n in UNKNOWN.get() for n in names)
+        return any(self._read(n) is None and n in UNKNOWN.get() for n in names)
 
     def need(self, name: str) -> Any:
-        value = getattr(self.situation, name)
+        value = self._read(name)
         if value is None:
             raise Missing(name)
         return value
 
     def get(self, name: str) -> Any:
         """A fact that only adds a caveat when known: never asked for."""
-        return getattr(self.situation, name)
+        return self._read(name)
 
 
 def needs(facts: Facts, *names: str) -> tuple:

@@ -176,3 +176,80 @@ def render_fact_value(fact: str, value: Any, lang: str) -> str:
         shown = str(value)
     separator = " : " if lang == "fr" else ": "
     return f"{labels[fact][lang]}{separator}{shown}"
+
+
+def _labels(facts: Sequence[str], lang: str) -> str:
+    names = [texts()["labels"][f][lang].lower() for f in facts]
+    return ", ".join(names[:-1]) + f" {texts()['citation']['and'][lang]} " + names[-1] if len(names) > 1 \
+        else "".join(names)
+
+
+def _refs(citations: Sequence[Citation], lang: str) -> str:
+    """Articles alone ("Art. 5(4) and Art. 5(3)"), inside a sentence that already names the circular."""
+    refs = [c.reference.replace("Art. ", "art. ") if lang == "fr" else c.reference for c in citations]
+    return ", ".join(refs[:-1]) + f" {texts()['citation']['and'][lang]} " + refs[-1] if len(refs) > 1 else "".join(refs)
+
+
+def render_change(change: Any, question: str, lang: str) -> str:
+    """One change of one fact, and the answer it would give ("With a host more than 100 km ...")."""
+    from rules_core.decision import Outcome
+
+    words = texts()["explanation"]
+    params = {name: _format_param(name, value, lang) for name, value in change.params.items()}
+    if "date" in change.params and isinstance(change.params["date"], str):
+        params["date"] = format_date(dt.date.fromisoformat(change.params["date"]), lang)
+    said = words["change"][change.kind][lang].format(**params)
+    said = said[0].upper() + said[1:]
+    if change.outcome == Outcome.missing_facts:
+        return words["opening"][lang].format(change=said, articles=_refs(change.lifted, lang),
+                                             facts=_labels(change.then_needed, lang))
+    line = words["flip"][lang].format(change=said, outcome=outcome_words(question, change.outcome, lang),
+                                      deciding=" ".join(render_conclusion(c, lang) for c in change.deciding))
+    if change.lifted:
+        line += " " + words["lifted"][lang].format(articles=_refs(change.lifted, lang))
+    return line.rstrip()
+
+
+def render_explanation(explanation: Any, lang: str) -> str:
+    """Why a decision is what it is (rules_core.explain.Explanation, or its JSON), in one language."""
+    from rules_core.explain import Explanation
+
+    _check(lang)
+    if isinstance(explanation, dict):
+        explanation = Explanation.parse_obj(explanation)
+    words = texts()["explanation"]
+    question = explanation.question.value
+    lines = [words["intro"][lang]]
+    if explanation.facts:
+        lines.append(words["facts"][lang])
+        for used in explanation.facts:
+            if used.value is None:
+                label = texts()["labels"][used.fact][lang]
+                lines.append("- " + words["not_known"][lang].format(label=label))
+            else:
+                lines.append(f"- {render_fact_value(used.fact, used.value, lang)}")
+    else:
+        lines.append(words["no_facts"][lang])
+    if explanation.applied:
+        lines.append(words["applied"][lang])
+        lines += [f"- {render_conclusion(c, lang)}" for c in explanation.applied]
+    if explanation.not_deciding:
+        lines.append(words["not_deciding"][lang])
+        for checked in explanation.not_deciding:
+            if checked.note is not None:
+                lines.append(f"- {render_conclusion(checked.note, lang)}")
+            else:
+                lines.append("- " + words["rule_not_applied"][lang].format(
+                    rule=texts()["rules"][checked.rule][lang], citation=render_citations([checked.citation], lang)))
+    if explanation.unchecked:
+        lines.append(words["unchecked"][lang])
+        lines += ["- " + words["rule_unchecked"][lang].format(
+            rule=texts()["rules"][u.rule][lang], citation=render_citations([u.citation], lang),
+            facts=_labels(u.lacked, lang)) for u in explanation.unchecked]
+    if explanation.what_would_change is not None:
+        lines.append(words["what_would_change"][lang])
+        if explanation.what_would_change:
+            lines += [f"- {render_change(c, question, lang)}" for c in explanation.what_would_change]
+        else:
+            lines.append(f"- {words['no_change'][lang]}")
+    return "\n".join(lines)

@@ -89,3 +89,13 @@ def test_the_terminal_chat_asks_again_after_an_answer_it_cannot_use():
     assert status == ExitStatus.OK
     assert "Je n'ai pas compris cette réponse" in out
     assert "mardi 12 octobre 2027" in out
+
+
+def test_why_prints_how_the_decision_was_reached_and_what_would_change_it():
+    situation = '{"level": "bachelor", "semester": 2}'
+    status, out, _ = run(["ask_departure_semester", "--why", "--lang", "en"], situation)
+    assert status == ExitStatus.OK
+    assert out.startswith("Here is how I reached this answer.\nThe facts I used:\n- Level: Bachelor")
+    assert "- Going in semester 3, the answer would be: Yes." in out
+    status, out, _ = run(["ask_departure_semester", "--why"], situation)
+    assert json.loads(out)["what_would_change"][0]["value"] == 3

@@ -72,3 +72,33 @@ def test_ground_5_needs_every_country_named_outside_the_eu_and_luxembourg():
     assert third_country_ground({"BR"}) and third_country_ground({"IN", "IN"})
     assert not third_country_ground({"BR", "PT"}) and not third_country_ground({"BR", "LU"})
     assert not third_country_ground(set())
+
+
+def test_a_rule_not_named_after_an_article_is_refused():
+    import pytest
+
+    from rules_core.engine import rule
+
+    def proximity(f, out):
+        return False
+
+    with pytest.raises(ValueError, match="named after its article"):
+        rule(proximity)
+
+
+def test_the_trace_records_the_facts_read_and_the_rules_run_only_while_explaining():
+    from rules_core import Situation, decide
+    from rules_core.engine import TRACE
+    from rules_core.explain import traced_decision
+
+    situation = Situation(level="master", mobility_type="free_mover", host_city="Montréal", semester=2)
+    decide("ask_funding", situation)
+    assert TRACE.get() is None
+    decision, trace = traced_decision("ask_funding", situation)
+    assert decision.outcome.value == "no"
+    assert "semester" not in trace.facts and {"level", "mobility_type"} <= set(trace.facts)
+    first = trace.rules[0]
+    assert (first.name, first.citation.reference, first.result) == ("art_5_1_masters_not_eligible_for_fonds",
+                                                                   "Art. 5(1)", True)
+    assert [c.key for c in first.added] == ["funding.master_no_fonds"]
+    assert TRACE.get() is None

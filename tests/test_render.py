@@ -86,3 +86,33 @@ def test_missing_facts_render_as_the_questions_to_ask():
 def test_an_unsupported_language_is_a_clear_error():
     with pytest.raises(UnknownLanguage, match="'de' is not supported"):
         render(decide("ask_obligation", Situation()), "de")
+
+
+def rule_functions():
+    import importlib
+    import pkgutil
+
+    import rules_core.rules
+
+    for info in pkgutil.iter_modules(rules_core.rules.__path__, "rules_core.rules."):
+        module = importlib.import_module(info.name)
+        for name, value in vars(module).items():
+            if getattr(value, "is_rule", False) and value.__module__ == info.name:
+                yield name, value
+
+
+def test_every_rule_is_named_after_its_article_and_said_in_both_languages_for_explanations():
+    rules = dict(rule_functions())
+    assert len(rules) >= 25
+    said = texts()["rules"]
+    assert sorted(set(rules) - set(said)) == [] and sorted(set(said) - set(rules)) == []
+    assert all(set(said[name]) == {"fr", "en"} for name in rules)
+    assert rules["art_5_4_proximity"].citation.reference == "Art. 5(4)"
+    assert rules["art_25_new_bachelor_after_ul_bachelor"].citation.reference == "Art. 25"
+
+
+def test_every_change_the_explanation_can_say_takes_the_same_placeholders_in_both_languages():
+    for key, variants in {**texts()["explanation"]["change"],
+                          **{k: v for k, v in texts()["explanation"].items() if k != "change"}}.items():
+        fields = {lang: set(re.findall(r"{(\w+)}", text)) for lang, text in variants.items()}
+        assert set(fields) == {"fr", "en"} and fields["fr"] == fields["en"], key

@@ -117,3 +117,10 @@ def test_a_student_text_that_looks_like_a_spreadsheet_formula_stays_text_in_the_
     figures = compute(database, dt.datetime(2026, 11, 1), dt.datetime(2026, 12, 1), HOURS, now=NOW)
     table = render.csv_text(figures)
     assert "'=HYPERLINK" in table and ",=HYPERLINK" not in table
+
+
+def test_asking_why_follows_up_an_answer_and_is_not_counted_as_another_question():
+    from bot.report.ingest import message_kind
+
+    assert message_kind("ask_why") == "conversation"
+    assert message_kind("ask_funding") == "question"

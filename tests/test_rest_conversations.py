@@ -115,3 +115,27 @@ def test_a_german_message_during_a_question_gets_the_languages_answer_not_a_repe
     say(client, student, "et pour les frais d'inscription en free mover ?")
     replies = say(client, student, "Muss ich ins Ausland?")
     assert texts(replies).startswith("Désolé, je ne parle que français et anglais")
+
+
+def test_why_after_an_answer_explains_it_and_names_the_change_that_would_lift_the_refusal(client, student):
+    replies = say(client, student, "je suis en bachelor et je pars en Erasmus à Trèves, j'aurai une bourse ?")
+    answer = next(r for r in replies if (r.get("text") or "").startswith("Non."))
+    assert answer["buttons"] == [{"title": "Pourquoi ?", "payload": "/ask_why"}]
+    replies = say(client, student, answer["buttons"][0]["payload"])  # the quick reply
+    said = texts(replies)
+    assert said.startswith("Voici comment je suis arrivé à cette réponse.")
+    assert "- Ville d'accueil : Trier" in said and "(art. 5(4), circulaire mobilité du 11 février 2021)" in said
+    assert "Avec une université d'accueil à plus de 100 km d'Esch-sur-Alzette — Liège (Belgique, 128,5 km) " \
+           "par exemple —, la règle qui bloque (art. 5(4)) ne s'appliquerait plus" in said
+    typed = texts(say(client, student, "et si je voulais la bourse, il faudrait quoi ?"))
+    assert typed == said  # typed, the same explanation of the same answer
+
+
+def test_why_typed_in_english_explains_and_the_staff_ticket_carries_the_explanation(client, student):
+    say(client, student, "I'm a bachelor student going to Trier with Erasmus, do I get a grant?")
+    said = texts(say(client, student, "why?"))
+    assert said.startswith("Here is how I reached this answer.") and "- Host city: Trier" in said
+    replies = say(client, student, "I want to talk to a person from the mobility office")
+    handoff = next(r["custom"]["handoff"] for r in replies if r.get("custom"))
+    assert handoff["explanation"]["outcome"] == "no"
+    assert handoff["explanation"]["what_would_change"][0]["params"]["city"] == "Liège"

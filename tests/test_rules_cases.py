@@ -13,6 +13,9 @@ Each case names a situation and what the rules core must conclude:
         missing: [host_city]                   # exactly these facts, in this order
         values: {distance_km: [44, 47]}        # a computed value: exact, or [min, max]
 
+A case may say what would change the outcome (`what_would_change`, see what_would_change.yml): the
+changes the counterfactual search finds, each with what the FR and EN explanations say; [] for none.
+
 A case may name facts the student said they do not know (`unknown: [native_speaker]`); then
 `branches` lists the outcome for each value of the first one ({true: "no", false: "yes"}). A case
 may also name what exactly the student asks (`aspects: [change_alone]`, rules_core.decision.ASPECTS).
@@ -28,7 +31,7 @@ import yaml
 from rules_core import Situation, decide
 
 CASES_DIR = Path(__file__).with_name("rules_cases")
-EXPECT_KEYS = {"outcome", "conclusions", "absent", "citations", "missing", "values", "branches"}
+EXPECT_KEYS = {"outcome", "conclusions", "absent", "citations", "missing", "values", "branches", "what_would_change"}
 
 
 def load_cases():
@@ -65,6 +68,38 @@ def test_case(case):
             assert str(got) == str(wanted), f"{name}={got}, expected {wanted}"
         else:
             assert got == wanted, f"{name}={got}, expected {wanted}"
+
+
+    if "what_would_change" in expect:
+        check_what_would_change(case, expect["what_would_change"])
+
+
+def check_what_would_change(case, wanted):
+    from rules_core.explain import explain
+    from rules_core.render import render_explanation, texts
+
+    explanation = explain(case["question"], Situation.parse_obj(case.get("situation") or {}),
+                          case.get("unknown") or (), case.get("aspects") or ())
+    found = explanation.what_would_change
+    assert found is not None, "the outcome is not a plain yes or no: nothing was searched"
+    said = {lang: render_explanation(explanation, lang) for lang in ("fr", "en")}
+    assert [(c.fact, c.value, c.outcome.value) for c in found] == \
+        [(w["fact"], str(w["value"]) if isinstance(w["value"], dt.date) else w["value"], w["outcome"]) for w in wanted]
+    for change, expected in zip(found, wanted):
+        refs = {c.reference for c in change.lifted} | {c.reference for d in change.deciding for c in d.citations}
+        assert set(expected["citations"]) <= refs, f"{expected['citations']} not all cited; cited: {sorted(refs)}"
+        for lang in ("fr", "en"):
+            assert expected[lang] in said[lang], f"{lang}: {expected[lang]!r} not in\n{said[lang]}"
+    if not wanted:
+        for lang in ("fr", "en"):
+            assert texts()["explanation"]["no_change"][lang] in said[lang]
+
+
+def test_every_question_with_a_yes_or_no_outcome_has_a_what_would_change_case():
+    cases = [c.values[0] for c in load_cases()]
+    yes_or_no = {c["question"] for c in cases if c["expect"]["outcome"] in ("yes", "no")}
+    searched = {c["question"] for c in cases if "what_would_change" in c["expect"]}
+    assert yes_or_no and yes_or_no <= searched, sorted(yes_or_no - searched)
 
 
 def test_every_question_has_cases():

@@ -68,6 +68,22 @@ def test_an_english_student_gets_an_english_cited_answer(servers, tickets_url):
     scenario(servers, tickets_url, body)
 
 
+def test_the_why_quick_reply_explains_the_answer_and_staff_see_the_same_explanation(servers, tickets_url):
+    async def body(fake, adapter):
+        fake.push_message(STUDENT, "je suis en bachelor et je pars en Erasmus à Trèves, j'aurai une bourse ?")
+        answer = await said(fake, STUDENT, "Trier (Allemagne)")
+        fake.push_callback(STUDENT, button(answer, "Pourquoi"), message_id=answer["message_id"])
+        why = await said(fake, STUDENT, "Voici comment je suis arrivé à cette réponse.")
+        assert "- Ville d'accueil : Trier" in why["text"]
+        assert "Liège (Belgique, 128,5 km) par exemple" in why["text"]
+        fake.push_message(STUDENT, "/human")
+        details = await said(fake, STAFF_CHAT, "Comment l'assistant y est arrivé :")
+        explained = details["text"].split("Comment l'assistant y est arrivé :", 1)[1]
+        assert explained.lstrip().startswith("Voici comment je suis arrivé à cette réponse.")
+        assert "Ce qui changerait la réponse" in explained
+    scenario(servers, tickets_url, body)
+
+
 # -- the staff desk -----------------------------------------------------------------------------
 
 def test_a_handoff_reaches_staff_with_the_case_and_the_conversation_goes_both_ways_until_closed(servers, tickets_url):

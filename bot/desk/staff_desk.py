@@ -1,7 +1,7 @@
 """The staff desk: tickets posted to staff with the whole case, relay both ways, take and close.
 
-Staff read everything the assistant gathered (facts, last decision with its citations, the
-conversation), so the student never repeats themselves. Only configured staff act on tickets.
+Staff read everything the assistant gathered (facts, last decision with its citations, how the rules
+core reached it, the conversation), so the student never repeats themselves. Only configured staff act on tickets.
 """
 from __future__ import annotations
 
@@ -103,6 +103,9 @@ class StaffDesk:
         decision = ticket.case.get("decision")
         if decision:
             parts.append(texts.text("ticket_decision", lang) + "\n" + _render_decision(decision, lang))
+        explanation = ticket.case.get("explanation")
+        if explanation:  # how the rules core reached that answer, and what single change would flip it
+            parts.append(texts.text("ticket_explanation", lang) + "\n" + _render_explanation(explanation, lang))
         transcript = ticket.case.get("transcript") or []
         if transcript:
             who = {"student": texts.text("transcript_student", lang),
@@ -279,6 +282,12 @@ def _render_decision(record: Dict[str, Any], lang: str) -> str:
     from rules_core.render import render
 
     return _safe(lambda: render(Decision.parse_obj(record), lang), json.dumps(record, ensure_ascii=False))
+
+
+def _render_explanation(record: Dict[str, Any], lang: str) -> str:
+    from rules_core.render import render_explanation
+
+    return _safe(lambda: render_explanation(record, lang), json.dumps(record, ensure_ascii=False))
 
 
 def _safe(make, fallback: str) -> str:

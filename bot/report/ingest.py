@@ -27,6 +27,8 @@ from nlu_components.language import conversation_language
 FORGOTTEN_KEPT = dt.timedelta(days=7)
 MAX_TEXT = 1000  # a 5,000-character message is kept cut, not whole
 QUESTION_PREFIX = "ask_"
+# ask_* intents that are no question of the regulation: "why?" follows up on an answer already counted.
+FOLLOW_UP_INTENTS = {"ask_why"}
 FALLBACK_INTENTS = {"nlu_fallback"}
 OUT_OF_SCOPE_INTENTS = {"out_of_scope"}
 # The slot the action server sets when the student answers a pending question with "I don't know".
@@ -56,7 +58,7 @@ def message_kind(intent: Optional[str]) -> str:
         return "not_understood"
     if intent in OUT_OF_SCOPE_INTENTS:
         return "out_of_scope"
-    if intent.startswith(QUESTION_PREFIX):
+    if intent.startswith(QUESTION_PREFIX) and intent not in FOLLOW_UP_INTENTS:
         return "question"
     if intent == "faq":
         return "faq"

@@ -10,7 +10,7 @@ from __future__ import annotations
 from rules_core import parameters
 from rules_core.citations import FUNDING, art, master
 from rules_core.decision import Decision, Outcome, Question
-from rules_core.engine import Facts, Findings
+from rules_core.engine import Facts, Findings, rule
 from rules_core.rules.place import Proximity, host_country, host_distance
 from rules_core.situation import Level, MobilityType as T, Situation
 
@@ -23,6 +23,7 @@ def cited(f: Facts, *articles):
     return [*articles, master(FUNDING)] if f.get("level") == Level.master else list(articles)
 
 
+@rule
 def art_5_1_masters_not_eligible_for_fonds(f: Facts, out: Findings) -> bool:
     if f.need("mobility_type") not in (T.global_exchange, T.free_mover):
         return False
@@ -32,6 +33,7 @@ def art_5_1_masters_not_eligible_for_fonds(f: Facts, out: Findings) -> bool:
     return True
 
 
+@rule
 def art_5_2_one_funded_semester(f: Facts, out: Findings) -> bool:
     if not any(m.funded for m in f.need("earlier_mobilities")):
         return False
@@ -39,6 +41,7 @@ def art_5_2_one_funded_semester(f: Facts, out: Findings) -> bool:
     return True
 
 
+@rule
 def art_17_5_extension_not_funded(f: Facts, out: Findings) -> bool:
     if f.get("is_extension") is not True:
         # Asked only after an earlier mobility: with none, there is nothing to extend.
@@ -48,6 +51,7 @@ def art_17_5_extension_not_funded(f: Facts, out: Findings) -> bool:
     return True
 
 
+@rule
 def art_16_2_misconduct(f: Facts, out: Findings) -> bool:
     if not f.need("earlier_mobilities") or not f.need("excluded_for_misconduct"):
         return False  # Art. 16(2) concerns an additional semester after an exclusion
@@ -55,6 +59,7 @@ def art_16_2_misconduct(f: Facts, out: Findings) -> bool:
     return True
 
 
+@rule
 def art_5_3_country_of_origin(f: Facts, out: Findings) -> bool:
     if f.need("mobility_type") != T.erasmus_plus:
         return False
@@ -69,6 +74,7 @@ def art_5_3_country_of_origin(f: Facts, out: Findings) -> bool:
     return True
 
 
+@rule
 def art_5_4_proximity(f: Facts, out: Findings):
     where = host_distance(f)
     radius = parameters.value("proximity_radius_km")
@@ -97,6 +103,7 @@ def art_5_4_proximity(f: Facts, out: Findings):
     return False
 
 
+@rule
 def art_5_5_refused_or_cancelled_place(f: Facts, out: Findings) -> bool:
     if not f.need("refused_or_cancelled_place"):
         return False
@@ -118,6 +125,7 @@ EXCLUSIONS = (
 )
 
 
+@rule
 def art_5_1_grant(f: Facts, out: Findings) -> Outcome:
     """The general rule, reached when no exclusion applies."""
     kind = f.need("mobility_type")

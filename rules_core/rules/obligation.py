@@ -4,7 +4,7 @@ from __future__ import annotations
 from rules_core import parameters
 from rules_core.citations import POSSIBILITY, art, master
 from rules_core.decision import Decision, Outcome, Question
-from rules_core.engine import Facts, Findings, RuleConflict, exceptions
+from rules_core.engine import Facts, Findings, RuleConflict, exceptions, rule
 from rules_core.situation import ExemptionGround as G, Level, Situation, SpecialStatus as S
 
 
@@ -26,11 +26,13 @@ def special_situation_articles() -> tuple:
 
 # -- Art. 1(1), general rule, and the exceptions written beside it -------------------------
 
+@rule
 def art_24_1_validated_mobility_in_other_bachelor(f: Facts):
     """A mobility completed and validated in another UL Bachelor counts: no second one needed."""
     return {"obliged": False} if S.programme_change_validated_mobility in _statuses(f) else None
 
 
+@rule
 def art_25_new_bachelor_after_ul_bachelor(f: Facts):
     """A new Bachelor after a UL Bachelor degree: the obligation applies again."""
     return {"obliged": True} if S.ul_bachelor_obtained in _statuses(f) else None
@@ -42,6 +44,7 @@ OBLIGATION_EXCEPTIONS = (
 )
 
 
+@rule
 def art_1_1_bachelor_obligation(f: Facts, out: Findings) -> bool:
     """Bachelor students must study one semester abroad (30 ECTS); returns whether obliged."""
     exception = exceptions("Art. 1(1)", f, OBLIGATION_EXCEPTIONS)
@@ -56,16 +59,19 @@ def art_1_1_bachelor_obligation(f: Facts, out: Findings) -> bool:
     return result["obliged"]
 
 
+@rule
 def art_27_part_time(f: Facts, out: Findings) -> None:
     if S.part_time in _statuses(f):
         out.add("obligation.part_time", art(27))
 
 
+@rule
 def art_26_double_enrolment(f: Facts, out: Findings) -> None:
     if S.double_enrolment in _statuses(f):
         out.add("obligation.double_enrolment", art(26))
 
 
+@rule
 def art_2_2_employment_programme(f: Facts, out: Findings) -> bool:
     if S.employment_programme in _statuses(f):
         out.add("obligation.employment_programme", art(2, 2))
@@ -119,6 +125,7 @@ def third_country_ground(countries) -> bool:
 
 
 
+@rule
 def art_2_1_grounds(f: Facts, out: Findings) -> Outcome:
     """Each ground of Art. 2(1) and 2(3) the student reports, with who grants it."""
     grounds = set(f.need("exemption_grounds"))

@@ -6,13 +6,14 @@ import math
 from rules_core import parameters
 from rules_core.citations import SELECTION, FUNDING, COUNT, art, master
 from rules_core.decision import Decision, Outcome, Question
-from rules_core.engine import Facts, Findings, asked, needs
+from rules_core.engine import Facts, Findings, asked, needs, rule
 from rules_core.rules.dated_steps import art_12_1_ols_after_date, art_12_1_ols_before_date
 from rules_core.situation import Level, MobilityType as T, Situation
 
 
 # -- Application and allocation: Art. 4, 7 ----------------------------------------------------
 
+@rule
 def art_4_allocation(f: Facts, out: Findings) -> None:
     level, kind = needs(f, "level", "mobility_type")
     extra = [master(SELECTION)] if level == Level.master else []
@@ -49,6 +50,7 @@ def decide_application(situation: Situation) -> Decision:
 
 # -- Credits: Art. 9 ---------------------------------------------------------------------------
 
+@rule
 def art_9_conversion(f: Facts, out: Findings) -> None:
     kind = f.need("mobility_type")
     if kind == T.global_exchange:

@@ -6,7 +6,7 @@ import datetime as dt
 from rules_core import parameters
 from rules_core.citations import POSSIBILITY, LEARNING_AGREEMENT, art, master
 from rules_core.decision import Decision, Outcome, Question
-from rules_core.engine import Facts, Findings, Missing, asked, needs
+from rules_core.engine import Facts, Findings, Missing, asked, needs, rule
 from rules_core.situation import Level, Situation
 
 
@@ -14,6 +14,7 @@ def _level_cite(level: Level, bachelor_article):
     return bachelor_article if level == Level.bachelor else master(POSSIBILITY)
 
 
+@rule
 def art_1_2_departure_semester(f: Facts, out: Findings) -> Outcome:
     """Bachelor: not in semester 1 or 2; Master: not in semester 1; programmes may restrict."""
     if f.get("level") is not None and f.unknown("semester"):
@@ -36,6 +37,7 @@ def art_1_2_departure_semester(f: Facts, out: Findings) -> Outcome:
     return Outcome.yes
 
 
+@rule
 def art_1_2_last_semester(f: Facts, out: Findings) -> None:
     """In the last semester the grade-transmission deadline for graduation is never extended."""
     cite = _level_cite(f.need("level"), art(1, 2))
@@ -58,6 +60,7 @@ def decide_departure_semester(situation: Situation) -> Decision:
 
 # -- Learning agreement: Art. 7(4), 8 ----------------------------------------------------------
 
+@rule
 def art_8_2_change_deadline(f: Facts, out: Findings) -> bool:
     """Whether changes are still accepted (False once the four weeks are over)."""
     """No change accepted after four weeks following the start of courses at the host."""
@@ -144,6 +147,7 @@ def shortest_return(f: Facts, minimum: int):
     return start + dt.timedelta(days=minimum - (1 if parameters.value("stay_days_count_both_ends") else 0))
 
 
+@rule
 def art_20_2_stay_long_enough(f: Facts, out: Findings):
     minimum = parameters.value("minimum_stay_days")
     if f.unknown("departure_date", "return_date", "stay_days") and f.get("stay_days") is None and \
@@ -170,6 +174,7 @@ def art_20_2_stay_long_enough(f: Facts, out: Findings):
     return art_19_force_majeure_exception(f, out, days, minimum)
 
 
+@rule
 def art_19_force_majeure_exception(f: Facts, out: Findings, days: int, minimum: int):
     """Exception to Art. 20(2), written beside it: a stay cut short by force majeure may still be
     recognised (Art. 19), case by case: staff decide."""
@@ -179,6 +184,7 @@ def art_19_force_majeure_exception(f: Facts, out: Findings, days: int, minimum: 
     return FORCE_MAJEURE
 
 
+@rule
 def art_20_2_abroad(f: Facts, out: Findings) -> bool:
     """The mandatory semester is spent at a recognised institution abroad: a host in Luxembourg is not."""
     if f.get("host_country") != "LU":
@@ -187,6 +193,7 @@ def art_20_2_abroad(f: Facts, out: Findings) -> bool:
     return False
 
 
+@rule
 def art_20_2_credits(f: Facts, out: Findings):
     minimum = parameters.value("minimum_ects")
     if f.unknown("ects_enrolled"):
@@ -198,6 +205,7 @@ def art_20_2_credits(f: Facts, out: Findings):
     return ok
 
 
+@rule
 def art_20_1_declared(f: Facts, out: Findings):
     if f.unknown("declared_to_mobility_office"):
         out.add("validation.if_declared", art(20, 1))
