@@ -15,8 +15,7 @@ from actions.slots import situation_from_slots
 from actions.understanding import aspects_of, is_what_if
 from rules_core import Outcome, decide, render, render_fact_question
 from rules_core.decision import FactRequest
-from rules_core.render import render_fact_value, render_option
-from rules_core.rules.dated_steps import offer_payload
+from rules_core.render import offer_payload, render_fact_value, render_option
 
 BUTTON_ENTITY = {"level": "level", "mobility_type": "mobility_type"}
 

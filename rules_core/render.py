@@ -14,6 +14,7 @@ import yaml
 
 from rules_core.citations import Citation
 from rules_core.decision import Conclusion, Decision, FactRequest, Outcome
+from rules_core.rules.dated_steps import dated_steps
 
 TEXTS_FILE = Path(__file__).with_name("data") / "texts.yml"
 LANGUAGES = ("fr", "en")
@@ -253,3 +254,18 @@ def render_explanation(explanation: Any, lang: str) -> str:
         else:
             lines.append(f"- {words['no_change'][lang]}")
     return "\n".join(lines)
+
+
+# -- dated steps, as a channel reminds of them --------------------------------------------------
+
+def step_label(kind: str, lang: str) -> str:
+    """What the step is, in the student's language (`steps.<kind>` of texts.yml)."""
+    return texts()["steps"][kind][lang]
+
+
+def offer_payload(decision: Decision) -> List[dict]:
+    """The dated steps as JSON a channel can store and remind of, labels and citations in both languages."""
+    return [{"kind": s.kind, "date": s.date.isoformat(), "lapses": s.lapses, "article": s.citation.reference,
+             "label": {lang: step_label(s.kind, lang) for lang in ("fr", "en")},
+             "cite": {lang: render_citations([s.citation], lang) for lang in ("fr", "en")}}
+            for s in dated_steps(decision)]

@@ -34,7 +34,7 @@ def test_the_terminal_offers_reminders_lists_them_and_writes_the_calendar_file(t
     from bot.reminders.timing import ReminderClock
     from bot.storage.database import Database
     from rules_core import decide, render
-    from rules_core.rules.dated_steps import offer_payload
+    from rules_core.render import offer_payload
     from rules_core.situation import Situation
 
     decision = decide("ask_learning_agreement", Situation(level="bachelor", course_start_date="2027-01-04"))

@@ -13,7 +13,7 @@ from bot.runtime.settings import Settings, SettingsError
 from bot.storage.database import Database
 from bot.storage.students import Students
 from rules_core import decide
-from rules_core.rules.dated_steps import offer_payload
+from rules_core.render import offer_payload
 from rules_core.situation import Situation
 
 STEP = offer_payload(decide("ask_learning_agreement", Situation(level="bachelor", course_start_date="2027-01-04")))[0]

@@ -18,7 +18,7 @@ from bot.storage.database import Database
 from bot.storage.schema import reminders
 from bot.storage.students import Students
 from rules_core import decide, render
-from rules_core.rules.dated_steps import offer_payload
+from rules_core.render import offer_payload
 from rules_core.situation import Situation
 from tests.desk_db import drop_postgres, postgres_url
 from tests.fake_telegram import FakeTelegram

@@ -71,20 +71,3 @@ def dated_steps(decision: Decision) -> List[DatedStep]:
     """The steps with a date among a decision's computed values, in the decision's order."""
     return [DatedStep(v.name, v.value, v.citation, DATED_STEPS[v.name].lapses) for v in decision.values
             if v.name in DATED_STEPS and isinstance(v.value, dt.date)]
-
-
-def step_label(kind: str, lang: str) -> str:
-    """What the step is, in the student's language (`steps.<kind>` of texts.yml)."""
-    from rules_core.render import texts
-
-    return texts()["steps"][kind][lang]
-
-
-def offer_payload(decision: Decision) -> List[dict]:
-    """The dated steps as JSON a channel can store and remind of, labels and citations in both languages."""
-    from rules_core.render import render_citations
-
-    return [{"kind": s.kind, "date": s.date.isoformat(), "lapses": s.lapses, "article": s.citation.reference,
-             "label": {lang: step_label(s.kind, lang) for lang in ("fr", "en")},
-             "cite": {lang: render_citations([s.citation], lang) for lang in ("fr", "en")}}
-            for s in dated_steps(decision)]
