@@ -404,3 +404,37 @@ def test_a_question_asked_in_passing_becomes_the_conversation_s_question():
     messages, events = run(ActionAnswer(), state)
     assert slots_set(events)["question"] == "ask_departure_semester"
     assert messages[-1]["text"].startswith("Non.")
+
+
+# -- sessions and events per turn ---------------------------------------------------------------
+
+def test_a_new_session_carries_each_slot_once_however_often_it_was_set():
+    from actions.session import ActionSessionStart
+
+    ended = tracker("", language="en", level="master", mobility_type="erasmus_plus", failures=0,
+                    events=[{"event": "slot", "name": "level", "value": v} for v in ("bachelor", "master") * 50])
+    _, events = run(ActionSessionStart(), ended)
+    assert [e["event"] for e in events][0] == "session_started" and events[-1]["name"] == "action_listen"
+    assert slots_set(events) == {"language": "en", "level": "master", "mobility_type": "erasmus_plus", "failures": 0}
+    assert len([e for e in events if e["event"] == "slot"]) == 4
+
+
+def test_a_session_started_without_carry_over_keeps_no_slot():
+    from actions.session import ActionSessionStart
+
+    domain = {**DOMAIN, "session_config": {**DOMAIN["session_config"], "carry_over_slots_to_new_session": False}}
+    events = asyncio.run(ActionSessionStart().run(CollectingDispatcher(), tracker("", level="master"), domain))
+    assert slots_set(events) == {}
+
+
+def test_an_answer_sets_only_the_slots_it_changes():
+    facts = dict(level="bachelor", mobility_type="erasmus_plus", host_city="Lisbon", country_of_origin="LU",
+                 earlier_mobilities=[], refused_or_cancelled_place=False)
+    _, events = run(ActionAnswer(), tracker("j'ai droit à une bourse ?", "ask_funding", detected="fr", language="fr",
+                                            question="ask_funding", failures=0, handoff_offered=False, **facts))
+    assert set(slots_set(events)) == {"last_decision"}  # nothing pending, no failure, no offer: unchanged
+    _, events = run(ActionAnswer(), tracker("j'ai droit à une bourse ?", "ask_funding", detected="fr", language="fr",
+                                            question="ask_funding", failures=1, handoff_offered=True,
+                                            requested_fact="host_city", **facts))
+    assert slots_set(events) == {"requested_fact": None, "failures": 0, "handoff_offered": False,
+                                 "last_decision": slots_set(events)["last_decision"]}
