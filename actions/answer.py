@@ -4,12 +4,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Dict, List, Optional, Text
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import messages
 from actions.common import intent_of, language, today
+from actions.extract import TurnAction
 from actions.handoff import accepted_offer_reason, decline_handoff, handoff, offer_handoff
 from actions.slots import situation_from_slots
 from actions.understanding import aspects_of, is_what_if
@@ -195,25 +196,25 @@ def decision_record(decision) -> Dict[str, Any]:
     return json.loads(decision.json())
 
 
-class ActionAnswer(Action):
+class ActionAnswer(TurnAction):
     """Decides the pending question with the facts known so far."""
 
     def name(self) -> Text:
         return "action_answer"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[EventType]:
+    async def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                      domain: Dict[Text, Any]) -> List[EventType]:
         return answer(dispatcher, tracker)
 
 
-class ActionYesNo(Action):
+class ActionYesNo(TurnAction):
     """A yes or no: accepts or declines the offer to reach staff, or answers the pending fact."""
 
     def name(self) -> Text:
         return "action_yes_no"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[EventType]:
+    async def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                      domain: Dict[Text, Any]) -> List[EventType]:
         if tracker.get_slot("handoff_offered") and not tracker.get_slot("requested_fact"):
             if intent_of(tracker) == "affirm":
                 return handoff(dispatcher, tracker, reason=accepted_offer_reason(tracker))
