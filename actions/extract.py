@@ -6,6 +6,7 @@ with the facts it gave: one call to the action server per message. (Before issue
 call, with the whole session serialised, validated and decoded once more.)"""
 from __future__ import annotations
 
+from abc import ABCMeta, abstractmethod
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
@@ -22,17 +23,19 @@ from rules_core.decision import Question
 QUESTIONS = {q.value for q in Question}
 
 
-class TurnAction(Action):
-    """An action that answers a user message: reads the message first, then `respond`s to it."""
+class TurnAction(Action, metaclass=ABCMeta):
+    """An action that answers a user message: reads the message first, then `respond`s to it.
+    (Abstract: rasa_sdk registers every concrete subclass of Action it finds.)"""
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[EventType]:
         read = read_message_facts(tracker)
         return read + await self.respond(dispatcher, with_events(tracker, read), domain)
 
+    @abstractmethod
     async def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                       domain: Dict[Text, Any]) -> List[EventType]:
-        raise NotImplementedError
+        """The answer, given the tracker with what the message said already applied."""
 
 
 def with_events(tracker: Tracker, events: List[EventType]) -> Tracker:
