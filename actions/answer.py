@@ -4,12 +4,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Dict, List, Optional, Text
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import messages
 from actions.common import intent_of, language, today
+from actions.extract import TurnAction
 from actions.handoff import accepted_offer_reason, decline_handoff, handoff, offer_handoff
 from actions.slots import situation_from_slots
 from actions.understanding import aspects_of, is_what_if
@@ -81,6 +82,24 @@ def asked_in_passing(tracker: Tracker) -> Optional[str]:
     return None
 
 
+def settled(tracker: Tracker, asking: Optional[str] = None) -> List[EventType]:
+    """After an answer or a fact question: the fact asked (None once answered), no failures, no staff
+    offer pending. Only the slots that change become events (Rasa stores, loads and sends every event
+    of the session on each later message), except the fact asked, set on each ask: times_asked counts it."""
+    events: List[EventType] = []
+    if asking is not None or tracker.get_slot("requested_fact") is not None:
+        events.append(SlotSet("requested_fact", asking))
+    if tracker.get_slot("failures"):
+        events.append(SlotSet("failures", 0))
+    if tracker.get_slot("handoff_offered"):
+        events.append(SlotSet("handoff_offered", False))
+    return events
+
+
+def no_failures(tracker: Tracker) -> List[EventType]:
+    return [SlotSet("failures", 0)] if tracker.get_slot("failures") else []
+
+
 def tell_problems(dispatcher: CollectingDispatcher, tracker: Tracker, lang: str) -> None:
     for problem in tracker.get_slot("input_problems") or []:
         kind, _, detail = problem.partition(":")
@@ -102,7 +121,7 @@ def answer(dispatcher: CollectingDispatcher, tracker: Tracker, question: Optiona
     tell_problems(dispatcher, tracker, lang)
     if not question:
         dispatcher.utter_message(text=messages.text("ask_what_question", lang))
-        return [SlotSet("failures", 0)]
+        return no_failures(tracker)
     events = _answer(dispatcher, tracker, question, lang, intent)
     return ([SlotSet("question", inferred)] + events) if inferred else events
 
@@ -137,13 +156,12 @@ def _answer(dispatcher: CollectingDispatcher, tracker: Tracker, question: str, l
         if request.fact in unknown:  # needed, and the student does not know it: a person can help
             label = render_fact_value(request.fact, None, lang).split(":")[0].strip()
             dispatcher.utter_message(text=messages.text("cannot_without", lang, fact=label))
-            return cleared + [SlotSet("requested_fact", None), SlotSet("failures", 0)] + \
+            return cleared + [e for e in settled(tracker) if e["name"] != "handoff_offered"] + \
                 offer_handoff(dispatcher, lang, "needs_staff")
         if previous_request == request.fact and not intent.startswith("ask_") and not tracker.get_slot("input_problems"):
             dispatcher.utter_message(text=messages.text("not_caught", lang))
         dispatcher.utter_message(text=render_fact_question(request, lang), buttons=fact_buttons(request, lang))
-        return cleared + [SlotSet("requested_fact", request.fact), SlotSet("failures", 0),
-                          SlotSet("handoff_offered", False)]
+        return cleared + settled(tracker, asking=request.fact)
 
     last = tracker.get_slot("last_decision") or {}
     record = decision_record(decision)
@@ -152,13 +170,13 @@ def _answer(dispatcher: CollectingDispatcher, tracker: Tracker, question: str, l
         if _same_answer(last, record):  # the message changed nothing this answer depends on
             if intent == "inform" and not is_what_if((tracker.latest_message or {}).get("text") or ""):
                 dispatcher.utter_message(text=messages.text("noted_anything_else", lang))
-                return [SlotSet("failures", 0)]
+                return no_failures(tracker)
             # "et si j'y vais en free mover plutôt ?": the same answer, said again so it reads as one
             dispatcher.utter_message(text=messages.text("same_answer", lang))
             dispatcher.utter_message(text=render(decision, lang), buttons=messages.buttons("why_button", lang))
             # "why?" then explains it with the facts as they are now (the same answer, other inputs)
-            return [SlotSet("failures", 0),
-                    SlotSet("last_decision", {**record, "asked": asked_with(situation, unknown, aspects)})]
+            return no_failures(tracker) + [
+                SlotSet("last_decision", {**record, "asked": asked_with(situation, unknown, aspects)})]
         dispatcher.utter_message(text=messages.text("updated", lang))
     steps = offer_payload(decision)  # dates a channel can remind of (the Telegram adapter offers reminders)
     custom = {"reminder_offer": {"language": lang, "steps": steps}} if steps else {}
@@ -168,8 +186,8 @@ def _answer(dispatcher: CollectingDispatcher, tracker: Tracker, question: str, l
                              json_message=custom or None)
     # What the decision was asked with, so "why?" explains this very answer later (actions/explain.py).
     record["asked"] = asked_with(situation, unknown, aspects)
-    events: List[EventType] = cleared + [SlotSet("requested_fact", None), SlotSet("failures", 0),
-                               SlotSet("last_decision", record), SlotSet("handoff_offered", False)]
+    # last_decision is set on every answer: the office's report counts the answers by it.
+    events: List[EventType] = cleared + settled(tracker) + [SlotSet("last_decision", record)]
     if decision.outcome == Outcome.needs_staff:
         events += offer_handoff(dispatcher, lang, "needs_staff")
     return events
@@ -196,25 +214,25 @@ def decision_record(decision) -> Dict[str, Any]:
     return json.loads(decision.json())
 
 
-class ActionAnswer(Action):
+class ActionAnswer(TurnAction):
     """Decides the pending question with the facts known so far."""
 
     def name(self) -> Text:
         return "action_answer"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[EventType]:
+    async def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                      domain: Dict[Text, Any]) -> List[EventType]:
         return answer(dispatcher, tracker)
 
 
-class ActionYesNo(Action):
+class ActionYesNo(TurnAction):
     """A yes or no: accepts or declines the offer to reach staff, or answers the pending fact."""
 
     def name(self) -> Text:
         return "action_yes_no"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[EventType]:
+    async def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                      domain: Dict[Text, Any]) -> List[EventType]:
         if tracker.get_slot("handoff_offered") and not tracker.get_slot("requested_fact"):
             if intent_of(tracker) == "affirm":
                 return handoff(dispatcher, tracker, reason=accepted_offer_reason(tracker))

@@ -3,12 +3,14 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Text
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import messages
 from actions.common import intent_of, language
+from actions.extract import TurnAction
+from actions.responses import utter
 from actions.handoff import offer_handoff
 from actions.redirects import who_can_help
 from actions.understanding import is_what_if, refine_question
@@ -54,14 +56,14 @@ def likely_question(message: Dict[str, Any], gave_facts: bool = False) -> Option
     return None
 
 
-class ActionNotUnderstood(Action):
+class ActionNotUnderstood(TurnAction):
     """Out of scope or not understood: say what the assistant can do; offer staff when it repeats."""
 
     def name(self) -> Text:
         return "action_not_understood"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[EventType]:
+    async def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                      domain: Dict[Text, Any]) -> List[EventType]:
         message = tracker.latest_message or {}
         message_language = message.get("language")
         likely = likely_question(message, facts_set_by_this_message(tracker))
@@ -94,14 +96,14 @@ class ActionNotUnderstood(Action):
         return events
 
 
-class ActionShowProfile(Action):
+class ActionShowProfile(TurnAction):
     """Reads back every fact the assistant holds, so the student can correct it."""
 
     def name(self) -> Text:
         return "action_show_profile"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[EventType]:
+    async def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                      domain: Dict[Text, Any]) -> List[EventType]:
         text = (tracker.latest_message or {}).get("text") or ""
         if tracker.get_slot("question") and tracker.get_slot("last_decision") and is_what_if(text):
             return answer(dispatcher, tracker)  # "what about Liège?" is the same question with another town
@@ -115,32 +117,32 @@ class ActionShowProfile(Action):
         return []
 
 
-class ActionHelp(Action):
+class ActionHelp(TurnAction):
     """What the assistant can do; during a pending question, "je sais pas" is an answer, not a call for help."""
 
     def name(self) -> Text:
         return "action_help"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[EventType]:
+    async def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                      domain: Dict[Text, Any]) -> List[EventType]:
         if tracker.get_slot("requested_fact") and tracker.get_slot("question") and facts_set_by_this_message(tracker):
             return answer(dispatcher, tracker)
-        dispatcher.utter_message(response="utter_help")
+        utter(dispatcher, domain, "utter_help", language(tracker))
         return []
 
 
 FAQ_RESPONSES = "utter_faq"  # the response selector's topics are utter_faq/<topic>
 
 
-class ActionFaq(Action):
+class ActionFaq(TurnAction):
     """An informational answer (the response selector's topic); an answer to the pending question or a
     what-if follow-up that the classifier took for a topic carries the question on instead."""
 
     def name(self) -> Text:
         return "action_faq"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[EventType]:
+    async def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                      domain: Dict[Text, Any]) -> List[EventType]:
         message = tracker.latest_message or {}
         if tracker.get_slot("question") and (
                 (tracker.get_slot("requested_fact") and facts_set_by_this_message(tracker))
@@ -148,8 +150,23 @@ class ActionFaq(Action):
             return answer(dispatcher, tracker)
         selected = ((message.get("response_selector") or {}).get("faq") or {}).get("response") or {}
         topic = selected.get("utter_action")
-        if topic and topic.startswith(FAQ_RESPONSES + "/") and topic in (domain.get("responses") or {}):
-            dispatcher.utter_message(response=topic)
-        else:  # no topic chosen: say what the assistant does rather than nothing
-            dispatcher.utter_message(response="utter_help")
+        lang = language(tracker)
+        if not (topic and topic.startswith(FAQ_RESPONSES + "/") and utter(dispatcher, domain, topic, lang)):
+            utter(dispatcher, domain, "utter_help", lang)  # no topic chosen: say what the assistant does
+        return []
+
+
+SMALL_TALK = {"greet": "utter_greet", "goodbye": "utter_goodbye", "thank": "utter_you_are_welcome",
+              "bot_challenge": "utter_iamabot"}
+
+
+class ActionSmallTalk(TurnAction):
+    """Greetings, goodbyes, thanks, "are you a bot?": the domain's response, in the message's language."""
+
+    def name(self) -> Text:
+        return "action_small_talk"
+
+    async def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                      domain: Dict[Text, Any]) -> List[EventType]:
+        utter(dispatcher, domain, SMALL_TALK.get(intent_of(tracker), "utter_help"), language(tracker))
         return []

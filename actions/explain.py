@@ -3,26 +3,27 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Text
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import messages
 from actions.answer import answer, asked_in_passing
 from actions.common import language
+from actions.extract import TurnAction
 from actions.slots import last_explanation
 from actions.understanding import is_what_if
 from rules_core.render import render_explanation
 
 
-class ActionExplain(Action):
+class ActionExplain(TurnAction):
     """Explains the last answer: the facts used, the rules applied or not, and what would change it."""
 
     def name(self) -> Text:
         return "action_explain"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[EventType]:
+    async def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                      domain: Dict[Text, Any]) -> List[EventType]:
         text = (tracker.latest_message or {}).get("text") or ""
         last = tracker.get_slot("last_decision")
         if tracker.get_slot("question") and last and is_what_if(text):

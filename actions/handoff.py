@@ -3,12 +3,13 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Text
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import ConversationPaused, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import messages
 from actions.common import intent_of, language
+from actions.extract import TurnAction
 from actions.slots import known_facts, last_explanation
 
 TRANSCRIPT_TURNS = 40
@@ -65,13 +66,13 @@ def handoff(dispatcher: CollectingDispatcher, tracker: Tracker, reason: str) -> 
     return [SlotSet("handoff_offered", False), SlotSet("failures", 0), ConversationPaused()]
 
 
-class ActionHandoff(Action):
+class ActionHandoff(TurnAction):
     """The student asked for a person."""
 
     def name(self) -> Text:
         return "action_handoff"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[EventType]:
+    async def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                      domain: Dict[Text, Any]) -> List[EventType]:
         reason = "request_human" if intent_of(tracker) == "request_human" else accepted_offer_reason(tracker)
         return handoff(dispatcher, tracker, reason)

@@ -66,11 +66,19 @@ def postgres_database() -> Iterator[str]:
         admin.close()
 
 
-def endpoints_text(tmp_dir: Path, action_port: int, database: Optional[str]) -> str:
+REDIS = {"host": "127.0.0.1", "port": 6379}
+
+
+def endpoints_text(tmp_dir: Path, action_port: int, database: Optional[str], workers: int = 1) -> str:
     tracker = (f'tracker_store:\n  type: SQL\n  dialect: "postgresql"\n  url: "{PG["host"]}"\n  port: {PG["port"]}\n'
                f'  username: "{PG["user"]}"\n  db: "{database}"\n') if database else \
         f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{tmp_dir / "tracker.db"}"\n'
-    return f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n' + tracker
+    # Several Sanic workers need a lock store they share (Rasa refuses more than one worker without
+    # it): Redis, as endpoints.production.yml; a prefix of this run's own.
+    locks = (f'lock_store:\n  type: "redis"\n  url: "{REDIS["host"]}"\n  port: {REDIS["port"]}\n'
+             f'  key_prefix: "bench{uuid.uuid4().hex[:8]}"\n') if workers > 1 else ""
+    return (f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n'
+            '  enable_selective_domain: true\n' + tracker + locks)  # as the shipped endpoints.yml
 
 
 def py_spy() -> str:
@@ -83,21 +91,22 @@ def py_spy() -> str:
 class ProfiledServers:
     """Both servers; with profile_dir, each is started as `py-spy record -f raw -o <dir>/<name>.txt -- ...`."""
 
-    def __init__(self, settings: Settings, profile_dir: Optional[Path] = None) -> None:
+    def __init__(self, settings: Settings, profile_dir: Optional[Path] = None, workers: int = 1) -> None:
         self.settings = settings
         self.profile_dir = profile_dir
+        self.workers = workers
         self.processes = {}
 
     @classmethod
     def for_store(cls, tmp_dir: Path, rasa_port: int, action_port: int, database: Optional[str],
-                  profile_dir: Optional[Path]) -> "ProfiledServers":
+                  profile_dir: Optional[Path], workers: int = 1) -> "ProfiledServers":
         endpoints = tmp_dir / "endpoints.yml"
-        endpoints.write_text(endpoints_text(tmp_dir, action_port, database))
+        endpoints.write_text(endpoints_text(tmp_dir, action_port, database, workers))
         # Server logs go to a folder of this run, not to the project's var/ (where the assistant keeps its own).
         settings = dataclasses.replace(Settings(), rasa_port=rasa_port, action_port=action_port,
                                        rasa_url=f"http://127.0.0.1:{rasa_port}", endpoints_file=str(endpoints),
                                        var_path=tmp_dir / "var")
-        return cls(settings, profile_dir)
+        return cls(settings, profile_dir, workers)
 
     def _server(self, name: str, server: services.Server) -> subprocess.Popen:
         if self.profile_dir is not None:
@@ -118,7 +127,10 @@ class ProfiledServers:
         services.train_if_needed(self.settings, echo=lambda *_: None)
         try:
             self.processes["actions"] = self._server("actions", services.action_server(self.settings))
-            self.processes["rasa"] = self._server("rasa", services.rasa_server(self.settings))
+            rasa = services.rasa_server(self.settings)
+            if self.workers > 1:  # Rasa reads SANIC_WORKERS (and needs the Redis lock store above)
+                rasa.env = {**rasa.env, "SANIC_WORKERS": str(self.workers)}
+            self.processes["rasa"] = self._server("rasa", rasa)
             yield self
         finally:
             for name in ("rasa", "actions"):

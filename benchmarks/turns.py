@@ -149,6 +149,36 @@ def grow(bench: Bench, sender: str, turn: List[dict], to_turns: int) -> None:
         bench.append(sender, restamped(turn * missing))
 
 
+def session_block(carried: List[dict]) -> List[dict]:
+    """What Rasa's own action_session_start writes when a student comes back after the session
+    expired, with carry-over: the session start, every slot event of the session that ended (those it
+    had carried over included: `ActionSessionStart._slot_set_events_from_tracker`), action_listen."""
+    return ([{"event": "action", "name": "action_session_start", "policy": None, "confidence": 1.0},
+             {"event": "session_started"}]
+            + [{"event": "slot", "name": e["name"], "value": e["value"]} for e in carried]
+            + [{"event": "action", "name": "action_listen", "policy": None, "confidence": None}])
+
+
+def returning_student(bench: Bench, base: List[dict], turn: List[dict], to_turns: int, per_session: int) -> str:
+    """A student whose `to_turns` - 1 earlier turns were spread over sessions of `per_session` turns,
+    the last of them ended two hours ago; the next message starts a new session (Rasa's own session
+    start, with the deployed carry-over). The earlier sessions' starts are written as Rasa 3.6's
+    default carry-over writes them."""
+    start = next(i for i, event in enumerate(base) if event["event"] == "action"
+                 and event["name"] == "action_session_start")
+    session = base[start:]
+    history = list(session)
+    missing = to_turns - 1 - user_turns(session)
+    while missing > 0:
+        session = session_block([e for e in session if e["event"] == "slot"]) + turn * min(per_session, missing)
+        history += session
+        missing -= per_session
+    sender = f"bench-{uuid.uuid4().hex[:8]}"
+    old = time.time() - 2 * 3600 - 0.001 * (len(history) + 1)  # beyond the 60-minute expiration
+    bench.append(sender, [{**event, "timestamp": old + 0.001 * i} for i, event in enumerate(history)])
+    return sender
+
+
 def new_student(bench: Bench) -> str:
     """A student who gave their facts and got the benchmark question answered once (5 turns)."""
     sender = f"bench-{uuid.uuid4().hex[:8]}"
@@ -209,6 +239,9 @@ async def closed_loop(base_url: str, senders: List[str], per_student: int, time_
 class Plan:
     parses: int = 50
     lengths: Sequence[int] = (5, 50, 200)
+    # A returning student: turn 201 (the 2nd of a new session) after 200 turns over sessions of this many.
+    returning_after: int = 200
+    per_session: int = 10
     per_length: int = 10  # timed turns at each length (one per conversation, each at exactly that length)
     concurrency: Sequence[int] = (5, 20, 50)
     # Answers per student in a closed-loop run: the same for every run, so each run's conversations
@@ -217,20 +250,22 @@ class Plan:
     time_limit_s: float = 120.0
 
 
-def run_store(store: str, plan: Plan, profile_dir: Optional[Path], out=print) -> dict:
+def run_store(store: str, plan: Plan, profile_dir: Optional[Path], out=print, workers: int = 1) -> dict:
     """Starts the servers on this store, measures, stops them; returns the figures."""
     rasa_port, action_port = PORTS[store]
     with contextlib.ExitStack() as stack:
         tmp = Path(stack.enter_context(tempfile.TemporaryDirectory()))
         db = stack.enter_context(postgres_database()) if store == "postgresql" else None
-        servers = ProfiledServers.for_store(tmp, rasa_port, action_port, db, profile_dir and profile_dir / store)
+        servers = ProfiledServers.for_store(tmp, rasa_port, action_port, db, profile_dir and profile_dir / store,
+                                            workers)
         started = time.perf_counter()
         stack.enter_context(servers.running())
-        out(f"\n== {store}: servers up in {time.perf_counter() - started:.0f} s (Rasa :{rasa_port}, actions "
+        layout = f", {workers} Sanic workers + Redis lock store" if workers > 1 else ""
+        out(f"\n== {store}{layout}: servers up in {time.perf_counter() - started:.0f} s (Rasa :{rasa_port}, actions "
             f":{action_port}) ==")
         bench = Bench(servers.settings.rasa_url, servers.settings.rasa_auth_token)
         stack.callback(bench.close)
-        figures: dict = {"store": store, "load_before": os.getloadavg()}
+        figures: dict = {"store": store, "workers": workers, "load_before": os.getloadavg()}
         out(f"load average before: {' '.join(f'{x:.2f}' for x in figures['load_before'])} (2 cores)")
 
         bench.parse(QUESTION)  # the first parse warms the pipeline up; it is not counted
@@ -265,6 +300,18 @@ def run_store(store: str, plan: Plan, profile_dir: Optional[Path], out=print) ->
             out(f"turn at length {length:>3} ({len(events)} events, tracker {size / 1024:.0f} KiB): "
                 f"{summary(timings)}")
 
+        timings, starts = [], []
+        for _ in range(plan.per_length):
+            sender = returning_student(bench, base, turn, plan.returning_after, plan.per_session)
+            starts.append(bench.timed_send(sender))  # starts the new session (untimed in the goal)
+            timings.append(bench.timed_send(sender))
+        events = bench.events(sender)
+        sessions = sum(1 for event in events if event["event"] == "session_started")
+        figures["returning"] = {"ms": timings, "first_ms": starts, "sessions": sessions, "events": len(events)}
+        out(f"returning student, turn {plan.returning_after + 2} after {plan.returning_after} turns in "
+            f"{sessions - 1} sessions of {plan.per_session}, 2nd message of a new session: {summary(timings)}; "
+            f"its 1st message (session start): {summary(starts)}")
+
         figures["loops"] = {}
         for students in plan.concurrency:
             loop_senders = [clone(bench, base) for _ in range(students)]
@@ -291,6 +338,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--profile", type=Path, help="run both servers under py-spy, raw stacks into this folder")
     parser.add_argument("--time-limit", type=float, default=120.0, help="seconds at most per closed-loop run")
     parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument("--workers", type=int, default=1,
+                        help="Sanic workers of the Rasa server (SANIC_WORKERS), with a Redis lock store; "
+                             "PostgreSQL only (SQLite takes one writer)")
     args = parser.parse_args(argv)
     stores = [s.strip() for s in args.stores.split(",") if s.strip()]
     unknown = [s for s in stores if s not in PORTS]
@@ -299,12 +349,14 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     plan = Plan(time_limit_s=args.time_limit)
     if args.quick:
         plan = Plan(parses=5, per_length=2, concurrency=(5,), per_student=4, time_limit_s=args.time_limit)
+    if args.workers > 1 and stores != ["postgresql"]:
+        parser.error("--workers needs --stores postgresql")
     from bot.runtime.supervisor import StartupError
 
     results = []
     for store in stores:
         try:
-            results.append(run_store(store, plan, args.profile))
+            results.append(run_store(store, plan, args.profile, workers=args.workers))
         except (StartupError, httpx.HTTPError, RuntimeError) as error:
             print(f"error ({store}): {error}", file=sys.stderr)
             return 1

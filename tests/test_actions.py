@@ -9,7 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answer import ActionAnswer, ActionYesNo
 from actions.conversation import ActionFaq, ActionHelp, ActionNotUnderstood, ActionShowProfile
-from actions.extract import ActionValidateSlotMappings
+from actions.extract import read_message_facts
 from actions.handoff import ActionHandoff
 
 DOMAIN = yaml.safe_load(open("domain.yml", encoding="utf-8"))
@@ -29,6 +29,17 @@ def run(action, tracker_):
     return dispatcher.messages, events
 
 
+def run_reading(tracker_):
+    """What every action reads of the message first (language, facts), on its own."""
+    return [], read_message_facts(tracker_)
+
+
+def response_text(name, lang):
+    """The domain's response `name` in `lang`, as Rasa would choose its variant by the language slot."""
+    return next(v["text"] for v in DOMAIN["responses"][name]
+                if v["condition"] == [{"type": "slot", "name": "language", "value": lang}])
+
+
 def slots_set(events):
     return {e["name"]: e["value"] for e in events if e["event"] == "slot"}
 
@@ -36,7 +47,7 @@ def slots_set(events):
 # -- extraction -------------------------------------------------------------------------------
 
 def test_a_french_question_with_facts_sets_the_language_the_question_and_the_facts():
-    _, events = run(ActionValidateSlotMappings(), tracker(
+    _, events = run_reading(tracker(
         "je suis en B3 et je pars à Trèves en Erasmus, j'ai droit à une bourse ?", "ask_funding",
         [{"entity": "semester", "value": "3", "text": "B3"}, {"entity": "location", "value": "Trier"},
          {"entity": "mobility_type", "value": "erasmus_plus"}], detected="fr"))
@@ -45,31 +56,31 @@ def test_a_french_question_with_facts_sets_the_language_the_question_and_the_fac
 
 
 def test_a_message_in_english_switches_the_conversation_to_english():
-    _, events = run(ActionValidateSlotMappings(), tracker("do I need a visa?", "ask_visa", detected="en",
+    _, events = run_reading(tracker("do I need a visa?", "ask_visa", detected="en",
                                                           language="fr"))
     assert slots_set(events)["language"] == "en"
 
 
 def test_a_message_without_language_clues_keeps_the_conversation_language():
-    _, events = run(ActionValidateSlotMappings(), tracker("B3", "inform", detected=None, language="en"))
+    _, events = run_reading(tracker("B3", "inform", detected=None, language="en"))
     assert "language" not in slots_set(events)
 
 
 def test_a_bare_yes_answers_the_pending_yes_no_question():
-    _, events = run(ActionValidateSlotMappings(), tracker("oui", "affirm", detected="fr",
+    _, events = run_reading(tracker("oui", "affirm", detected="fr",
                                                           requested_fact="native_speaker"))
     assert slots_set(events)["native_speaker"] is True
 
 
 def test_an_impossible_date_is_reported_not_stored():
-    _, events = run(ActionValidateSlotMappings(), tracker("le 31 février", "inform", detected="fr",
+    _, events = run_reading(tracker("le 31 février", "inform", detected="fr",
                                                           requested_fact="course_start_date"))
     assert slots_set(events)["input_problems"] == ["impossible_date:31 février"]
     assert "course_start_date" not in slots_set(events)
 
 
 def test_a_new_host_town_forgets_the_host_country_of_the_previous_one():
-    _, events = run(ActionValidateSlotMappings(), tracker("finalement Metz", "inform",
+    _, events = run_reading(tracker("finalement Metz", "inform",
                                                           [{"entity": "location", "value": "Metz"}], detected="fr",
                                                           host_city="Verdun", host_country="CA", language="fr"))
     assert slots_set(events) == {"host_city": "Metz", "host_country": None}
@@ -233,17 +244,17 @@ def test_a_pending_offer_is_forgotten_once_a_new_answer_is_given():
 
 
 def test_a_german_message_sets_no_fact_even_if_a_word_looks_like_a_place():
-    _, events = run(ActionValidateSlotMappings(), tracker("Muss ich ins Ausland?", "out_of_scope",
+    _, events = run_reading(tracker("Muss ich ins Ausland?", "out_of_scope",
                                                           [{"entity": "location", "value": "Ausland"}], detected="de",
                                                           language="fr", question="ask_fees"))
     assert slots_set(events) == {}
 
 
 def test_i_dont_know_to_a_pending_question_is_recorded_for_the_offices_report():
-    _, events = run(ActionValidateSlotMappings(), tracker("je sais pas trop", "inform", detected="fr", language="fr",
+    _, events = run_reading(tracker("je sais pas trop", "inform", detected="fr", language="fr",
                                                           requested_fact="course_start_date"))
     assert slots_set(events)["fact_not_known"] == "course_start_date"
-    _, events = run(ActionValidateSlotMappings(), tracker("no idea", "inform", detected="en", language="en"))
+    _, events = run_reading(tracker("no idea", "inform", detected="en", language="en"))
     assert "fact_not_known" not in slots_set(events)  # nothing was asked
 
 
@@ -259,7 +270,7 @@ def test_an_accepted_offer_hands_over_with_the_reason_it_was_made_for():
 def test_i_dont_know_to_a_yes_no_fact_gets_the_answer_in_each_case_not_the_same_question():
     asked = tracker("je sais pas", "inform", detected="fr", language="fr", question="ask_language_test",
                     mobility_type="erasmus_plus", requested_fact="native_speaker")
-    _, extraction = run(ActionValidateSlotMappings(), asked)
+    _, extraction = run_reading(asked)
     assert slots_set(extraction)["unknown_facts"] == ["native_speaker"]
     messages, events = run(ActionAnswer(), tracker("je sais pas", "inform", detected="fr", language="fr",
                                                    question="ask_language_test", mobility_type="erasmus_plus",
@@ -321,13 +332,13 @@ def test_i_dont_know_read_as_help_during_a_pending_question_answers_the_question
         "I don't know", "help", detected="en", language="en", question="ask_language_test", level="bachelor",
         mobility_type="erasmus_plus", host_city="Madrid", requested_fact="native_speaker",
         unknown_facts=["native_speaker"], events=events_before))
-    assert not any(m.get("response") == "utter_help" for m in messages)
+    assert not any(m.get("text") == response_text("utter_help", "en") for m in messages)
     assert "Art. 12(1)" in messages[-1]["text"]
 
 
 def test_help_without_a_pending_question_gives_the_help_text():
     messages, _ = run(ActionHelp(), tracker("help", "help", detected="en", language="en"))
-    assert messages[0]["response"] == "utter_help"
+    assert [m["text"] for m in messages] == [response_text("utter_help", "en")]
 
 
 def test_a_tuition_amount_question_is_redirected_to_the_university_s_student_services():
@@ -345,7 +356,7 @@ def test_a_residence_permit_question_names_the_directorate_of_immigration_in_fre
 
 def test_a_what_if_follow_up_keeps_the_question_just_answered_and_changes_the_fact():
     last = {"question": "ask_funding", "outcome": "yes", "conclusions": [], "values": []}
-    _, events = run(ActionValidateSlotMappings(), tracker(
+    _, events = run_reading(tracker(
         "et si je pars à Nancy à la place ?", "ask_mobility_count", [{"entity": "location", "value": "Nancy"}],
         detected="fr", language="fr", question="ask_funding", last_decision=last, host_city="Lisbonne"))
     slots = slots_set(events)
@@ -373,7 +384,7 @@ def faq_tracker(text, topic, **slots):
 
 def test_an_informational_question_gets_its_topic_s_answer():
     messages, _ = run(ActionFaq(), faq_tracker("c'est quoi le bureau de la mobilité ?", "support"))
-    assert messages == [{"response": "utter_faq/support", **{k: v for k, v in messages[0].items() if k != "response"}}]
+    assert [m["text"] for m in messages] == [response_text("utter_faq/support", "fr")]
 
 
 def test_an_answer_to_the_pending_question_taken_for_a_topic_carries_the_question_on():
@@ -383,7 +394,7 @@ def test_an_answer_to_the_pending_question_taken_for_a_topic_carries_the_questio
         "oui c'est passé par le bureau de la mobilité", "support", question="ask_validation",
         requested_fact="declared_to_mobility_office", declared_to_mobility_office=True, ects_enrolled=30,
         departure_date="2027-04-01", return_date="2027-07-31", host_city="Saarbrücken", events=events_so_far))
-    assert not any(m.get("response") == "utter_faq/support" for m in messages)
+    assert not any(m.get("text") == response_text("utter_faq/support", "fr") for m in messages)
     assert "art. 20(2)" in messages[-1]["text"]
 
 
@@ -430,3 +441,56 @@ def test_the_checklist_answer_gives_each_step_its_date_and_asks_the_channel_for_
     assert custom["checklist"] == {"language": "en"}
     assert {s["kind"] for s in custom["reminder_offer"]["steps"]} == \
         {"mobility_contract_due", "ols_before_departure", "ols_after_return"}
+
+
+# -- sessions and events per turn ---------------------------------------------------------------
+
+def test_a_new_session_carries_each_slot_once_however_often_it_was_set():
+    from actions.session import ActionSessionStart
+
+    ended = tracker("", language="en", level="master", mobility_type="erasmus_plus", failures=0,
+                    events=[{"event": "slot", "name": "level", "value": v} for v in ("bachelor", "master") * 50])
+    _, events = run(ActionSessionStart(), ended)
+    assert [e["event"] for e in events][0] == "session_started" and events[-1]["name"] == "action_listen"
+    assert slots_set(events) == {"language": "en", "level": "master", "mobility_type": "erasmus_plus", "failures": 0}
+    assert len([e for e in events if e["event"] == "slot"]) == 4
+
+
+def test_a_session_started_without_carry_over_keeps_no_slot():
+    from actions.session import ActionSessionStart
+
+    domain = {**DOMAIN, "session_config": {**DOMAIN["session_config"], "carry_over_slots_to_new_session": False}}
+    events = asyncio.run(ActionSessionStart().run(CollectingDispatcher(), tracker("", level="master"), domain))
+    assert slots_set(events) == {}
+
+
+def test_an_answer_sets_only_the_slots_it_changes():
+    facts = dict(level="bachelor", mobility_type="erasmus_plus", host_city="Lisbon", country_of_origin="LU",
+                 earlier_mobilities=[], refused_or_cancelled_place=False)
+    _, events = run(ActionAnswer(), tracker("j'ai droit à une bourse ?", "ask_funding", detected="fr", language="fr",
+                                            question="ask_funding", failures=0, handoff_offered=False, **facts))
+    # the question read in the message (its wording is the one answered) and the decision; nothing was
+    # pending, no failure, no offer: those slots are left as they are
+    assert set(slots_set(events)) == {"question", "last_decision"}
+    _, events = run(ActionAnswer(), tracker("j'ai droit à une bourse ?", "ask_funding", detected="fr", language="fr",
+                                            question="ask_funding", failures=1, handoff_offered=True,
+                                            requested_fact="host_city", **facts))
+    assert set(slots_set(events)) == {"question", "requested_fact", "failures", "handoff_offered", "last_decision"}
+    assert [slots_set(events)[n] for n in ("requested_fact", "failures", "handoff_offered")] == [None, 0, False]
+
+
+def test_an_action_reads_the_message_before_answering_it():
+    messages, events = run(ActionAnswer(), tracker(
+        "I'm a master student, will I get a grant for a Global Exchange in Montreal?", "ask_funding",
+        [{"entity": "level", "value": "master"}], detected="en"))
+    slots = slots_set(events)
+    assert slots["language"] == "en" and slots["level"] == "master" and slots["question"] == "ask_funding"
+    assert messages[-1]["text"].startswith("No.")
+
+
+def test_a_greeting_in_a_new_language_is_answered_in_that_language():
+    from actions.conversation import ActionSmallTalk
+
+    messages, events = run(ActionSmallTalk(), tracker("hello, anybody there?", "greet", detected="en", language="fr"))
+    assert slots_set(events)["language"] == "en"
+    assert [m["text"] for m in messages] == [response_text("utter_greet", "en")]

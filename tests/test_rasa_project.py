@@ -10,8 +10,10 @@ ENV = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "PYTHONPATH": str(ROOT),
 # rules) and derived from the NLU data; it is not a problem of the project's files.
 KNOWN_RASA_NOTICE = "duplicated intents have been found across multiple domain files: faq"
 # Responses a custom action utters (action_help, action_faq decide between them and carrying the
-# question on): Rasa's validator only looks for them in stories and rules.
-UTTERED_BY_ACTIONS = {"utter_help": "actions/conversation.py", "utter_faq": "actions/conversation.py"}
+# question on; action_small_talk utters them in the language it read in the message): Rasa's validator
+# only looks for them in stories and rules.
+UTTERED_BY_ACTIONS = {name: "actions/conversation.py" for name in (
+    "utter_help", "utter_faq", "utter_greet", "utter_goodbye", "utter_you_are_welcome", "utter_iamabot")}
 
 
 def _uttered_by_an_action(line: str) -> bool:

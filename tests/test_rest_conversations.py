@@ -1,6 +1,8 @@
 """Conversations through Rasa's REST channel: real model, real action server, real rules core."""
+import time
 import uuid
 
+import httpx
 import pytest
 
 from bot.relay.rasa_client import RasaClient
@@ -101,6 +103,24 @@ def test_a_returning_student_keeps_their_facts_after_a_restart(servers, client, 
     replies = say(client, student, "qu'est-ce que tu sais sur moi ?")
     assert "- Niveau : Master" in texts(replies)
     assert "- Type de mobilité : Erasmus+" in texts(replies)
+
+
+def test_a_student_back_after_the_session_expired_keeps_their_facts_in_a_new_session(servers, client, student):
+    say(client, student, "je suis en master et je pars en Erasmus à Lisbonne, j'ai droit à une bourse ?")
+    events = client.tracker(student)["events"]
+    # The same conversation as if it had ended two hours ago (domain.yml: sessions expire after 60 minutes).
+    start = next(i for i, e in enumerate(events) if e["event"] == "action" and e["name"] == "action_session_start")
+    two_hours_ago = time.time() - 2 * 3600
+    returning = f"{student}-back"
+    httpx.post(f"{servers.settings.rasa_url}/conversations/{returning}/tracker/events",
+               params={"token": servers.settings.rasa_auth_token}, timeout=60,
+               json=[{**e, "timestamp": two_hours_ago + 0.001 * i} for i, e in enumerate(events[start:])]
+               ).raise_for_status()
+    replies = say(client, returning, "qu'est-ce que tu sais sur moi ?")
+    assert "- Niveau : Master" in texts(replies)
+    assert "- Type de mobilité : Erasmus+" in texts(replies)
+    later = client.tracker(returning)["events"]
+    assert [e["event"] for e in later].count("session_started") == 2  # a new session, the facts carried over
 
 
 def test_after_staff_hand_the_conversation_back_the_bot_answers_again(client, student):
