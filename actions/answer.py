@@ -68,7 +68,7 @@ def question_text(tracker: Tracker) -> str:
 def asked_in_passing(tracker: Tracker) -> Optional[str]:
     """ "je voudrais faire mon premier semestre à Montréal, c jouable ?": a question the classifier took
     for a statement of facts; the best-ranked question intent, when the message does ask something."""
-    from actions.understanding import refine_question
+    from actions.understanding import named_question, refine_question
     from rules_core.decision import Question
 
     message = tracker.latest_message or {}
@@ -78,7 +78,7 @@ def asked_in_passing(tracker: Tracker) -> Optional[str]:
     for ranked in message.get("intent_ranking") or []:
         if ranked.get("name") in {q.value for q in Question} and ranked.get("confidence", 0) >= 0.15:
             return refine_question(ranked["name"], text)
-    return None
+    return named_question(text)  # "2 bachelors, faut que je parte 2 fois ??": its words name the question
 
 
 def tell_problems(dispatcher: CollectingDispatcher, tracker: Tracker, lang: str) -> None:

@@ -11,7 +11,7 @@ from actions import messages
 from actions.common import intent_of, language
 from actions.handoff import offer_handoff
 from actions.redirects import who_can_help
-from actions.understanding import is_what_if, refine_question
+from actions.understanding import is_what_if, named_question, refine_question
 from actions.answer import answer
 from actions.slots import FACT_SLOTS, known_facts
 from rules_core.decision import Question
@@ -38,14 +38,27 @@ AMBIGUOUS_MIN = 0.3  # above the fallback threshold (config.yml): an ambiguity, 
 
 
 LIKELY_WITH_FACTS = 0.2  # a question intent this likely, in a message that states facts, is worth answering
+DOMINANT_WITH_FACTS = 0.5  # a question this likely outweighs the near-miss threshold when facts are stated
 
 
 def likely_question(message: Dict[str, Any], gave_facts: bool = False) -> Optional[str]:
     """The question intent ranked first when the NLU fell back only because two intents were close,
     or because a long message full of facts spread the confidence."""
+    if (message.get("intent") or {}).get("name") not in ("nlu_fallback", "out_of_scope"):
+        return None
+    named = named_question(message.get("text") or "")
+    if named and message.get("language") in (None, *SUPPORTED):
+        return named  # "can my OLS result stand for the certificate?": a few words name the question
     if (message.get("intent") or {}).get("name") != "nlu_fallback":
         return None
     ranking = [r for r in message.get("intent_ranking") or [] if r.get("name") != "nlu_fallback"]
+    scores = {r.get("name"): r.get("confidence", 0) for r in ranking}
+    questions = sorted((r for r in ranking if r.get("name") in QUESTIONS), key=lambda r: -r.get("confidence", 0))
+    if gave_facts and questions and questions[0].get("confidence", 0) >= DOMINANT_WITH_FACTS \
+            and questions[0]["confidence"] > scores.get("out_of_scope", 0):
+        # The near-miss threshold put out_of_scope first, but a question intent scored higher still in a
+        # message that states the student's mobility facts: that question, rather than "rephrase?".
+        return refine_question(questions[0]["name"], message.get("text") or "")
     if not ranking or ranking[0].get("name") not in QUESTIONS:
         return None
     confidence = ranking[0].get("confidence", 0)
@@ -142,6 +155,10 @@ class ActionFaq(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[EventType]:
         message = tracker.latest_message or {}
+        named = named_question(message.get("text") or "")
+        if named and "?" in (message.get("text") or ""):
+            # "if I take the internship, do I still have to go abroad?": the rules core's answer, with its articles
+            return [SlotSet("question", named)] + answer(dispatcher, tracker, question=named)
         if tracker.get_slot("question") and (
                 (tracker.get_slot("requested_fact") and facts_set_by_this_message(tracker))
                 or (tracker.get_slot("last_decision") and is_what_if(message.get("text") or ""))):

@@ -125,4 +125,8 @@ ASPECTS = {
     "leave_silently": "ask_cancellation",      # "can I just not go without telling anyone?" -> report it
     "next_year": "ask_cancellation",           # "can I apply again next year?" -> yes, the exclusion is for that year
     "nomination_is_acceptance": "ask_application",  # "does the nomination mean I am accepted?" -> the host decides
+    "ul_cancels_application": "ask_application",  # "can the University cancel my application?" -> yes, Art. 7(5)
+    "certificate_replaced": "ask_language_test",  # "can the OLS replace the host's certificate?" -> no, Art. 12(2)
+    "go_twice": "ask_obligation",  # "two bachelors: must I go abroad twice?" -> no, one mobility (Art. 26)
+    "grade_deadline": "ask_deadlines",  # "can the grade deadline be extended so I graduate?" -> no, Art. 1(2)
 }

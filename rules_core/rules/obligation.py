@@ -4,7 +4,7 @@ from __future__ import annotations
 from rules_core import parameters
 from rules_core.citations import POSSIBILITY, art, master
 from rules_core.decision import Decision, Outcome, Question
-from rules_core.engine import Facts, Findings, RuleConflict, exceptions
+from rules_core.engine import Facts, Findings, RuleConflict, asked, exceptions
 from rules_core.situation import ExemptionGround as G, Level, Situation, SpecialStatus as S
 
 
@@ -98,6 +98,9 @@ def decide_obligation(situation: Situation) -> Decision:
         return out.decision(q, Outcome.no)
     art_27_part_time(f, out)
     art_26_double_enrolment(f, out)
+    if asked("go_twice") and S.double_enrolment in _statuses(f):
+        # "enrolled in two bachelors: do I go twice?": no, one mobility, in the Bachelor of one's choice.
+        return out.decision(q, Outcome.no)
     may_be_exempted = art_2_2_employment_programme(f, out)
     out.add("obligation.internship_does_not_count", art(1, 3))
     out.add("obligation.exemption_possible", art(2, 1))

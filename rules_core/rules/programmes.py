@@ -39,6 +39,11 @@ def decide_application(situation: Situation) -> Decision:
         out.add("application.host_decides", art(7, 6))
         out.add("application.cancellation_by_ul", art(7, 5))
         return out.decision(Question.ask_application, Outcome.no)
+    if asked("ul_cancels_application"):
+        # "Can the University cancel my application if my results are poor?": yes, on Art. 7(5)'s grounds.
+        out.add("application.cancellation_by_ul", art(7, 5))
+        out.add("application.host_decides", art(7, 6))
+        return out.decision(Question.ask_application, Outcome.yes)
     out.attempt(art_4_allocation)
     if out.missing:
         out.conclusions = []
@@ -113,6 +118,10 @@ def decide_language_test(situation: Situation) -> Decision:
     out = Findings(Facts(situation))
     f = out.facts
     q = Question.ask_language_test
+    if asked("certificate_replaced"):
+        # "Can my OLS result stand for the host's certificate?": never, whatever the programme type.
+        out.add("language.ols_not_a_certificate", art(12, 2))
+        return out.decision(q, Outcome.no)
     kind = out.attempt(lambda f, o: f.need("mobility_type"))
     if out.missing:
         return out.decision(q, Outcome.missing_facts)
