@@ -99,8 +99,9 @@ KEYWORDS = {
     "mobility_type": [("erasmus_plus", r"\berasmus\b|\be\+"), ("semp", r"\bsemp\b|swiss[- ]european"),
                       ("global_exchange", r"global[- ]?exchange"), ("free_mover", r"free[- ]?mover|hors convention")],
     # A level word counts only when the student says it is theirs ("je suis en master", "my BSc").
-    "level": [("master", _MINE + r"(?:master|msc|mastère)\b"),
-              ("bachelor", _MINE + r"(?:bachelor|licence|bsc|bachelier)\b")],
+    "level": [("master", _MINE + r"(?:master|msc|mastère)\b|\b(?:master|msc|ma)(?:.s)?\s+student\b|étudiante? en master\b"),
+              ("bachelor", _MINE + r"(?:bachelor|licence|bsc|bachelier)\b|\b(?:bachelor|bsc|ba)(?:.s)?\s+student\b|"
+                                   r"étudiante? en (?:licence|bachelor)\b")],
 }
 
 
@@ -423,6 +424,10 @@ def ruled_out_places(text: str) -> set:
     return {fold(m[1]) for m in RULED_OUT_PLACE.finditer(text or "")}
 
 
+COMPARED_LEVEL = re.compile(r"(?:\bfor|\bpour|\blike|\bcomme|\bthan|\bque|\bunlike|\bcontrairement aux)\s+(?:the\s+|les\s+|en\s+|in\s+)?$",
+                            re.I)
+
+
 def _from_entities(entities: Iterable[dict], text: str, requested: Optional[str]) -> Dict[str, Any]:
     from rules_core.normalize import fold
 
@@ -435,6 +440,8 @@ def _from_entities(entities: Iterable[dict], text: str, requested: Optional[str]
         if value is None:
             continue
         if name == "level" and value in ("bachelor", "master"):
+            if COMPARED_LEVEL.search(text[:entity["start"]]) if isinstance(entity.get("start"), int) else False:
+                continue  # "for bachelors it's 30, right?": another level, compared with
             facts["level"] = value
         elif name == "mobility_type" and value in ("erasmus_plus", "semp", "global_exchange", "free_mover"):
             facts["mobility_type"] = value
@@ -672,6 +679,9 @@ ASPECT_CUES = {
                  r"année (?:académique )?(?:prochaine|suivante)|l.an prochain",
     "nomination_is_acceptance": r"(?:means?|mean that|veut dire que|signifie que|donc)\b.{0,40}(?:accepted|accepté|admis|"
                                 r"admitted|définitivement|c.est bon)|am i (?:already )?accepted|suis[- ]je (?:déjà )?accepté",
+    "ects_minimum": r"(?:how many|combien d.?)\s*(?:ects|crédits?|credits?)\b.{0,40}(?:minimum|at least|au moins|min\b|required|"
+                    r"requis|need|faut)|(?:minimum|min\.?|at least|au moins)\s+(?:of\s+|d.?\s*)?(?:ects|crédits?|credits?)|"
+                    r"(?:ects|crédits?|credits?)\s+minimum",
     "go_twice": r"(?:partir|aller|go|leave|do (?:it|the mobility|a mobility))\b.{0,30}(?:2|deux|two)\s+fois|"
                 r"(?:deux|2) mobilit[ée]s|\btwice\b|two (?:mobilities|exchanges|semesters abroad)",
     "certificate_replaced": NAMED_QUESTIONS[1][1],
@@ -814,6 +824,9 @@ def read_message(text: str, intent: Optional[str], entities: Iterable[dict], req
             reading.facts["semester"] = int(code[2])
             reading.facts.setdefault("level", "master" if code[1].upper().startswith("M") else "bachelor")
         reading.facts.update({k: v for k, v in _number_fact(text, requested).items() if k not in reading.facts})
+    if dates:  # "du 1er avril au 31 juillet, 30 ects": the numbers written with their unit count too
+        reading.facts.update({k: v for k, v in _number_fact(text, None).items()
+                              if k not in reading.facts and k not in ("semester", "stay_days")})
     code = SEMESTER_CODE.search(text)
     if code and "level" not in reading.facts and not LANGUAGE_LEVEL_CONTEXT.search(text):
         # "jsuis en L2" with "L2" tagged as a semester by the model: the code still tells the level.

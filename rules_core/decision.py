@@ -127,6 +127,7 @@ ASPECTS = {
     "nomination_is_acceptance": "ask_application",  # "does the nomination mean I am accepted?" -> the host decides
     "ul_cancels_application": "ask_application",  # "can the University cancel my application?" -> yes, Art. 7(5)
     "certificate_replaced": "ask_language_test",  # "can the OLS replace the host's certificate?" -> no, Art. 12(2)
+    "ects_minimum": "ask_learning_agreement",  # "how many ECTS at least in my LA?" -> 30 (Bachelor), Master silent
     "go_twice": "ask_obligation",  # "two bachelors: must I go abroad twice?" -> no, one mobility (Art. 26)
     "grade_deadline": "ask_deadlines",  # "can the grade deadline be extended so I graduate?" -> no, Art. 1(2)
 }

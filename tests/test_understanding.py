@@ -415,3 +415,16 @@ def test_a_semester_said_as_an_ordinal_word_is_that_semester(text, semester):
 def test_a_year_code_is_a_weak_clue_to_the_semester():
     reading = read_message("actually I'm in M1", "inform", [], None, TODAY)
     assert reading.facts["level"] == "master" and "semester" in reading.weak
+
+
+def test_a_level_the_student_compares_with_is_not_their_level():
+    text = "master student here, how many ECTS minimum in my learning agreement? for bachelors it's 30 I think"
+    entities = [{"entity": "level", "value": "bachelor", "text": "bachelors", "start": text.index("bachelors")}]
+    found, _ = facts(text, intent="ask_learning_agreement", entities=entities)
+    assert found["level"] == "master"
+    assert "ects_minimum" in aspects_of(text)
+
+
+def test_numbers_with_their_unit_count_beside_dates():
+    found, _ = facts("Lund from 20 January to 5 June 2028, 30 ECTS on my LA, validated?")
+    assert found["ects_enrolled"] == 30 and found["departure_date"] == dt.date(2028, 1, 20)

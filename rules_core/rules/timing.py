@@ -88,6 +88,16 @@ def decide_learning_agreement(situation: Situation) -> Decision:
     out = Findings(Facts(situation))
     f = out.facts
     q = Question.ask_learning_agreement
+    if asked("ects_minimum"):  # "how many ECTS at least?": the level settles it, not the course dates
+        level = out.attempt(lambda f, o: f.need("level"))
+        if out.missing:
+            return out.decision(q, Outcome.missing_facts)
+        if level == Level.bachelor:
+            out.add("learning_agreement.bachelor_content", art(8, 1), ects=parameters.value("minimum_ects"))
+            return out.decision(q, Outcome.yes)
+        # The Master section does not repeat the 30 ECTS minimum: the programme or the office says.
+        out.add("learning_agreement.master_no_minimum", master(LEARNING_AGREEMENT))
+        return out.decision(q, Outcome.needs_staff)
     alone = asked("change_alone")  # the date cannot change "never on your own": not asked for it
     out.attempt(lambda f, o: needs(f, "level") if alone or f.unknown("course_start_date")
                 else needs(f, "level", "course_start_date"))
