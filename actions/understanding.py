@@ -84,7 +84,8 @@ STATUS_WORDS = {
 GROUND_WORDS = {
     ExemptionGround.foreign_diploma_four_semesters: r"diplôme étranger|foreign (?:degree|diploma)",
     ExemptionGround.illness_or_disability: r"malad|handicap|illness|sick|disab",
-    ExemptionGround.family_obligations: r"famil|enfant|child|parent",
+    ExemptionGround.family_obligations: r"famil|enfant|child|parent|\b(?:mother|father|mère|père|mum|mom|dad)\b|care (?:for|of)|"
+                                        r"m.occupe d|s.occuper d",
     ExemptionGround.third_country_diploma: r"(?:pays tiers|third[- ]country).*(?:diplôme|diploma|bac)|(?:diplôme|diploma|bac).*(?:pays tiers|third[- ]country)",
     ExemptionGround.specific_needs: r"besoins? spécifiques?|specific needs|aménagement|accommodation",
 }
@@ -218,10 +219,18 @@ _ARRIVAL_CUE = re.compile(r"\b(?:arrived|got there|moved there|started (?:on|the
                           r"(?:j.ai )?commenc[ée] (?:le|là)|débarqu[ée]e?)\b", re.I)
 
 
-def return_told_first(text: str) -> bool:
-    """Whether the text tells the return before the arrival (two dates then read the other way round)."""
-    back, arrival = _RETURN_CUE.search(text or ""), _ARRIVAL_CUE.search(text or "")
-    return bool(back and arrival and back.start() < arrival.start())
+def _cue_before(text: str, start: int, end: int) -> Optional[str]:
+    """ "return" or "arrival": the last cue word between `start` and `end` (a date's position)."""
+    cues = [(m.end(), "return") for m in _RETURN_CUE.finditer(text, start, end)] + \
+           [(m.end(), "arrival") for m in _ARRIVAL_CUE.finditer(text, start, end)]
+    return max(cues)[1] if cues else None
+
+
+def return_told_first(text: str, first: int, second: int) -> bool:
+    """Whether the date at `first` is told as the return and the one at `second` as the arrival
+    ("came home on 1 Dec, I had arrived end of September"): the stay then reads the other way round."""
+    return _cue_before(text, max(0, first - 60), first) == "return" and \
+        _cue_before(text, first, second) == "arrival"
 
 
 def parse_dates(text: str, today: dt.date, future: bool = False, assumed: Optional[list] = None) -> List[dt.date]:
@@ -262,8 +271,9 @@ def parse_dates(text: str, today: dt.date, future: bool = False, assumed: Option
             if year is None and int(m[2]) > 12 and not _DATE_WORD_BEFORE.search(text[:m.start()]):
                 continue  # "14/20 à l'examen": a grade; "le 12/13" stays an impossible date
             found.append((m.start(), _make(year, int(m[2]), int(m[1]), today, m[0], future, assumed)))
+    positions = sorted(pos for pos, _ in found)
     dates = [d for _, d in sorted(found, key=lambda pair: pair[0])]
-    if len(dates) == 2 and return_told_first(text):
+    if len(dates) == 2 and return_told_first(text, positions[0], positions[1]):
         dates.reverse()  # the arrival first, as the stay went
     if len(dates) >= 2 and dates[1] < dates[0] and not re.search(r"\d{4}", text):
         # "from 15 March to 10 June" without years: the same stay, so the start is the year before.
@@ -540,6 +550,41 @@ LIFELONG_HOME = re.compile(
     r"en permanence|since (?:i was born|birth)|(?:and |,\s*)?always (?:have|did))", re.I)
 
 
+HOST_IN_PASSING = re.compile(
+    r"\b(?:erasmus\+?|exchange|échange|echange|mobilit[ée]|mobility|semestre|semester|study|studies|étudier|partir|j?pars|"
+    r"part|aller|j?vais|go|going|leave|leaving|place|stage|internship)\s+(?:\w+\s+)?(?:in|to|at|à|a|au|en)\s+"
+    r"((?:the\s+|la\s+|le\s+|les\s+)?[^\W\d_][\w'’-]+(?:[ -](?:sur|am|an|la|le|de)[ -][^\W\d_][\w'’-]+)?)", re.I)
+
+
+TIME_WORDS = {"spring", "summer", "autumn", "fall", "winter", "printemps", "été", "ete", "automne", "hiver", "january",
+              "semester", "semestre", "year", "année", "annee", "term", "trimestre", "the fall", "the spring",
+              "the summer", "the winter", "the autumn", "person", "personne", "ligne", "online", "english", "french",
+              "anglais", "français", "francais", "general", "général", "total", "advance", "avance"}
+
+
+def named_place(words: str) -> Optional[str]:
+    """A country, or a town of TOWN_IN_PASSING inhabitants, by any of its names ("ghent", "la rochelle",
+    "the netherlands"), for words the sentence already places as the destination."""
+    from rules_core.gazetteer import gazetteer
+
+    for candidate in (words, re.sub(r"^(?:the|la|le|les)\s+", "", words, flags=re.I)):
+        key = candidate.casefold()
+        if len(key) <= 3 or key in STOP_PLACES or key in NOT_TOWNS or key in TIME_WORDS or key in MONTHS:
+            continue
+        if to_iso(candidate):
+            return candidate
+        places = gazetteer().lookup(candidate)
+        if places and places[0].population >= TOWN_IN_PASSING:
+            return candidate
+    return None
+
+
+def fold_word(word: str) -> str:
+    from rules_core.normalize import fold
+
+    return fold(word)
+
+
 def lifelong_home(text: str) -> Optional[str]:
     """The ISO code of the country the student says they have always lived in, if they say so."""
     from rules_core.gazetteer import gazetteer
@@ -623,8 +668,7 @@ QUESTION_CUES = [
     ({"ask_learning_agreement", "ask_application"}, "ask_deadlines",
      r"(?:my|mes|all|toutes? les|quelles sont les|what are (?:the|my)) (?:deadlines|dates limites|échéances|dates)|"
      r"(?:list|liste[rz]?|give me|donne[rz]?[- ]moi|énumère[rz]?)\b.{0,20}\b(?:deadlines|dates limites|échéances)|"
-     r"date limite.{0,40}candidat|deadline.{0,30}(?:to|for) appl|application deadline|"
-     r"(?:quand|when)\b.{0,30}(?:date limite|deadline)", r"^$"),
+     r"date limite.{0,40}candidat|deadline.{0,30}(?:to|for) appl|application deadline", r"^$"),
     # "I quit and came home, is it still valid?": an interrupted stay is Art. 19's question, not Art. 20's.
     ({"ask_validation"}, "ask_interruption",
      r"\b(?:i quit|quit my|abandon\w*|interromp\w*|interrupt\w*|stopped my (?:exchange|erasmus|mobility)|"
@@ -651,6 +695,8 @@ NAMED_QUESTIONS = [
     ("ask_application", r"(?:l.uni\w*|\bul\b|universit[ée]|university|\bthey|\bils)\s+(?:[\w.]+\s+){0,3}(?:peu[tv]\w*|can|could|"
                         r"pourrai\w*|may|might|will|va|vont)\s+(?:\w+\s+){0,2}(?:annul|cancel|retir|withdraw)\w*\s+"
                         r"(?:ma |my |la |the |mon )?(?:candidature|application|nomination|place)"),
+    ("ask_exemption", r"\b(?:exempt\w*|dispens\w*|waiver)\b|(?:ects|crédits?|credits?)\b.{0,100}(?:don.?t (?:have|need) to|"
+                      r"do not (?:have|need) to|pas besoin de|plus besoin de|ne (?:dois|doit) (?:plus|pas)|skip)"),
     ("ask_obligation", r"(?:faut(?:-il)?|dois[- ]je|je dois|obligatoire de|oblig[ée]e? de)(?:\s+(?:quand|même|vraiment|"
                        r"forcément|absolument|toujours|encore|obligatoirement))*\s+(?:que je |qu.on )?(?:parte|partir|"
                        r"aller [àa] l.?[ée]tranger|faire (?:un|une|le|la|mon|ma) (?:semestre|mobilit|séjour))|"
@@ -794,6 +840,17 @@ def read_message(text: str, intent: Optional[str], entities: Iterable[dict], req
         if requested == "eu_national" or requested == "country_of_origin" or "eu_national" not in reading.facts:
             reading.facts["eu_national"] = is_eu(code)
 
+    if requested is None and not {"host_city", "host_country"} & set(reading.facts):
+        # "erasmus in metz next sem": a town named in lower case right after the mobility is the host
+        for match in HOST_IN_PASSING.finditer(text):
+            if fold_word(match[1]) in ruled_out_places(text) or re.match(r"\s*(?:ou|or)\b", text[match.end():], re.I):
+                continue  # "pas à Metz"; "à Paris ou Lyon ?": not settled yet
+            place = named_place(match[1])
+            if place:
+                code = to_iso(place)
+                reading.facts.update({"host_country": code} if code else {"host_city": place})
+                break
+
     home = lifelong_home(text)
     if home:  # "born and raised in Luxembourg": whether that or the nationality is the origin, staff decide
         reading.facts.setdefault("permanent_residence_country", home)
@@ -869,6 +926,9 @@ def read_message(text: str, intent: Optional[str], entities: Iterable[dict], req
     return reading
 
 
+NEGATED_PART = re.compile(r"\b(?:no|not|never|nor|pas d[e']|pas de|aucune?|sans|without|ni|jamais)\b[^,.;!?]*", re.I)
+
+
 def _answer_to(requested: str, text: str, intent: Optional[str], button: Optional[str]) -> Any:
     """The pending question's answer, when the message is a bare answer to it."""
     from rules_core.engine import fact_request
@@ -906,7 +966,11 @@ def _answer_to(requested: str, text: str, intent: Optional[str], button: Optiona
         if button == "none" or yes_no(text, intent) is False:
             return []
         patterns = STATUS_WORDS if requested == "special_statuses" else GROUND_WORDS
-        picked = [opt.value for opt, pattern in patterns.items() if re.search(pattern, text, re.I)]
+        # "no kids or family stuff, never sick": what the student denies is no ground
+        affirmed = NEGATED_PART.sub(" ", text)
+        picked = [opt.value for opt, pattern in patterns.items() if re.search(pattern, affirmed, re.I)]
+        if not picked and affirmed != text and not re.search(r"\?", text):
+            return []  # only denials: none of these applies
         if requested == "exemption_grounds" and re.search(r"ects|crédits|credits", text, re.I):
             if re.search(r"pas (?:encore )?valid|not (?:yet )?validated|non valid", text, re.I):
                 picked.append("foreign_credits_not_validated")

@@ -68,11 +68,13 @@ def branch_on_earlier_funding(decide: Callable[[Situation], Decision], situation
 
 
 def _agreeing(cases) -> Optional[Decision]:
-    """When every case has the same outcome, that outcome with what all cases conclude alike: a
-    branch that reads "if yes: no; if no: no" answers nothing the plain "no" does not."""
+    """When every case says no, that no with the reasons all cases share: a branch that reads
+    "if yes: no; if no: no" answers nothing the plain "no" does not."""
     decisions = [d for _, d in cases]
     first = decisions[0]
-    if first.outcome in (Outcome.missing_facts, Outcome.conditional) or any(
+    # Only a "no": its other reasons add nothing to the answer, whereas the cases of a "yes" may each
+    # carry their own way to go (Erasmus+: the allocation; Free mover: the student's own file).
+    if first.outcome != Outcome.no or any(
             d.outcome != first.outcome or d.branches for d in decisions):
         return None
     shared = [c for c in first.conclusions if all(c in d.conclusions for d in decisions[1:])]

@@ -176,6 +176,10 @@ def decide_exemption(situation: Situation) -> Decision:
     outcome = grounds_outcome
     if art_2_2_employment_programme(f, out) and outcome == Outcome.no:
         outcome = Outcome.conditional
+    if S.part_time in statuses and outcome == Outcome.no:
+        # Art. 27: a part-time student may ask the faculty's SPOC for an exemption (or enrol full-time
+        # for the mobility semester): a request to make, not a refusal.
+        outcome = Outcome.conditional
     # Art. 25 and 27 say how to ask, not a ground: the grounds of Art. 2 still decide.
     if S.ul_bachelor_obtained in statuses:
         out.add("exemption.new_bachelor", art(25))
@@ -183,7 +187,7 @@ def decide_exemption(situation: Situation) -> Decision:
         out.add("exemption.part_time", art(27))
     if outcome == Outcome.no:
         out.add("exemption.no_ground", art(2, 1), art(1, 1))
-    elif outcome == Outcome.conditional:
+    elif outcome == Outcome.conditional and (grounds_outcome != Outcome.no or S.employment_programme in statuses):
         out.add("exemption.how_to_request", art(2, 1))
     if special_situations_unsaid(f):
         out.add("exemption.unless_special_situation", art(24, 1), art(25), art(27))

@@ -118,8 +118,9 @@ def decide_language_test(situation: Situation) -> Decision:
     out = Findings(Facts(situation))
     f = out.facts
     q = Question.ask_language_test
-    if asked("certificate_replaced"):
-        # "Can my OLS result stand for the host's certificate?": never, whatever the programme type.
+    if asked("certificate_replaced") and f.get("mobility_type") != T.global_exchange:
+        # "Can my OLS result stand for the host's certificate?": never. (A Global Exchange host's own
+        # tests, Art. 12(3), are answered below.)
         out.add("language.ols_not_a_certificate", art(12, 2))
         return out.decision(q, Outcome.no)
     kind = out.attempt(lambda f, o: f.need("mobility_type"))
