@@ -728,7 +728,9 @@ ASPECT_CUES = {
     "ects_minimum": r"(?:how many|combien d.?)\s*(?:ects|crédits?|credits?)\b.{0,40}(?:minimum|at least|au moins|min\b|required|"
                     r"requis|need|faut)|(?:minimum|min\.?|at least|au moins)\s+(?:of\s+|d.?\s*)?(?:ects|crédits?|credits?)|"
                     r"(?:ects|crédits?|credits?)\s+minimum",
-    "go_twice": r"(?:partir|aller|go|leave|do (?:it|the mobility|a mobility))\b.{0,30}(?:2|deux|two)\s+fois|"
+    "still_valid": r"(?:still|encore|toujours)\s+(?:be\s+|être\s+)?(?:valid|validée?|count|compte|reconnue?)|"
+                   r"(?:is|est)[- ](?:it|elle|ma mobilit[ée]|my (?:mobility|semester|exchange))\s+(?:still\s+)?(?:valid|validée?)",
+    "go_twice": r"(?:partir|parte|pars|aller|go|leave|do (?:it|the mobility|a mobility))\b.{0,30}(?:2|deux|two)\s+fois|"
                 r"(?:deux|2) mobilit[ée]s|\btwice\b|two (?:mobilities|exchanges|semesters abroad)",
     "certificate_replaced": NAMED_QUESTIONS[1][1],
     "grade_deadline": QUESTION_CUES[-1][2],
@@ -842,14 +844,14 @@ def read_message(text: str, intent: Optional[str], entities: Iterable[dict], req
 
     if requested is None and not {"host_city", "host_country"} & set(reading.facts):
         # "erasmus in metz next sem": a town named in lower case right after the mobility is the host
+        named = None
         for match in HOST_IN_PASSING.finditer(text):
             if fold_word(match[1]) in ruled_out_places(text) or re.match(r"\s*(?:ou|or)\b", text[match.end():], re.I):
                 continue  # "pas à Metz"; "à Paris ou Lyon ?": not settled yet
-            place = named_place(match[1])
-            if place:
-                code = to_iso(place)
-                reading.facts.update({"host_country": code} if code else {"host_city": place})
-                break
+            named = named_place(match[1]) or named  # the last one: "erasmus à Trèves au S3, là je repars à Tokyo"
+        if named:
+            code = to_iso(named)
+            reading.facts.update({"host_country": code} if code else {"host_city": named})
 
     home = lifelong_home(text)
     if home:  # "born and raised in Luxembourg": whether that or the nationality is the origin, staff decide
@@ -969,13 +971,16 @@ def _answer_to(requested: str, text: str, intent: Optional[str], button: Optiona
         # "no kids or family stuff, never sick": what the student denies is no ground
         affirmed = NEGATED_PART.sub(" ", text)
         picked = [opt.value for opt, pattern in patterns.items() if re.search(pattern, affirmed, re.I)]
-        if not picked and affirmed != text and not re.search(r"\?", text):
-            return []  # only denials: none of these applies
         if requested == "exemption_grounds" and re.search(r"ects|crédits|credits", text, re.I):
-            if re.search(r"pas (?:encore )?valid|not (?:yet )?validated|non valid", text, re.I):
+            if re.search(r"pas (?:encore )?valid|not (?:yet )?validated|non valid", text, re.I) or (
+                    UNSURE.search(text) and re.search(r"valid", text, re.I)):
+                # "no idea if they were ever validated": not validated as far as anyone knows; the answer
+                # then says how to have them validated
                 picked.append("foreign_credits_not_validated")
             elif re.search(r"valid", text, re.I):  # only when the student says so; else the buttons ask
                 picked.append("foreign_credits_validated")
+        if not picked and affirmed != text and "?" not in text and not UNSURE.search(text):
+            return []  # only denials: none of these applies
         return picked or None
     if kind == "choice":
         options = fact_request(requested).options or []

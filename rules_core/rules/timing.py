@@ -258,7 +258,8 @@ def decide_interruption(situation: Situation) -> Decision:
         out.add("interruption.long_enough", art(19, 1), art(20, 2), days=days, minimum=minimum)
         out.add("interruption.missing_credits", art(23))
         out.add("interruption.report", art(18))
-        return out.decision(q, Outcome.no)
+        # "Is my mobility still valid?" is the same rule asked the other way round.
+        return out.decision(q, Outcome.yes if asked("still_valid") else Outcome.no)
     force_majeure = out.attempt(lambda f, o: f.need("force_majeure"))
     if out.missing:
         return out.decision(q, Outcome.missing_facts)
@@ -268,4 +269,4 @@ def decide_interruption(situation: Situation) -> Decision:
         return out.decision(q, Outcome.needs_staff)
     out.add("interruption.new_departure", art(19, 1), days=days, minimum=minimum)
     out.add("interruption.report", art(18))
-    return out.decision(q, Outcome.yes)
+    return out.decision(q, Outcome.no if asked("still_valid") else Outcome.yes)
