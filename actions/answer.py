@@ -156,7 +156,7 @@ def _answer(dispatcher: CollectingDispatcher, tracker: Tracker, question: str, l
             # "et si j'y vais en free mover plutôt ?": the same answer, said again so it reads as one
             dispatcher.utter_message(text=messages.text("same_answer", lang))
             dispatcher.utter_message(text=render(decision, lang))
-            return [SlotSet("failures", 0)]
+            return [SlotSet("failures", 0), SlotSet("last_decision", record)]  # answered again: the record says so
         dispatcher.utter_message(text=messages.text("updated", lang))
     dispatcher.utter_message(text=render(decision, lang))
     events: List[EventType] = cleared + [SlotSet("requested_fact", None), SlotSet("failures", 0),

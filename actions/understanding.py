@@ -730,6 +730,10 @@ ASPECT_CUES = {
                     r"(?:ects|crédits?|credits?)\s+minimum",
     "still_valid": r"(?:still|encore|toujours)\s+(?:be\s+|être\s+)?(?:valid|validée?|count|compte|reconnue?)|"
                    r"(?:is|est)[- ](?:it|elle|ma mobilit[ée]|my (?:mobility|semester|exchange))\s+(?:still\s+)?(?:valid|validée?)",
+    "counts_as_another": r"(?:count|compte)\w*\s+(?:as|comme|pour)\s+(?:a |an |my |une |ma )?(?:2e|2nd|second|deuxième|seconde|"
+                         r"another|autre|new|nouvelle|extra)",
+    "who_signs": r"qui (?:doit |va )?sign|who (?:has to |must |needs to |will |should )?signs?\b|signed by whom|"
+                 r"signatures? (?:of|du|de)",
     "go_twice": r"(?:partir|parte|pars|aller|go|leave|do (?:it|the mobility|a mobility))\b.{0,30}(?:2|deux|two)\s+fois|"
                 r"(?:deux|2) mobilit[ée]s|\btwice\b|two (?:mobilities|exchanges|semesters abroad)",
     "certificate_replaced": NAMED_QUESTIONS[1][1],

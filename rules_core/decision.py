@@ -128,6 +128,8 @@ ASPECTS = {
     "ul_cancels_application": "ask_application",  # "can the University cancel my application?" -> yes, Art. 7(5)
     "certificate_replaced": "ask_language_test",  # "can the OLS replace the host's certificate?" -> no, Art. 12(2)
     "ects_minimum": "ask_learning_agreement",  # "how many ECTS at least in my LA?" -> 30 (Bachelor), Master silent
+    "counts_as_another": "ask_mobility_count",  # "does extending count as my second mobility?" -> no, Art. 28(3)
+    "who_signs": "ask_learning_agreement",  # "who signs it?" beside "can I change it alone?" -> Art. 8(1) too
     "go_twice": "ask_obligation",
     "still_valid": "ask_interruption",  # "I came home early: is my mobility still valid?" -> the rule the other way round  # "two bachelors: must I go abroad twice?" -> no, one mobility (Art. 26)
     "grade_deadline": "ask_deadlines",  # "can the grade deadline be extended so I graduate?" -> no, Art. 1(2)

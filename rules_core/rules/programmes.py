@@ -220,7 +220,8 @@ def decide_mobility_count(situation: Situation) -> Decision:
         # Art. 28(3): extending the current mobility adds no mobility to the count.
         cite = master(COUNT) if level == Level.master else art(28, 3)
         out.add("count.extension_is_no_new_mobility", cite)
-        return out.decision(q, Outcome.yes)
+        # "Does it count as my second mobility?" is the same rule asked the other way round.
+        return out.decision(q, Outcome.no if asked("counts_as_another") else Outcome.yes)
     if level == Level.master:
         cite = master(COUNT)
         out.compute("maximum_mobilities", maximum, cite)

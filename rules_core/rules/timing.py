@@ -105,6 +105,11 @@ def decide_learning_agreement(situation: Situation) -> Decision:
         return out.decision(q, Outcome.missing_facts)
     if alone:
         level_cite = art(8, 3) if f.need("level") == Level.bachelor else master(LEARNING_AGREEMENT)
+        if asked("who_signs"):  # "who signs it, and can I change it myself?": the three signatories first
+            if f.need("level") == Level.bachelor:
+                out.add("learning_agreement.bachelor_content", art(8, 1), ects=parameters.value("minimum_ects"))
+            else:
+                out.add("learning_agreement.master_content", master(LEARNING_AGREEMENT))
         out.add("learning_agreement.never_unilateral", level_cite)
         if f.get("course_start_date") is None:
             days = parameters.value("learning_agreement_change_window_days")
