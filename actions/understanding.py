@@ -976,10 +976,7 @@ def _answer_to(requested: str, text: str, intent: Optional[str], button: Optiona
         affirmed = NEGATED_PART.sub(" ", text)
         picked = [opt.value for opt, pattern in patterns.items() if re.search(pattern, affirmed, re.I)]
         if requested == "exemption_grounds" and re.search(r"ects|crédits|credits", text, re.I):
-            if re.search(r"pas (?:encore )?valid|not (?:yet )?validated|non valid", text, re.I) or (
-                    UNSURE.search(text) and re.search(r"valid", text, re.I)):
-                # "no idea if they were ever validated": not validated as far as anyone knows; the answer
-                # then says how to have them validated
+            if re.search(r"pas (?:encore )?valid|not (?:yet )?validated|non valid", text, re.I):
                 picked.append("foreign_credits_not_validated")
             elif re.search(r"valid", text, re.I):  # only when the student says so; else the buttons ask
                 picked.append("foreign_credits_validated")

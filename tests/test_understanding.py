@@ -434,9 +434,3 @@ def test_the_host_named_in_passing_is_the_last_destination_told_not_the_earlier_
     found, _ = facts("en S3 j'ai fait erasmus à Trèves, maintenant je repars en échange à Montréal, bourse ?",
                      intent="ask_funding")
     assert found["host_city"].casefold() in ("montréal", "montreal")
-
-
-def test_not_knowing_whether_credits_were_validated_counts_as_not_validated_yet():
-    found, _ = facts("I've got 45 credits from Bologna but no clue whether anyone validated them",
-                     requested="exemption_grounds")
-    assert found["exemption_grounds"] == ["foreign_credits_not_validated"]
