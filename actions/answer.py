@@ -69,7 +69,7 @@ def question_text(tracker: Tracker) -> str:
 def asked_in_passing(tracker: Tracker) -> Optional[str]:
     """ "je voudrais faire mon premier semestre à Montréal, c jouable ?": a question the classifier took
     for a statement of facts; the best-ranked question intent, when the message does ask something."""
-    from actions.understanding import refine_question
+    from actions.understanding import named_question, refine_question
     from rules_core.decision import Question
 
     message = tracker.latest_message or {}
@@ -79,7 +79,7 @@ def asked_in_passing(tracker: Tracker) -> Optional[str]:
     for ranked in message.get("intent_ranking") or []:
         if ranked.get("name") in {q.value for q in Question} and ranked.get("confidence", 0) >= 0.15:
             return refine_question(ranked["name"], text)
-    return None
+    return named_question(text)  # "2 bachelors, faut que je parte 2 fois ??": its words name the question
 
 
 def settled(tracker: Tracker, asking: Optional[str] = None) -> List[EventType]:
@@ -174,7 +174,7 @@ def _answer(dispatcher: CollectingDispatcher, tracker: Tracker, question: str, l
             # "et si j'y vais en free mover plutôt ?": the same answer, said again so it reads as one
             dispatcher.utter_message(text=messages.text("same_answer", lang))
             dispatcher.utter_message(text=render(decision, lang), buttons=messages.buttons("why_button", lang))
-            # "why?" then explains it with the facts as they are now (the same answer, other inputs)
+            # answered again: the record says so; "why?" then explains it with the facts as they are now
             return no_failures(tracker) + [
                 SlotSet("last_decision", {**record, "asked": asked_with(situation, unknown, aspects)})]
         dispatcher.utter_message(text=messages.text("updated", lang))

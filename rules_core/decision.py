@@ -125,4 +125,12 @@ ASPECTS = {
     "leave_silently": "ask_cancellation",      # "can I just not go without telling anyone?" -> report it
     "next_year": "ask_cancellation",           # "can I apply again next year?" -> yes, the exclusion is for that year
     "nomination_is_acceptance": "ask_application",  # "does the nomination mean I am accepted?" -> the host decides
+    "ul_cancels_application": "ask_application",  # "can the University cancel my application?" -> yes, Art. 7(5)
+    "certificate_replaced": "ask_language_test",  # "can the OLS replace the host's certificate?" -> no, Art. 12(2)
+    "ects_minimum": "ask_learning_agreement",  # "how many ECTS at least in my LA?" -> 30 (Bachelor), Master silent
+    "counts_as_another": "ask_mobility_count",  # "does extending count as my second mobility?" -> no, Art. 28(3)
+    "who_signs": "ask_learning_agreement",  # "who signs it?" beside "can I change it alone?" -> Art. 8(1) too
+    "go_twice": "ask_obligation",
+    "still_valid": "ask_interruption",  # "I came home early: is my mobility still valid?" -> the rule the other way round  # "two bachelors: must I go abroad twice?" -> no, one mobility (Art. 26)
+    "grade_deadline": "ask_deadlines",  # "can the grade deadline be extended so I graduate?" -> no, Art. 1(2)
 }

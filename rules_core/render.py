@@ -58,7 +58,7 @@ def _format_param(name: str, value: Any, lang: str) -> str:
         return texts()["options"][str(value).lower()][lang]
     if isinstance(value, (int, float)):
         return format_number(value, lang)
-    if name == "country" and isinstance(value, str) and len(value) == 2:
+    if name in ("country", "home") and isinstance(value, str) and len(value) == 2:
         return countries.display_name(value, lang)
     if name in ("mobility_type", "level"):
         return texts()["options"][f"{name}.{value}"][lang]
@@ -155,7 +155,7 @@ def render_fact_value(fact: str, value: Any, lang: str) -> str:
     labels = texts()["labels"]
     if value is None:
         shown = "?"
-    elif fact in ("host_country", "country_of_origin"):
+    elif fact in ("host_country", "country_of_origin", "permanent_residence_country"):
         shown = countries.display_name(value, lang)
     elif fact == "earlier_mobilities":
         shown = ", ".join(labels[{True: "funded", False: "not_funded"}.get(m.get("funded"), "funding_unknown")][lang]

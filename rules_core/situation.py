@@ -79,6 +79,9 @@ class Situation(BaseModel):
     resides_temporarily_elsewhere: Optional[bool] = Field(
         None, description="Lives temporarily outside the country of origin when applying (Art. 5(3))."
     )
+    permanent_residence_country: Optional[str] = Field(
+        None, description="Country the student has always lived in, or lives in for good (not for the studies)."
+    )
     eu_national: Optional[bool] = None
     native_speaker: Optional[bool] = Field(None, description="Native speaker of the host's teaching language.")
     special_statuses: Optional[List[SpecialStatus]] = None
@@ -131,7 +134,7 @@ class Situation(BaseModel):
             raise ValueError(f"{value!r} is not a whole number")
         return value
 
-    @validator("host_country", "country_of_origin")
+    @validator("host_country", "country_of_origin", "permanent_residence_country")
     def _known_country(cls, value: Optional[str]) -> Optional[str]:
         if value is None:
             return None

@@ -64,7 +64,21 @@ def branch_on_earlier_funding(decide: Callable[[Situation], Decision], situation
         cases.append((value, decide(situation.copy(update={"earlier_mobilities": filled}))))
     if _same(cases[0][1], cases[1][1]) or any(d.outcome == Outcome.missing_facts for _, d in cases):
         return cases[1][1] if cases[1][1].outcome == Outcome.missing_facts else cases[0][1]
-    return _conditional(cases[0][1].question, EARLIER_FUNDED, cases)
+    return _agreeing(cases) or _conditional(cases[0][1].question, EARLIER_FUNDED, cases)
+
+
+def _agreeing(cases) -> Optional[Decision]:
+    """When every case says no, that no with the reasons all cases share: a branch that reads
+    "if yes: no; if no: no" answers nothing the plain "no" does not."""
+    decisions = [d for _, d in cases]
+    first = decisions[0]
+    # Only a "no": its other reasons add nothing to the answer, whereas the cases of a "yes" may each
+    # carry their own way to go (Erasmus+: the allocation; Free mover: the student's own file).
+    if first.outcome != Outcome.no or any(
+            d.outcome != first.outcome or d.branches for d in decisions):
+        return None
+    shared = [c for c in first.conclusions if all(c in d.conclusions for d in decisions[1:])]
+    return first.copy(update={"conclusions": shared}) if shared else None
 
 
 def _conditional(question, fact: str, cases) -> Decision:
@@ -106,4 +120,4 @@ def branch_on_unknown(decide: Callable[[Situation], Decision], situation: Situat
     first = cases[0][1]
     if all(_same(first, d) for _, d in cases[1:]):
         return first  # the unknown fact does not change the answer
-    return _conditional(decision.question, fact, cases)
+    return _agreeing(cases) or _conditional(decision.question, fact, cases)

@@ -337,3 +337,100 @@ def test_a_year_code_tagged_as_a_semester_by_the_model_still_tells_the_level():
     tagged = [{"entity": "semester", "value": "2", "text": "L2"}]
     assert facts("jsuis en L2, jpeux avoir une bourse erasmus pour lisbonne ?", intent="ask_funding",
                  entities=tagged)[0]["level"] == "bachelor"
+
+
+# -- session 5: facts students give in passing, in their own words ---------------------------------
+
+from actions.understanding import aspects_of, is_what_if, named_question  # noqa: E402
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("hmm sorry, I meant Leuven not Lille", True),
+    ("oups en fait je suis en master, pas en licence", True),
+    ("sorry for the long message, can I get a grant?", False),
+])
+def test_a_correction_of_what_was_just_said_is_a_follow_up_of_the_same_question(text, expected):
+    assert is_what_if(text) is expected
+
+
+@pytest.mark.parametrize("text, question", [
+    ("et si la fac de Lyon m'envoie le relevé de notes trop tard, le délai peut être repoussé ?", "ask_deadlines"),
+    ("could they push back the deadline for my grades so I still graduate this summer?", "ask_deadlines"),
+    ("is it ok to hand in my OLS score instead of the C1 certificate Uppsala asks for?", "ask_language_test"),
+    ("et si je rate mes exams, l'université peut retirer ma candidature ?", "ask_application"),
+    ("bonjour, est-il obligatoire de partir a l'etranger pendant la licence ?", "ask_obligation"),
+    ("can you tell me where the library is?", None),
+])
+def test_a_few_words_name_the_question_whatever_the_classifier_heard(text, question):
+    assert named_question(text) == question
+
+
+def test_asking_whether_the_ols_replaces_a_certificate_is_that_aspect_of_the_language_question():
+    assert "certificate_replaced" in aspects_of("Can my OLS result replace the B2 certificate the host wants?")
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("only Bologna", [{}]), ("just the one I'm on now", [{}]), ("seulement celle-ci", [{}]),
+])
+def test_an_only_mobility_named_is_one_earlier_mobility_with_funding_unknown(text, expected):
+    assert facts(text, requested="earlier_mobilities")[0]["earlier_mobilities"] == expected
+
+
+def test_a_special_situation_given_as_the_ground_is_the_situation_and_no_ground():
+    found, _ = facts("only that I study part time, that's all", requested="exemption_grounds")
+    assert found == {"special_statuses": ["part_time"], "exemption_grounds": []}
+
+
+def test_a_holiday_job_as_the_reason_to_leave_early_is_no_force_majeure():
+    found, _ = facts("I'd leave on 20 April because I have a summer job back home")
+    assert found["force_majeure"] is False
+
+
+def test_a_return_told_before_the_arrival_still_gives_the_stay_in_order():
+    found, _ = facts("I came back on 10 December, I had arrived mid October")
+    assert found["departure_date"] < found["return_date"]
+    assert (found["departure_date"].month, found["return_date"].month) == (10, 12)
+
+
+def test_a_town_the_student_rules_out_is_not_the_host():
+    text = "my place is on the Esch campus of Lorraine, not in Nancy: is Metz funded?"
+    entities = [{"entity": "location", "value": "Nancy", "text": "Nancy"},
+                {"entity": "location", "value": "Metz", "text": "Metz"}]
+    assert facts(text, intent="ask_funding", entities=entities)[0]["host_city"] == "Metz"
+
+
+@pytest.mark.parametrize("text", ["I'm Italian but was born and raised in Luxembourg",
+                                  "je suis italienne mais j'ai toujours vécu au Luxembourg"])
+def test_a_lifelong_home_is_read_beside_the_nationality(text):
+    found, _ = facts(text)
+    assert found["country_of_origin"] == "IT" and found["permanent_residence_country"] == "LU"
+
+
+@pytest.mark.parametrize("text, semester", [("je voudrais partir pendant mon premier semestre", 1),
+                                            ("in my third semester I would go to Oslo", 3)])
+def test_a_semester_said_as_an_ordinal_word_is_that_semester(text, semester):
+    assert facts(text)[0]["semester"] == semester
+
+
+def test_a_year_code_is_a_weak_clue_to_the_semester():
+    reading = read_message("actually I'm in M1", "inform", [], None, TODAY)
+    assert reading.facts["level"] == "master" and "semester" in reading.weak
+
+
+def test_a_level_the_student_compares_with_is_not_their_level():
+    text = "master student here, how many ECTS minimum in my learning agreement? for bachelors it's 30 I think"
+    entities = [{"entity": "level", "value": "bachelor", "text": "bachelors", "start": text.index("bachelors")}]
+    found, _ = facts(text, intent="ask_learning_agreement", entities=entities)
+    assert found["level"] == "master"
+    assert "ects_minimum" in aspects_of(text)
+
+
+def test_numbers_with_their_unit_count_beside_dates():
+    found, _ = facts("Lund from 20 January to 5 June 2028, 30 ECTS on my LA, validated?")
+    assert found["ects_enrolled"] == 30 and found["departure_date"] == dt.date(2028, 1, 20)
+
+
+def test_the_host_named_in_passing_is_the_last_destination_told_not_the_earlier_one():
+    found, _ = facts("en S3 j'ai fait erasmus à Trèves, maintenant je repars en échange à Montréal, bourse ?",
+                     intent="ask_funding")
+    assert found["host_city"].casefold() in ("montréal", "montreal")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rules_core.citations import POSSIBILITY, art, master
 from rules_core.decision import Decision, Outcome, Question
-from rules_core.engine import Facts, Findings
+from rules_core.engine import Facts, Findings, asked
 from rules_core.rules.dated_steps import art_10_contract_date, art_12_1_ols_after_date, art_12_1_ols_before_date
 from rules_core.rules.timing import art_8_2_change_deadline
 from rules_core.situation import Level, MobilityType as T, Situation
@@ -57,6 +57,11 @@ def after_return(f: Facts, out: Findings) -> None:
 
 def decide_deadlines(situation: Situation) -> Decision:
     out = Findings(Facts(situation))
+    if asked("grade_deadline"):
+        # "Can the grade deadline be pushed back so I still graduate?": never, in any case (Art. 1(2)).
+        cite = master(POSSIBILITY) if out.facts.get("level") == Level.master else art(1, 2)
+        out.add("deadlines.grade_deadline_not_extended", cite)
+        return out.decision(Question.ask_deadlines, Outcome.no)
     out.attempt(before_departure)
     if out.missing:
         out.conclusions = []

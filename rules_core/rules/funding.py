@@ -10,11 +10,12 @@ from __future__ import annotations
 from rules_core import parameters
 from rules_core.citations import FUNDING, art, master
 from rules_core.decision import Decision, Outcome, Question
-from rules_core.engine import Facts, Findings, rule
+from rules_core.engine import Facts, Findings, Missing, rule
 from rules_core.rules.place import Proximity, host_country, host_distance
 from rules_core.situation import Level, MobilityType as T, Situation
 
 REVIEW = "review"  # a result that sends the case to staff
+IF_BEYOND = "if_beyond"  # a fact the student does not know: funded only if it turns out right
 
 
 def cited(f: Facts, *articles):
@@ -43,6 +44,8 @@ def art_5_2_one_funded_semester(f: Facts, out: Findings) -> bool:
 
 @rule
 def art_17_5_extension_not_funded(f: Facts, out: Findings) -> bool:
+    if f.get("is_extension") is None and f.get("mobility_type") == T.global_exchange:
+        return False  # a Global Exchange mobility cannot be an extension (Art. 17(1)): nothing to ask
     if f.get("is_extension") is not True:
         # Asked only after an earlier mobility: with none, there is nothing to extend.
         if not f.need("earlier_mobilities") or not f.need("is_extension"):
@@ -60,9 +63,13 @@ def art_16_2_misconduct(f: Facts, out: Findings) -> bool:
 
 
 @rule
-def art_5_3_country_of_origin(f: Facts, out: Findings) -> bool:
+def art_5_3_country_of_origin(f: Facts, out: Findings):
     if f.need("mobility_type") != T.erasmus_plus:
         return False
+    if (f.get("host_country") is None and f.unknown("host_city")) or f.unknown("country_of_origin"):
+        # The host's country or the student's is not known: the rule, as a condition of the grant.
+        out.add("funding.origin_if", *cited(f, art(5, 3)))
+        return IF_BEYOND
     country = host_country(f)
     if country != f.need("country_of_origin"):
         return False
@@ -70,14 +77,26 @@ def art_5_3_country_of_origin(f: Facts, out: Findings) -> bool:
         # Exception written in Art. 5(3) itself: temporary residence elsewhere keeps the grant.
         out.add("funding.origin_but_resides_elsewhere", *cited(f, art(5, 3)), country=country)
         return False
+    home = f.get("permanent_residence_country")
+    if home is not None and home != country:
+        # A national of the host country who has always lived in another one: whether the nationality
+        # or the lifelong home is the "country of origin", the circular does not say. Staff decide.
+        out.add("funding.origin_unclear", *cited(f, art(5, 3)), country=country, home=home)
+        return REVIEW
     out.add("funding.country_of_origin", *cited(f, art(5, 3)), country=country)
     return True
 
 
 @rule
 def art_5_4_proximity(f: Facts, out: Findings):
-    where = host_distance(f)
     radius = parameters.value("proximity_radius_km")
+    if f.unknown("host_city"):
+        try:
+            where = host_distance(f)
+        except Missing:  # the town is not known yet: the rule itself, as the condition of the grant
+            out.add("funding.proximity_if_town", *cited(f, art(5, 4)), radius_km=radius)
+            return IF_BEYOND
+    where = host_distance(f)
     params = {"radius_km": radius}
     if where.place is not None and where.distance_km is not None:
         params.update(city=where.place.name, country=where.place.country, distance_km=where.distance_km)
@@ -153,10 +172,14 @@ def decide(situation: Situation) -> Decision:
     if out.missing:
         return out.decision(Question.ask_funding, Outcome.missing_facts)
     if REVIEW in results:
-        out.add("funding.staff_review", art(5, 4))
+        if results[EXCLUSIONS.index(art_5_4_proximity)] == REVIEW:  # the distance is what staff must check
+            out.add("funding.staff_review", art(5, 4))
         return out.decision(Question.ask_funding, Outcome.needs_staff)
-    return out.decision(Question.ask_funding, art_5_1_grant(out.facts, out))
+    outcome = art_5_1_grant(out.facts, out)
+    if IF_BEYOND in results:
+        return out.decision(Question.ask_funding, Outcome.conditional)
+    return out.decision(Question.ask_funding, outcome)
 
 
-_NOT_A_BAR = {"funding.beyond_radius", "funding.origin_but_resides_elsewhere", "funding.proximity_review",
+_NOT_A_BAR = {"funding.beyond_radius", "funding.proximity_if_town", "funding.origin_if", "funding.origin_unclear", "funding.origin_but_resides_elsewhere", "funding.proximity_review",
               "funding.place_unknown", "funding.place_namesakes"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 from rules_core import parameters
 from rules_core.citations import POSSIBILITY, art, master
 from rules_core.decision import Decision, Outcome, Question
-from rules_core.engine import Facts, Findings, RuleConflict, exceptions, rule
+from rules_core.engine import Facts, Findings, RuleConflict, asked, exceptions, rule
 from rules_core.situation import ExemptionGround as G, Level, Situation, SpecialStatus as S
 
 
@@ -104,6 +104,9 @@ def decide_obligation(situation: Situation) -> Decision:
         return out.decision(q, Outcome.no)
     art_27_part_time(f, out)
     art_26_double_enrolment(f, out)
+    if asked("go_twice") and S.double_enrolment in _statuses(f):
+        # "enrolled in two bachelors: do I go twice?": no, one mobility, in the Bachelor of one's choice.
+        return out.decision(q, Outcome.no)
     may_be_exempted = art_2_2_employment_programme(f, out)
     out.add("obligation.internship_does_not_count", art(1, 3))
     out.add("obligation.exemption_possible", art(2, 1))
@@ -180,6 +183,10 @@ def decide_exemption(situation: Situation) -> Decision:
     outcome = grounds_outcome
     if art_2_2_employment_programme(f, out) and outcome == Outcome.no:
         outcome = Outcome.conditional
+    if S.part_time in statuses and outcome == Outcome.no:
+        # Art. 27: a part-time student may ask the faculty's SPOC for an exemption (or enrol full-time
+        # for the mobility semester): a request to make, not a refusal.
+        outcome = Outcome.conditional
     # Art. 25 and 27 say how to ask, not a ground: the grounds of Art. 2 still decide.
     if S.ul_bachelor_obtained in statuses:
         out.add("exemption.new_bachelor", art(25))
@@ -187,7 +194,7 @@ def decide_exemption(situation: Situation) -> Decision:
         out.add("exemption.part_time", art(27))
     if outcome == Outcome.no:
         out.add("exemption.no_ground", art(2, 1), art(1, 1))
-    elif outcome == Outcome.conditional:
+    elif outcome == Outcome.conditional and (grounds_outcome != Outcome.no or S.employment_programme in statuses):
         out.add("exemption.how_to_request", art(2, 1))
     if special_situations_unsaid(f):
         out.add("exemption.unless_special_situation", art(24, 1), art(25), art(27))

@@ -41,6 +41,11 @@ def decide_application(situation: Situation) -> Decision:
         out.add("application.host_decides", art(7, 6))
         out.add("application.cancellation_by_ul", art(7, 5))
         return out.decision(Question.ask_application, Outcome.no)
+    if asked("ul_cancels_application"):
+        # "Can the University cancel my application if my results are poor?": yes, on Art. 7(5)'s grounds.
+        out.add("application.cancellation_by_ul", art(7, 5))
+        out.add("application.host_decides", art(7, 6))
+        return out.decision(Question.ask_application, Outcome.yes)
     out.attempt(art_4_allocation)
     if out.missing:
         out.conclusions = []
@@ -116,6 +121,11 @@ def decide_language_test(situation: Situation) -> Decision:
     out = Findings(Facts(situation))
     f = out.facts
     q = Question.ask_language_test
+    if asked("certificate_replaced") and f.get("mobility_type") != T.global_exchange:
+        # "Can my OLS result stand for the host's certificate?": never. (A Global Exchange host's own
+        # tests, Art. 12(3), are answered below.)
+        out.add("language.ols_not_a_certificate", art(12, 2))
+        return out.decision(q, Outcome.no)
     kind = out.attempt(lambda f, o: f.need("mobility_type"))
     if out.missing:
         return out.decision(q, Outcome.missing_facts)
@@ -215,7 +225,8 @@ def decide_mobility_count(situation: Situation) -> Decision:
         # Art. 28(3): extending the current mobility adds no mobility to the count.
         cite = master(COUNT) if level == Level.master else art(28, 3)
         out.add("count.extension_is_no_new_mobility", cite)
-        return out.decision(q, Outcome.yes)
+        # "Does it count as my second mobility?" is the same rule asked the other way round.
+        return out.decision(q, Outcome.no if asked("counts_as_another") else Outcome.yes)
     if level == Level.master:
         cite = master(COUNT)
         out.compute("maximum_mobilities", maximum, cite)

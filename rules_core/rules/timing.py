@@ -91,6 +91,16 @@ def decide_learning_agreement(situation: Situation) -> Decision:
     out = Findings(Facts(situation))
     f = out.facts
     q = Question.ask_learning_agreement
+    if asked("ects_minimum"):  # "how many ECTS at least?": the level settles it, not the course dates
+        level = out.attempt(lambda f, o: f.need("level"))
+        if out.missing:
+            return out.decision(q, Outcome.missing_facts)
+        if level == Level.bachelor:
+            out.add("learning_agreement.bachelor_content", art(8, 1), ects=parameters.value("minimum_ects"))
+            return out.decision(q, Outcome.yes)
+        # The Master section does not repeat the 30 ECTS minimum: the programme or the office says.
+        out.add("learning_agreement.master_no_minimum", master(LEARNING_AGREEMENT))
+        return out.decision(q, Outcome.needs_staff)
     alone = asked("change_alone")  # the date cannot change "never on your own": not asked for it
     out.attempt(lambda f, o: needs(f, "level") if alone or f.unknown("course_start_date")
                 else needs(f, "level", "course_start_date"))
@@ -98,6 +108,11 @@ def decide_learning_agreement(situation: Situation) -> Decision:
         return out.decision(q, Outcome.missing_facts)
     if alone:
         level_cite = art(8, 3) if f.need("level") == Level.bachelor else master(LEARNING_AGREEMENT)
+        if asked("who_signs"):  # "who signs it, and can I change it myself?": the three signatories first
+            if f.need("level") == Level.bachelor:
+                out.add("learning_agreement.bachelor_content", art(8, 1), ects=parameters.value("minimum_ects"))
+            else:
+                out.add("learning_agreement.master_content", master(LEARNING_AGREEMENT))
         out.add("learning_agreement.never_unilateral", level_cite)
         if f.get("course_start_date") is None:
             days = parameters.value("learning_agreement_change_window_days")
@@ -256,7 +271,8 @@ def decide_interruption(situation: Situation) -> Decision:
         out.add("interruption.long_enough", art(19, 1), art(20, 2), days=days, minimum=minimum)
         out.add("interruption.missing_credits", art(23))
         out.add("interruption.report", art(18))
-        return out.decision(q, Outcome.no)
+        # "Is my mobility still valid?" is the same rule asked the other way round.
+        return out.decision(q, Outcome.yes if asked("still_valid") else Outcome.no)
     force_majeure = out.attempt(lambda f, o: f.need("force_majeure"))
     if out.missing:
         return out.decision(q, Outcome.missing_facts)
@@ -266,4 +282,4 @@ def decide_interruption(situation: Situation) -> Decision:
         return out.decision(q, Outcome.needs_staff)
     out.add("interruption.new_departure", art(19, 1), days=days, minimum=minimum)
     out.add("interruption.report", art(18))
-    return out.decision(q, Outcome.yes)
+    return out.decision(q, Outcome.no if asked("still_valid") else Outcome.yes)
