@@ -553,7 +553,8 @@ LIFELONG_HOME = re.compile(
 
 HOST_IN_PASSING = re.compile(
     r"\b(?:erasmus\+?|exchange|échange|echange|mobilit[ée]|mobility|semestre|semester|study|studies|étudier|partir|j?pars|"
-    r"part|aller|j?vais|go|going|leave|leaving|place|stage|internship)\s+(?:\w+\s+)?(?:in|to|at|à|a|au|en)\s+"
+    r"part|aller|j?vais|go|going|leave|leaving|place|stage|internship|bourse|grant|funding|financement|scholarship)\s+"
+    r"(?:\w+\s+)?(?:in|to|at|à|a|au|en|pour|for)\s+"  # "la bourse erasmus pour trier", "a grant for leuven"
     r"((?:the\s+|la\s+|le\s+|les\s+)?[^\W\d_][\w'’-]+(?:[ -](?:sur|am|an|la|le|de)[ -][^\W\d_][\w'’-]+)?)", re.I)
 
 

@@ -434,3 +434,16 @@ def test_the_host_named_in_passing_is_the_last_destination_told_not_the_earlier_
     found, _ = facts("en S3 j'ai fait erasmus à Trèves, maintenant je repars en échange à Montréal, bourse ?",
                      intent="ask_funding")
     assert found["host_city"].casefold() in ("montréal", "montreal")
+
+
+@pytest.mark.parametrize("text, town", [
+    ("slt jai droit a la bourse erasmus pour trier ?", "trier"),
+    ("is there any grant for leuven??", "leuven"),
+])
+def test_the_town_a_grant_is_asked_for_is_the_host(text, town):
+    assert read_message(text, "ask_funding", [], None, TODAY).facts.get("host_city") == town
+
+
+@pytest.mark.parametrize("text", ["je veux une bourse pour partir", "a grant for the semester"])
+def test_a_grant_asked_for_something_that_is_no_town_names_no_host(text):
+    assert "host_city" not in read_message(text, "ask_funding", [], None, TODAY).facts
