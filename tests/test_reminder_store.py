@@ -100,3 +100,17 @@ def test_another_students_reminder_cannot_be_cancelled(database):
 def test_a_wrong_reminder_setting_is_refused_with_its_name(env, named):
     with pytest.raises(SettingsError, match=named):
         Settings.from_env(env)
+
+
+def test_a_step_the_student_already_has_a_reminder_of_is_not_offered_again(tmp_path):
+    from bot.reminders.room import ReminderRoom
+
+    database = Database(f"sqlite:///{tmp_path / 'desk.db'}").migrate()
+    store, now = ReminderStore(database), lambda: dt.datetime(2026, 12, 7, 12, 0, tzinfo=UTC)
+    room = ReminderRoom(store, None, ReminderClock(), now)
+    custom = {"reminder_offer": {"language": "en", "steps": [STEP]}}
+    assert room.offer(custom, "en", "s-1")[1], "offered while none is set"
+    store.add("s-1", STEP, [(7, DUE_AT)], "en")
+    assert room.offer(custom, "en", "s-1") == ("", [])
+    assert room.offer(custom, "en", "s-2")[1], "another student is still offered it"
+    database.close()

@@ -24,7 +24,7 @@ class ConsoleReminders:
         self.clock = clock
 
     def offer(self, custom: Dict[str, Any], lang: str) -> Tuple[str, List[Dict[str, str]]]:
-        return self.room.offer(custom, lang)
+        return self.room.offer(custom, lang, self.ref)
 
     def already_set(self, lang: str) -> str:
         return self.room.already_set(self.ref, lang)

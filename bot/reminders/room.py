@@ -45,7 +45,7 @@ class ReminderRoom:
         pieces: List[Piece] = []
         if isinstance(custom.get("checklist"), dict):  # the checklist ends with the reminders already set
             pieces += message_pieces(self.already_set(student.ref, lang, db))
-        text, choices = self.offer(custom, lang)
+        text, choices = self.offer(custom, lang, student.ref, db)
         if choices:
             keyboard = quick_replies(choices, lambda c: self.payloads.issue(student.ref, c, within=db))
             pieces += message_pieces(text, keyboard)
@@ -63,14 +63,19 @@ class ReminderRoom:
                                     date=format_date(reminder.due_date, lang)))
         return "\n".join(lines)
 
-    def offer(self, custom: Dict[str, Any], lang: str) -> Tuple[str, List[Dict[str, str]]]:
+    def offer(self, custom: Dict[str, Any], lang: str, ref: Optional[str] = None,
+              db: Optional[Connection] = None) -> Tuple[str, List[Dict[str, str]]]:
         """The offer's text and choices (payloads the adapter keeps), for the steps a reminder can
-        still precede; ("", []) when there is nothing to offer."""
+        still precede and that the student (`ref`) has no reminder of yet; ("", []) when there is
+        nothing to offer."""
         offer = custom.get("reminder_offer") if isinstance(custom, dict) else None
         if not isinstance(offer, dict) or not isinstance(offer.get("steps"), list):
             return "", []
         now = self.now()
         steps = [s for s in offer["steps"] if _valid(s) and self.clock.plan(dt.date.fromisoformat(s["date"]), [1], now)]
+        if ref is not None:  # the same answer given again does not offer what is already set
+            already = {(r.kind, r.due_date.isoformat()) for r in self.store.pending_of(ref, within=db)}
+            steps = [s for s in steps if (s["kind"], s["date"]) not in already]
         if not steps:
             return "", []
         lines = [texts.text("reminders.offer_many" if len(steps) > 1 else "reminders.offer", lang)]
