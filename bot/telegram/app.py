@@ -221,37 +221,30 @@ async def on_lang(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         log.warning("language slot not set for %s: Rasa unavailable", student.ref)
 
 
-async def on_profile(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Shows what the assistant knows of the student's situation (asked of the assistant itself)."""
+async def _command_to_rasa(update: Update, context: ContextTypes.DEFAULT_TYPE, payload: str, shown: str) -> None:
+    """A command answered by the assistant itself, as an internal payload (never from the student's text);
+    while staff have the case, the student is told so instead."""
     adapter = _adapter(context)
     student = adapter.student(update)
     if adapter.tickets.open_ticket_of(student.ref):  # the assistant is paused while staff have the case
         await _reply(update, context, _say("ticket_already_open", _lang(student, update.effective_user)))
         return
-    adapter.relay.receive(student.ref, "/ask_profile", "/profile", adapter.meta(student, update.effective_user),
-                          update.update_id)
+    adapter.relay.receive(student.ref, payload, shown, adapter.meta(student, update.effective_user), update.update_id)
+
+
+async def on_profile(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Shows what the assistant knows of the student's situation (asked of the assistant itself)."""
+    await _command_to_rasa(update, context, "/ask_profile", "/profile")
 
 
 async def on_checklist(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """The steps before, during and after the mobility for the student's facts, with dates and articles."""
-    adapter = _adapter(context)
-    student = adapter.student(update)
-    if adapter.tickets.open_ticket_of(student.ref):
-        await _reply(update, context, _say("ticket_already_open", _lang(student, update.effective_user)))
-        return
-    adapter.relay.receive(student.ref, CHECKLIST, "/checklist", adapter.meta(student, update.effective_user),
-                          update.update_id)
+    await _command_to_rasa(update, context, CHECKLIST, "/checklist")
 
 
 async def on_human(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Hands the conversation to the mobility office, with everything gathered so far."""
-    adapter = _adapter(context)
-    student = adapter.student(update)
-    if adapter.tickets.open_ticket_of(student.ref):
-        await _reply(update, context, _say("ticket_already_open", _lang(student, update.effective_user)))
-        return
-    adapter.relay.receive(student.ref, REQUEST_HUMAN, "/human", adapter.meta(student, update.effective_user),
-                          update.update_id)
+    await _command_to_rasa(update, context, REQUEST_HUMAN, "/human")
 
 
 async def on_forget(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
