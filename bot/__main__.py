@@ -20,10 +20,11 @@ def main() -> int:
     except (SettingsError, OfficeHoursError, ValueError) as error:
         sys.stderr.write(f"error: {error}\n")
         return 2
-    from bot.runtime.supervisor import StartupError, assistant
+    from bot.runtime.supervisor import StartupError, assistant, private_var_dir
 
     os.umask(0o077)  # what the adapter writes in var/ (its database, the pseudonym key) is for its user alone
     try:
+        private_var_dir(settings)  # the adapter's own database lives there, with or without the servers
         if not settings.run_servers:
             return channel(settings)
         with assistant(settings):
