@@ -1,13 +1,14 @@
 """A local HTTP server speaking Rasa's REST channel protocol, for the adapter's delivery tests: it
 echoes each message ("réponse à « … »"), can be stopped and started (an outage), can fail on one
-message (HTTP 500) and can take its time (so messages of several adapters overlap). A real Rasa
+message (HTTP 500), can take its time (so messages of several adapters overlap) and can answer with
+what a test needs (`answer`: sender, message -> the bot messages). A real Rasa
 cannot be switched off and on, or made to fail on one message, on demand."""
 from __future__ import annotations
 
 import asyncio
 import socket
 from collections import defaultdict
-from typing import Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional
 
 from aiohttp import web
 
@@ -21,11 +22,13 @@ def free_port() -> int:
 class EchoRasa:
     """Rasa's REST channel on a fixed port, which can be stopped and started (an outage)."""
 
-    def __init__(self, fail_on: Optional[str] = None, delay_s: float = 0.0) -> None:
+    def __init__(self, fail_on: Optional[str] = None, delay_s: float = 0.0,
+                 answer: Optional[Callable[[str, str], List[Dict[str, Any]]]] = None) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.fail_on = fail_on
         self.delay_s = delay_s
+        self.answer = answer or (lambda sender, message: [{"recipient_id": sender, "text": f"réponse à « {message} »"}])
         self.received: List[str] = []
         self.by_sender: Dict[str, List[str]] = defaultdict(list)
         self.in_flight: Dict[str, int] = defaultdict(int)
@@ -47,7 +50,7 @@ class EchoRasa:
                     await asyncio.sleep(self.delay_s)
             finally:
                 self.in_flight[sender] -= 1
-            return web.json_response([{"recipient_id": sender, "text": f"réponse à « {message} »"}])
+            return web.json_response(self.answer(sender, message))
 
         async def events(request):
             return web.json_response({})

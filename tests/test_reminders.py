@@ -10,7 +10,6 @@ import datetime as dt
 import icalendar
 import pytest
 import sqlalchemy as sa
-from aiohttp import web
 
 from bot.reminders.store import ReminderStore
 from bot.runtime.settings import Settings
@@ -23,7 +22,7 @@ from rules_core.situation import Situation
 from tests.desk_db import drop_postgres, postgres_url
 from tests.fake_telegram import FakeTelegram
 from tests.telegram_harness import OTHER_STUDENT, STUDENT, RunningAdapter, adapter_settings, button, said, texts_to, until
-from tests.test_delivery import free_port
+from tests.fake_rasa import EchoRasa, free_port
 
 # Tuesday 1 December 2026, 10:00 in Luxembourg. Courses start Monday 4 January 2027, so the learning
 # agreement can be changed until Monday 1 February 2027 (Art. 8(2), 28 days).
@@ -44,42 +43,19 @@ class Clock:
         return self.now
 
 
-class RulesRasa:
-    """Rasa's REST channel answering every message with the rules core's learning-agreement decision,
-    as the action server sends it (text, then the custom JSON with the dated steps)."""
+def rules_answer(sender, message):
+    """What the action server sends for the learning-agreement question (the checklist for /ask_deadlines):
+    the rules core's text, then the custom JSON with the dated steps."""
+    checklist = message == "/ask_deadlines"
+    decision = decide("ask_deadlines", TRAVEL) if checklist else decide("ask_learning_agreement", SITUATION)
+    custom = {"reminder_offer": {"language": "fr", "steps": offer_payload(decision)}}
+    if checklist:
+        custom["checklist"] = {"language": "fr"}
+    return [{"recipient_id": sender, "text": render(decision, "fr")}, {"recipient_id": sender, "custom": custom}]
 
-    def __init__(self) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self._runner = None
-        self.received = []
 
-    async def start(self) -> "RulesRasa":
-        async def webhook(request):
-            body = await request.json()
-            self.received.append(body["message"])
-            checklist = body["message"] == "/ask_deadlines"
-            decision = decide("ask_deadlines", TRAVEL) if checklist else decide("ask_learning_agreement", SITUATION)
-            custom = {"reminder_offer": {"language": "fr", "steps": offer_payload(decision)}}
-            if checklist:
-                custom["checklist"] = {"language": "fr"}
-            return web.json_response([{"recipient_id": body["sender"], "text": render(decision, "fr")},
-                                      {"recipient_id": body["sender"], "custom": custom}])
-
-        async def ok(request):
-            return web.json_response({})
-
-        app = web.Application()
-        app.router.add_post("/webhooks/rest/webhook", webhook)
-        app.router.add_post("/conversations/{sender}/tracker/events", ok)
-        app.router.add_get("/status", ok)
-        self._runner = web.AppRunner(app)
-        await self._runner.setup()
-        await web.TCPSite(self._runner, "127.0.0.1", self.port).start()
-        return self
-
-    async def stop(self) -> None:
-        await self._runner.cleanup()
+def rules_rasa():
+    return EchoRasa(answer=rules_answer).start()
 
 
 def settings_for(tmp_path, fake, rasa, url=None, **overrides):
@@ -114,7 +90,7 @@ async def set_reminders(fake, choice="1 semaine et 1 jour avant"):
 
 def test_a_reminder_is_set_listed_cancelled_and_the_other_sent_once_at_its_time(tmp_path):
     async def main():
-        rasa, clock = await RulesRasa().start(), Clock(START)
+        rasa, clock = await rules_rasa(), Clock(START)
         try:
             async with FakeTelegram() as fake:
                 async with RunningAdapter(settings_for(tmp_path, fake, rasa), fake, clock=clock) as adapter:
@@ -144,7 +120,7 @@ def test_a_reminder_is_set_listed_cancelled_and_the_other_sent_once_at_its_time(
 
 def test_a_reminder_set_before_a_restart_is_sent_after_it_with_a_note_or_dropped_when_its_deadline_passed(tmp_path):
     async def main():
-        rasa, clock = await RulesRasa().start(), Clock(START)
+        rasa, clock = await rules_rasa(), Clock(START)
         try:
             async with FakeTelegram() as fake:
                 settings = settings_for(tmp_path, fake, rasa)
@@ -188,7 +164,7 @@ def status_of(url, ref):
 
 def test_quiet_hours_hold_a_late_reminder_until_the_morning(tmp_path):
     async def main():
-        rasa, clock = await RulesRasa().start(), Clock(START)
+        rasa, clock = await rules_rasa(), Clock(START)
         try:
             async with FakeTelegram() as fake:
                 settings = settings_for(tmp_path, fake, rasa)
@@ -209,7 +185,7 @@ def test_quiet_hours_hold_a_late_reminder_until_the_morning(tmp_path):
 
 def test_forget_erases_the_students_reminders(tmp_path):
     async def main():
-        rasa, clock = await RulesRasa().start(), Clock(START)
+        rasa, clock = await rules_rasa(), Clock(START)
         try:
             async with FakeTelegram() as fake:
                 async with RunningAdapter(settings_for(tmp_path, fake, rasa), fake, clock=clock) as adapter:
@@ -230,7 +206,7 @@ def test_forget_erases_the_students_reminders(tmp_path):
 
 def test_a_blocked_bot_cancels_the_students_reminders(tmp_path):
     async def main():
-        rasa, clock = await RulesRasa().start(), Clock(START)
+        rasa, clock = await rules_rasa(), Clock(START)
         try:
             async with FakeTelegram() as fake:
                 async with RunningAdapter(settings_for(tmp_path, fake, rasa), fake, clock=clock) as adapter:
@@ -251,7 +227,7 @@ def test_a_blocked_bot_cancels_the_students_reminders(tmp_path):
 
 def test_the_calendar_file_parses_back_with_the_dates_in_luxembourg_time(tmp_path):
     async def main():
-        rasa, clock = await RulesRasa().start(), Clock(START)
+        rasa, clock = await rules_rasa(), Clock(START)
         try:
             async with FakeTelegram() as fake:
                 async with RunningAdapter(settings_for(tmp_path, fake, rasa), fake, clock=clock):
@@ -279,7 +255,7 @@ def test_the_calendar_file_parses_back_with_the_dates_in_luxembourg_time(tmp_pat
 
 def test_the_checklist_gives_the_dated_steps_with_their_articles_and_the_reminders_already_set(tmp_path):
     async def main():
-        rasa, clock = await RulesRasa().start(), Clock(START)
+        rasa, clock = await rules_rasa(), Clock(START)
         try:
             async with FakeTelegram() as fake:
                 async with RunningAdapter(settings_for(tmp_path, fake, rasa), fake, clock=clock):
@@ -316,7 +292,7 @@ def test_a_reminder_is_sent_once_across_two_adapters_on_one_postgresql_database(
     students = list(range(3001, 3041))  # 40 students, 3 reminders each, all due at the same instant
 
     async def main():
-        rasa, clock = await RulesRasa().start(), Clock(START)
+        rasa, clock = await rules_rasa(), Clock(START)
         try:
             async with FakeTelegram() as fake:
                 key = "one key for both adapters"
