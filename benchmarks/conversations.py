@@ -1,12 +1,14 @@
 """Plays the held-out conversations (tests/conversations/*.yml) against the real assistant, as a
 student would, and reports how many end with the right answer.
 
-    .venv/bin/python -m benchmarks.conversations [--set main|fresh] [--lang fr|en] [--limit N] [--out results/conversations.json]
+    .venv/bin/python -m benchmarks.conversations [--set main|dev2|fresh|fresh2] [--lang fr|en] [--limit N] [--out results/conversations.json]
 
-Two sets, both never trained on: `main` (tests/conversations/*.yml, 200, written 2026-12-01; its
-failures have been read to find causes, so it is the development set) and `fresh`
-(tests/conversations/fresh/*.yml, written 2026-12-07 by other writers; measured only: nobody
-reads its failed transcripts, so it tells whether the fixes made on `main` generalise).
+Four sets, none trained on. Development sets, whose failures are read to find causes: `main`
+(tests/conversations/*.yml, 200, written 2026-12-01) and `dev2` (tests/conversations/dev2/, 100,
+written 2026-12-07, session 6). Sealed sets, measured only (no `--show`, no transcripts kept):
+`fresh` (120, written 2026-12-07, session 5) and `fresh2` (100, written 2026-12-07, session 6,
+played only at the end of that session); they tell whether the fixes made on the development sets
+generalise.
 
 Starts the real action server and Rasa server (own ports, temporary SQLite tracker). For each
 conversation: sends the student's turns through the REST channel; whenever the assistant asks for
@@ -36,7 +38,10 @@ MAX_FOLLOW_UPS = 8
 DECIDED = ("yes", "no", "conditional", "needs_staff")
 # Each set is played as of the day it was written ("next September", "courses started two months
 # ago"), so that a result does not change with the calendar.
-SETS = {"main": (CONVERSATIONS, "2026-12-01"), "fresh": (CONVERSATIONS / "fresh", "2026-12-07")}
+SETS = {"main": (CONVERSATIONS, "2026-12-01"), "fresh": (CONVERSATIONS / "fresh", "2026-12-07"),
+        "dev2": (CONVERSATIONS / "dev2", "2026-12-07"), "fresh2": (CONVERSATIONS / "fresh2", "2026-12-07")}
+# Sets nobody reads: their failures are never shown, so their figure says whether fixes generalise.
+SEALED = ("fresh", "fresh2")
 
 
 def cites(expected: str, references: List[str]) -> bool:
@@ -182,8 +187,10 @@ def main(argv=None) -> int:
                         help="write the passing conversations to tests/conversations/passing.txt (CI guards them)")
     parser.add_argument("--out", type=Path, help="default: results/conversations.json (fresh: conversations-fresh.json)")
     args = parser.parse_args(argv)
-    if args.which != "main" and (args.show or args.record):
-        parser.error("--show and --record are for the main set: the fresh set is measured, never read")
+    if args.which in SEALED and (args.show or args.record):
+        parser.error(f"the {args.which} set is measured, never read: --show and --record refuse it")
+    if args.record and args.which != "main":
+        parser.error("--record writes passing.txt, which guards the main set only")
     conversations = load(args.lang, args.which)
     args.out = args.out or ROOT / "results" / ("conversations.json" if args.which == "main" else f"conversations-{args.which}.json")
     conversations = [c for c in conversations if args.match.casefold() in c["name"].casefold()]
@@ -197,9 +204,12 @@ def main(argv=None) -> int:
             start = time.perf_counter()
             for conversation in conversations:
                 passed, problems, transcript = player.play(conversation)
-                results.append({"name": conversation["name"], "language": conversation["language"],
-                                "outcome": conversation["expect"]["outcome"], "passed": passed,
-                                "problems": problems, "transcript": transcript})
+                result = {"name": conversation["name"], "language": conversation["language"],
+                          "outcome": conversation["expect"]["outcome"], "passed": passed,
+                          "loop": any(p.startswith("loop") for p in problems)}
+                if args.which not in SEALED:  # a sealed set's transcripts are not kept, so nobody reads them
+                    result.update(problems=problems, transcript=transcript)
+                results.append(result)
                 if args.show and not passed:
                     print(f"## {conversation['name']}\n" + "\n".join(f"   - {p}" for p in problems))
                     for turn in transcript:
@@ -225,7 +235,7 @@ def main(argv=None) -> int:
     for outcome in outcomes:
         subset = [r for r in results if r["outcome"] == outcome]
         print(f"| {outcome} | {len(subset)} | {sum(r['passed'] for r in subset)} |")
-    loops = sum(any(p.startswith("loop") for p in r["problems"]) for r in results)
+    loops = sum(r["loop"] for r in results)
     print(f"\nconversations with a loop: {loops}; {elapsed:.0f} s; details in {args.out}")
     return 0
 
