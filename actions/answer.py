@@ -9,6 +9,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import messages
+from actions.also_asked import answer_the_others
 from actions.common import intent_of, language, today
 from actions.extract import TurnAction
 from actions.handoff import accepted_offer_reason, decline_handoff, handoff, offer_handoff
@@ -55,15 +56,20 @@ def times_asked(tracker: Tracker, fact: str) -> int:
     return count
 
 
-def question_text(tracker: Tracker) -> str:
-    """The student's message that asked the current question (later ones answer its facts)."""
+def question_message(tracker: Tracker) -> Dict[str, Any]:
+    """The parse data of the student's message that asked the current question (later ones answer its facts)."""
     found = False
     for event in reversed(tracker.events):
         if event.get("event") == "slot" and event.get("name") == "question" and event.get("value"):
             found = True
         elif found and event.get("event") == "user":
-            return event.get("text") or ""
-    return (tracker.latest_message or {}).get("text") or ""
+            return {**(event.get("parse_data") or {}), "text": event.get("text") or ""}
+    return tracker.latest_message or {}
+
+
+def question_text(tracker: Tracker) -> str:
+    """The text of the student's message that asked the current question."""
+    return question_message(tracker).get("text") or ""
 
 
 def asked_in_passing(tracker: Tracker) -> Optional[str]:
@@ -184,6 +190,8 @@ def _answer(dispatcher: CollectingDispatcher, tracker: Tracker, question: str, l
         custom["checklist"] = {"language": lang}
     dispatcher.utter_message(text=render(decision, lang), buttons=messages.buttons("why_button", lang),
                              json_message=custom or None)
+    if not follow_up or last.get("question") != question:  # the first answer to the message that asked it
+        answer_the_others(dispatcher, question_message(tracker), question, situation, unknown, lang)
     # What the decision was asked with, so "why?" explains this very answer later (actions/explain.py).
     record["asked"] = asked_with(situation, unknown, aspects)
     # last_decision is set on every answer: the office's report counts the answers by it.

@@ -4,6 +4,7 @@ docs/benchmarks.md, "NLU pipeline comparison").
 from __future__ import annotations
 
 import logging
+import re
 from collections import Counter
 from typing import Any, Dict, List, Text
 
@@ -19,6 +20,9 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 logger = logging.getLogger(__name__)
+
+QUESTION_SEGMENTS = "question_segments"  # the parse data's key for the questions of a message asking several
+QUESTION_SENTENCE = re.compile(r"[^?]*\?")  # a question ends at its question mark
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
@@ -106,4 +110,20 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
                 ranking = ranking[: self.config["ranking_length"]]
             message.set(INTENT, ranking[0], add_to_output=True)
             message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+            segments = self.question_segments(text)
+            if segments:
+                message.set(QUESTION_SEGMENTS, segments, add_to_output=True)
         return messages
+
+    def question_segments(self, text: str) -> List[Dict[str, Any]]:
+        """ "do I have to go? and would I get a grant for Lyon?": each question sentence of a message
+        that asks several, with its own best intent, so the actions can answer or list every one."""
+        segments = [s.strip() for s in QUESTION_SENTENCE.findall(text) if len(s.split()) >= 3]
+        if len(segments) < 2 or self.model is None:
+            return []
+        found = []
+        for segment, probabilities in zip(segments, self.model.predict_proba(segments)):
+            best = max(range(len(probabilities)), key=lambda i: probabilities[i])
+            found.append({"text": segment, "intent": str(self.model.classes_[best]).split("/")[0],
+                          "confidence": float(probabilities[best])})
+        return found
