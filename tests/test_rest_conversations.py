@@ -159,3 +159,11 @@ def test_why_typed_in_english_explains_and_the_staff_ticket_carries_the_explanat
     handoff = next(r["custom"]["handoff"] for r in replies if r.get("custom"))
     assert handoff["explanation"]["outcome"] == "no"
     assert handoff["explanation"]["what_would_change"][0]["params"]["city"] == "Liège"
+
+
+def test_a_message_with_two_questions_gets_both_answered_or_the_second_offered_next(client, student):
+    replies = say(client, student, "I'm in the bachelor. Is the semester abroad compulsory for me? "
+                                   "And who do I pay my tuition fees to while I'm on Erasmus?")
+    said = texts(replies)
+    assert "You also asked" in said  # the classifier picks which one comes first; both are answered
+    assert "Art. 11" in said and "Art. 1(1)" in said
