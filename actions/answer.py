@@ -12,7 +12,7 @@ from actions import messages
 from actions.also_asked import answer_the_others
 from actions.common import intent_of, language, today
 from actions.extract import TurnAction
-from actions.handoff import accepted_offer_reason, decline_handoff, handoff, offer_handoff
+from actions.staff_desk import accepted_offer_reason, decline_handoff, handoff, offer_handoff
 from actions.slots import situation_from_slots
 from actions.understanding import aspects_of, is_what_if
 from rules_core import Outcome, decide, render, render_fact_question
@@ -111,6 +111,10 @@ def tell_problems(dispatcher: CollectingDispatcher, tracker: Tracker, lang: str)
         kind, _, detail = problem.partition(":")
         if kind == "impossible_date":
             dispatcher.utter_message(text=messages.text("impossible_date", lang, date=detail))
+        elif kind == "corrected":  # "TOURS not trier" while another fact was pending: say what changed
+            value = tracker.get_slot(detail)
+            if value is not None:
+                dispatcher.utter_message(text=messages.text("corrected", lang, fact=render_fact_value(detail, value, lang)))
         elif kind == "assumed_year":  # say which year a year-less date was taken in
             from rules_core.render import format_date
 

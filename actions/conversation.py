@@ -10,11 +10,12 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import messages
 from actions.common import intent_of, language
 from actions.extract import TurnAction
+from actions.faq_topics import named_faq_topic
 from actions.responses import utter
-from actions.handoff import offer_handoff
+from actions.staff_desk import offer_handoff
 from actions.redirects import who_can_help
 from actions.understanding import is_what_if, named_question, refine_question
-from actions.answer import answer
+from actions.answer import answer, no_failures
 from actions.slots import FACT_SLOTS, known_facts
 from rules_core.decision import Question
 
@@ -102,9 +103,22 @@ class ActionNotUnderstood(TurnAction):
                       domain: Dict[Text, Any]) -> List[EventType]:
         message = tracker.latest_message or {}
         message_language = message.get("language")
-        if tracker.get_slot("question") and answered_pending(tracker) and message_language in (None, *SUPPORTED):
-            # "just that I work part-time": the answer to the pending fact, whatever question it sounded like
+        if tracker.get_slot("question") and answered_pending(tracker):
+            # "just that I work part-time": the answer to the pending fact, whatever question it sounded like;
+            # "italy, im italian": whatever language its few words sounded like (actions/extract.py read it)
             return answer(dispatcher, tracker)
+        text = message.get("text") or ""
+        if message_language in (None, *SUPPORTED) and tracker.get_slot("question") and tracker.get_slot("last_decision") \
+                and is_what_if(text) and not named_question(text):
+            # "and if i go to nancy instead? its cheaper there": the question just answered, with another
+            # host, even when the classifier heard another question (cheaper → cancellation) and fell back
+            return answer(dispatcher, tracker)
+        topic = None if named_question(text) else named_faq_topic(text)
+        if topic and message_language in (None, *SUPPORTED) \
+                and utter(dispatcher, domain, f"{FAQ_RESPONSES}/{topic}", language(tracker)):
+            # "how does my transcript get to uni.lu?": an FAQ topic named in the student's own words, which
+            # the classifier took for another service's question or could not place
+            return no_failures(tracker)
         likely = likely_question(message, facts_set_by_this_message(tracker),
                                  situation_facts_set_by_this_message(tracker))
         if likely and message_language in (None, *SUPPORTED):

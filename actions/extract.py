@@ -13,7 +13,11 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import intent_of, today
+from actions import messages
+from actions.common import intent_of, language, today
+from actions.corrections import corrected_host_town
+from actions.redirects import who_for_topic
+from actions.staff_mobility import asks_own_staff_mobility
 from actions.slots import to_slot_value, valid_alone
 from actions.understanding import UNSURE, bare_place, is_what_if, named_question, read_message, refine_question
 from rules_core.countries import to_iso
@@ -29,6 +33,14 @@ class TurnAction(Action, metaclass=ABCMeta):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[EventType]:
+        if asks_own_staff_mobility_now(tracker):
+            # "can I get Erasmus funding to go teach in Graz myself?": a lecturer's own trip is no
+            # student's question, whichever question intent the classifier heard; nothing is read as a fact.
+            events = language_events(tracker)
+            lang = next((e["value"] for e in events if e.get("name") == "language"), None) or language(tracker)
+            who = who_for_topic("staff_mobility", lang)
+            dispatcher.utter_message(text=messages.text("out_of_scope", lang, who=who))
+            return events
         read = read_message_facts(tracker)
         return read + await self.respond(dispatcher, with_events(tracker, read), domain)
 
@@ -46,22 +58,45 @@ def with_events(tracker: Tracker, events: List[EventType]) -> Tracker:
                    tracker.followup_action, tracker.active_loop, tracker.latest_action_name)
 
 
+# Intents a staff member's own trip may be heard as; a call for a person, a yes or a no keep their meaning.
+STAFF_GUARDED = QUESTIONS | {"nlu_fallback", "out_of_scope", "faq", "inform"}
+
+
+def asks_own_staff_mobility_now(tracker: Tracker) -> bool:
+    """Whether this message asks about the speaker's own staff mobility (actions/staff_mobility.py),
+    with what they said earlier in the conversation as context."""
+    message = tracker.latest_message or {}
+    text = message.get("text") or ""
+    if text.startswith("/") or intent_of(tracker) not in STAFF_GUARDED \
+            or message.get("language") not in (None, *SUPPORTED):
+        return False
+    earlier = [e.get("text") or "" for e in tracker.events if e.get("event") == "user"]
+    return asks_own_staff_mobility(text, earlier[:-1] if earlier and earlier[-1] == text else earlier)
+
+
+def language_events(tracker: Tracker) -> List[EventType]:
+    """The conversation language, set when this message changes it."""
+    message = tracker.latest_message or {}
+    lang = conversation_language(message.get("language"), tracker.get_slot("language"),
+                                 (message.get("metadata") or {}).get("language_code"))
+    return [SlotSet("language", lang)] if lang != tracker.get_slot("language") else []
+
+
 def read_message_facts(tracker: Tracker) -> List[EventType]:
     """Sets the conversation language and every fact the message gives."""
     message = tracker.latest_message or {}
-    metadata = message.get("metadata") or {}
     intent = intent_of(tracker)
-    events: List[EventType] = []
-
-    lang = conversation_language(message.get("language"), tracker.get_slot("language"),
-                                 metadata.get("language_code"))
-    if lang != tracker.get_slot("language"):
-        events.append(SlotSet("language", lang))
+    events: List[EventType] = language_events(tracker)
 
     requested = tracker.get_slot("requested_fact")
     text = message.get("text") or ""
     what_if = bool(tracker.get_slot("question") and tracker.get_slot("last_decision") and is_what_if(text))
     answers_pending = bool(requested) and _answers_pending(text, intent, message, requested, tracker)
+    # "no sorry autocorrect, TOURS not trier" while the origin is pending: the host is corrected, the
+    # pending question goes on (asked again), and "in france" is not read as the student's origin.
+    corrected_town = None if what_if else corrected_host_town(text, requested)
+    if corrected_town:
+        answers_pending = False
     named = named_question(text) if intent in ("nlu_fallback", "out_of_scope", "faq") and "?" in text else None
     after_extension = None
     if intent in QUESTIONS and not what_if and not answers_pending:
@@ -73,11 +108,13 @@ def read_message_facts(tracker: Tracker) -> List[EventType]:
     elif named and not answers_pending:  # a follow-up the classifier missed, named by its own words
         events.append(SlotSet("question", named))
         requested = None
-    elif what_if:
+    elif what_if or corrected_town:
         requested = None  # "et si je pars à Nancy à la place ?": the same question, with another fact
 
-    if message.get("language") not in (None, *SUPPORTED):
-        return events  # a language the assistant does not speak: nothing is read as a fact
+    if message.get("language") not in (None, *SUPPORTED) and not (answers_pending and short_reply(text)):
+        # A language the assistant does not speak: nothing is read as a fact. A short reply that answers
+        # the pending question ("italy, im italian") is in the conversation's language, whatever its words.
+        return events
     reading = read_message(message.get("text") or "", intent, message.get("entities") or [], requested,
                            today(tracker))
     if requested and not reading.facts and UNSURE.search(message.get("text") or ""):
@@ -95,6 +132,10 @@ def read_message_facts(tracker: Tracker) -> List[EventType]:
         if place:
             code = to_iso(place)
             reading.facts.update({"host_country": code} if code else {"host_city": place})
+    if corrected_town and "host_city" not in reading.facts:
+        reading.facts["host_city"] = corrected_town
+    if corrected_town:
+        reading.problems.append("corrected:host_city")  # said back, instead of "I did not catch that answer"
     for name in reading.weak:  # "M1" after "my 2nd semester": the year code does not undo the semester said
         if name in reading.facts and tracker.get_slot(name) is not None and requested != name:
             reading.facts.pop(name)
@@ -111,6 +152,13 @@ def read_message_facts(tracker: Tracker) -> List[EventType]:
     if problems or tracker.get_slot("input_problems"):
         events.append(SlotSet("input_problems", problems or None))
     return events
+
+
+SHORT_REPLY_WORDS = 8  # a reply this short gives too few words to tell its language by itself
+
+
+def short_reply(text: str) -> bool:
+    return len((text or "").split()) <= SHORT_REPLY_WORDS
 
 
 def _answers_pending(text: str, intent: str, message: Dict[str, Any], requested: str, tracker: Tracker) -> bool:

@@ -35,3 +35,8 @@ def topic_of(text: str) -> Tuple[str, Optional[dict]]:
 
 def who_can_help(text: str, lang: str) -> Optional[str]:
     return (topic_of(text)[1] or {}).get(lang)
+
+
+def who_for_topic(topic: str, lang: str) -> Optional[str]:
+    """Who can help with a topic the understanding recognised by itself (not by the message's words)."""
+    return next(((who or {}).get(lang) for name, _, who in _topics() if name == topic), None)

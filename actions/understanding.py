@@ -336,8 +336,12 @@ def bare_place(text: str) -> Optional[str]:
 
     words = re.findall(r"[^\W\d_][\w'’-]*", text)
     candidates = [" ".join(words[i:i + 2]) for i in range(len(words) - 1)] + words  # "La Haye", then single words
+    # "TOURS not trier": the town the student rules out is not the one named ("why not Liège?" proposes it)
+    ruled_out = ruled_out_places(re.sub(r"\b(?:why|pourquoi)\s+(?:not|pas)\b", " ", text, flags=re.I))
     for word in candidates:
         parts = word.casefold().split()
+        if fold_word(word) in ruled_out:
+            continue
         if len(word) <= 2 or word.casefold() in STOP_PLACES or any(
                 len(part) <= 2 and not (i == 0 and part in ARTICLES) for i, part in enumerate(parts)):
             continue  # "a la" is no "Arrah"; "La Haye" still is a town
@@ -385,7 +389,9 @@ def fuzzy_town(text: str) -> Optional[str]:
 
 # Short words that are also town names somewhere: never a place in a follow-up.
 STOP_PLACES = {"what", "about", "and", "but", "pour", "instead", "place", "the", "les", "mais", "not", "non", "pas",
-               "how", "with", "avec", "sans", "without", "alors", "okay"}
+               "how", "with", "avec", "sans", "without", "alors", "okay",
+               # determiners and prepositions that are some far town's name too ("Mon", "Par")
+               "mon", "ton", "son", "par", "sur", "des", "une", "est", "who", "can", "will", "may", "her", "his"}
 
 
 def yes_no(text: str, intent: Optional[str]) -> Optional[bool]:
@@ -710,10 +716,14 @@ NAMED_QUESTIONS = [
 
 def named_question(text: str) -> Optional[str]:
     """The question a message names unmistakably (NAMED_QUESTIONS), or None."""
+    from actions.named_questions import about_others, extra_named_question
+
+    if about_others(text):  # "is it compulsory for their own students too?": another university's rule
+        return None
     for question, cue in NAMED_QUESTIONS:
         if re.search(cue, text or "", re.I):
             return question
-    return None
+    return extra_named_question(text)  # "is the semestre abroad realy compulsory??"
 
 
 # What exactly the student asks of a question (rules_core.decision.ASPECTS), in their words.

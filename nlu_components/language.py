@@ -29,7 +29,9 @@ _EXTRA = {
            "need", "funding", "housing", "want", "can", "get", "have", "am", "my", "do", "does", "actually",
            "sorry", "prefer", "english", "please", "student", "which", "what", "where", "will", "would",
            "january", "february", "march", "april", "june", "july", "august", "september", "october", "november",
-           "december", "pls", "plz", "human"},
+           "december", "pls", "plz", "human",
+           # SMS English: "im" is also German ("im Ausland"), so it weighs for both rather than for German alone
+           "im", "ive", "dont", "cant", "wont", "idk", "u", "ur", "lol", "tbh", "gonna", "wanna"},
     "de": {"ich", "muss", "nicht", "ausland", "semester", "danke", "hallo", "stipendium", "wann", "kann", "bin"},
     "lb": {"ech", "muss", "net", "ausland", "merci", "moien", "wéi", "kann", "sinn", "hunn", "wann"},
 }

@@ -1,0 +1,27 @@
+"""A correction of the host town told while another fact is pending ("no sorry autocorrect, TOURS not
+trier", "pardon je voulais dire Gand, pas Gênes"): the town is replaced and the pending question goes
+on, rather than the reply being read as a bad answer to it (or its country as the student's origin).
+"""
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from actions.understanding import bare_place
+from rules_core.countries import to_iso
+
+# Words that say the student corrects what they said before.
+CORRECTION_CUE = re.compile(
+    r"\b(?:sorry|soz|oops|oups|my bad|auto-?correct\w*|typo|i meant|i mean|meant to (?:say|write)|mistake|wrong town|"
+    r"wrong city|pardon|d[ée]sol[ée]e?|correcteur|je voulais dire|je veux dire|erreur|faute de frappe|je me suis tromp\w*|"
+    r"correction|actually|en fait)\b", re.I)
+# Facts a host town can never answer: with one of them pending, a town named with a correction is the host.
+PLACE_FACTS = {"host_city", "host_country"}
+
+
+def corrected_host_town(text: str, requested: Optional[str]) -> Optional[str]:
+    """The host town a correction names while a fact other than the host is pending, or None."""
+    if not requested or requested in PLACE_FACTS or not CORRECTION_CUE.search(text or ""):
+        return None
+    town = bare_place(text)  # the first town named that the student does not rule out ("not trier")
+    return town if town and not to_iso(town) else None

@@ -1,0 +1,87 @@
+"""Questions a student names in their own words, typos and SMS style included, for the turns the
+classifier misses (it falls back, or takes a long message for an out-of-scope one).
+
+Read by `actions.understanding.named_question` after its own cues. Each cue names the question
+only: the facts the message gives are read elsewhere, and the rules core decides the answer.
+"""
+from __future__ import annotations
+
+import re
+from typing import List, Optional, Tuple
+
+# Adverbs students put between the words of a question ("realy compulsory", "vraiment obligatoire").
+_ADVERBS = (r"(?:(?:really|realy|rly|actually|still|truly|absolutely|definitely|even|also|honestly|"
+            r"vraiment|vraiement|vrmt|vrm|toujours|encore|quand m[eê]me|qd m[eê]me|forc[ée]ment|absolument|bien|"
+            r"obligatoirement|aussi)\s+)*")
+_MANDATORY = r"(?:compulsory|compulsary|mandatory|mandatary|obligatory|obligatoire|obligatoir|required|a must)"
+# What the obligation is about: the semester abroad under any of its names ("semestre abroad", "séjour à l'étranger").
+_MOBILITY = (r"(?:(?:the |a |my |this |that |le |la |ce |cette |l['’] ?|un |une )?(?:sem\w*|year|term|period|stay|time|"
+             r"exchange|mobility)\s+(?:abroad|overseas|[àa] l['’ ]?[ée]tranger|de mobilit[ée]|of mobility)|"
+             r"(?:the |a |my |this |le |la |ce |l['’] ?)?(?:mobility|mobilit[ée]|study abroad|going abroad|"
+             r"(?:mobility|exchange|erasmus) semester|semestre (?:de mobilit[ée]|d['’ ]?[ée]change|erasmus)|"
+             r"s[ée]jour (?:[àa] l['’ ]?[ée]tranger|de mobilit[ée])|partir (?:[àa] l['’ ]?[ée]tranger|en (?:mobilit[ée]|"
+             r"erasmus|[ée]change))))")
+# What may follow "do I have to do the mobility semester": the end of the question, not its timing
+# ("…in semester 5?" asks when, not whether).
+_CLAUSE_END = r"(?=\s*(?:abroad|overseas|[àa] l['’ ]?[ée]tranger|at all|anyway|anymore|then|now|too|as well|[,;?!.]|$))"
+
+OBLIGATION = re.compile(
+    # "is the semestre abroad realy compulsory??"
+    rf"\b(?:is|are)\s+{_MOBILITY}\s+{_ADVERBS}{_MANDATORY}\b"
+    # "la mobilité c vraiment obligatoire ?", "the exchange semester is mandatory??" (a verb: "la mobilité
+    # obligatoire" alone names the obligation, it does not ask about it)
+    rf"|{_MOBILITY}\s*,?\s*(?:is|it.?s|est|est-elle|est-il|c.est|c|ca|ça|reste|remains)\s+{_ADVERBS}{_MANDATORY}\b"
+    rf"(?=\s*(?:for (?:me|us|everyone|all)|pour (?:moi|nous|tout le monde|tous)|in (?:my|the|our) \w+|en \w+|[,;?!.]|$))"
+    # "is it really compulsory to go abroad?", "c'est obligatoire de partir ?"
+    rf"|(?:is it|it.?s|is that|c.est|c|est-ce)\s+{_ADVERBS}{_MANDATORY}\s+(?:to|de|d['’])\s*(?:go|study|do|spend|leave|"
+    rf"partir|aller|faire)\b"
+    # "do I still need to go abroad?", "must I really go on exchange?"
+    rf"|(?:\b(?:i|we)\s+{_ADVERBS}(?:have to|need to|must|got to|gotta|am obliged to|am required to)|\bmust\s+(?:i|we))"
+    rf"\s+{_ADVERBS}"
+    rf"(?:go abroad|study abroad|go on (?:an? )?(?:exchange|erasmus|mobility)|leave){_CLAUSE_END}"
+    # "do I still need to do the mobility semester??"
+    rf"|\b(?:i|we)\s+{_ADVERBS}(?:have to|need to|must|got to|gotta|am obliged to|am required to)\s+{_ADVERBS}"
+    rf"(?:do|make|go on|go for)\s+(?:the|a|my|this|that|one|an)\s+(?:\w+\s+){{0,2}}?"
+    rf"(?:semester|semster|semestre|mobility|exchange|erasmus)(?:\s+(?:abroad|semester))?{_CLAUSE_END}",
+    re.I)
+# Not the obligation itself: another document or meeting that is mandatory, another university's rule,
+# or a second departure (Art. 19, Art. 24: their own questions).
+NOT_OBLIGATION = re.compile(
+    r"(?:contrat|contract|r[ée]union|meeting|session|s[ée]ance)\s+(?:d.info\w*\s+|de\s+|of\s+|about\s+)?(?:la\s+|the\s+)?"
+    r"mobilit|mobility (?:contract|info|meeting)|\bagain\b|[àa] nouveau|de nouveau|encore une fois|\brepartir\b|"
+    r"\bre-?do\b|another semester", re.I)
+# Questions about another university's students, or about doctoral candidates: not the circular's,
+# whatever question their words name (read by actions.understanding.named_question for every cue).
+NOT_OURS_STRICT = re.compile(r"their (?:own )?(?:\w+ )?students|leurs? (?:propres )?[ée]tudiants|chez eux|\bphd\b|doctora\w*|"
+                             r"doctorant", re.I)
+NOT_OURS = NOT_OURS_STRICT.pattern + r"|for their|do they\b|ont-ils"
+
+FUNDING = re.compile(
+    # "is it out of the 100km zone so I get funding?": the 100 km line is the grant's rule (Art. 5(4))
+    r"\b100\s?(?:km|kilom\w*)\b.{0,60}\b(?:fund\w*|grant|bourse|financ\w*|money|argent|scholarship)"
+    r"|\b(?:fund\w*|grant|bourse|financ\w*|money|argent|scholarship)\b.{0,60}\b100\s?(?:km|kilom\w*)\b"
+    # "will I get the Erasmus grant then?", "j'ai droit à la bourse ?"
+    r"|\b(?:get|receive|qualify for|eligible for|entitled to)\s+(?:the |a |any |an |some )?(?:erasmus\+? |mobility )?"
+    r"(?:grant|funding)\b|(?:droit [àa]|toucher|obtenir|recevoir)\s+(?:la |une |de la )?(?:bourse|financement)\b",
+    re.I)
+# State study aid and loans are another service's (actions/data/redirects.yml): never the circular's grant.
+NOT_FUNDING = re.compile(r"cedies|aide financi|state (?:study )?aid|student loan|pr[eê]t (?:[ée]tudiant|de l.[ée]tat)|"
+                         r"l.[ée]tat|" + NOT_OURS, re.I)
+
+EXTRA_QUESTIONS: List[Tuple[str, "re.Pattern[str]", Optional["re.Pattern[str]"]]] = [
+    ("ask_obligation", OBLIGATION, re.compile(NOT_OBLIGATION.pattern + "|" + NOT_OURS, re.I)),
+    ("ask_funding", FUNDING, NOT_FUNDING),
+]
+
+
+def about_others(text: str) -> bool:
+    """Whether the message asks about another university's students or doctoral candidates."""
+    return bool(NOT_OURS_STRICT.search(text or ""))
+
+
+def extra_named_question(text: str) -> Optional[str]:
+    """The question one of these cues names, unless its exclusion says the message is another service's."""
+    for question, cue, unless in EXTRA_QUESTIONS:
+        if cue.search(text or "") and not (unless and unless.search(text or "")):
+            return question
+    return None

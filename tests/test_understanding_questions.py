@@ -1,0 +1,216 @@
+"""Which question the student asks, and not losing it: the question named by its own words when the
+classifier misses, FAQ topics rescued, what-ifs kept, replies to a pending fact read as answers, and
+a lecturer's own trip told apart from a student's question (issue 9). Wordings are the tests' own."""
+import pytest
+from rasa_sdk.events import ConversationPaused
+
+from actions.conversation import ActionNotUnderstood
+from actions.corrections import corrected_host_town
+from actions.faq_topics import named_faq_topic
+from actions.handoff import ActionHandoff
+from actions.staff_mobility import asks_own_staff_mobility
+from actions.understanding import bare_place, named_question
+from nlu_components.language import detect
+from tests.test_actions import DOMAIN, response_text, run, run_reading, slots_set, tracker
+
+
+# -- the question named by its own words ---------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "is the semster abroad realy mandatory?? id rather stay home",
+    "do we actually have to do an exchange semester at all?",
+    "i still have to go abroad? even with my job?",
+    "honestly, must I really go abroad?",
+    "la mobilité c vraiment obligatoire ?? jpréfère rester au lux",
+    "le semestre à l'étranger est-il toujours obligatoire pour moi ?",
+    "je travaille à mi-temps, est-ce que je dois quand même faire le semestre de mobilité ?",
+])
+def test_a_question_whether_the_mobility_is_compulsory_is_named_the_obligation_question(text):
+    assert named_question(text) == "ask_obligation"
+
+
+@pytest.mark.parametrize("text", [
+    "Differdange is closer than Arlon, is Arlon beyond the 100 km so the grant applies?",
+    "Maastricht c'est à plus de 100km ? j'aurais la bourse alors ?",
+    "would i qualify for the erasmus grant there?",
+])
+def test_a_question_about_the_100_km_line_or_getting_the_grant_is_named_the_funding_question(text):
+    assert named_question(text) == "ask_funding"
+
+
+@pytest.mark.parametrize("text", [
+    "is the OLS test compulsory?",
+    "la réunion d'info mobilité est obligatoire ?",
+    "do I have to do the exchange in semester 5 or 6?",
+    "at KU Leuven, is the semester abroad compulsory for their own students?",
+    "la bourse CEDIES c'est pour moins de 100 km aussi ?",
+    "what do I still have to do?",
+])
+def test_words_near_the_obligation_or_the_grant_that_ask_something_else_name_neither(text):
+    assert named_question(text) not in ("ask_obligation", "ask_funding")
+
+
+# -- FAQ topics rescued by their own words --------------------------------------------------------
+
+@pytest.mark.parametrize("text, topic", [
+    ("just got home from Tartu, does the host send my transcript of records to uni.lu or do I?", "transcript"),
+    ("de retour de Porto : mon relevé de notes, je peux l'envoyer en scan par mail ?", "transcript"),
+    ("who will help me pick modules at my partner university? the list is huge", "support"),
+    ("qui peut me conseiller pour choisir mes cours à l'université d'accueil ?", "support"),
+    ("j'ai échoué un examen pendant mon échange à Gand, je peux le rattraper ?", "resits"),
+])
+def test_an_faq_topic_named_with_the_mobility_in_sight_is_that_topic(text, topic):
+    assert named_faq_topic(text) == topic
+
+
+@pytest.mark.parametrize("text", [
+    "I need my uni.lu transcript for an internship application, where do I get it?",
+    "j'ai raté mon partiel de maths ici à Belval (pas en erasmus), le rattrapage c'est quand ?",
+    "who can help me choose my courses for next semester here in Belval?",
+])
+def test_the_same_words_about_the_university_s_own_studies_name_no_faq_topic(text):
+    assert named_faq_topic(text) is None
+
+
+@pytest.mark.parametrize("lang, text, intent", [
+    ("en", "back from Ljubljana: how will my transcript reach uni.lu, can I mail them a copy?", "out_of_scope"),
+    ("fr", "qui peut m'aider à choisir mes cours chez le partenaire ? je suis perdue", "nlu_fallback"),
+])
+def test_an_faq_question_the_classifier_took_for_another_service_s_gets_the_faq_answer(lang, text, intent):
+    messages, events = run(ActionNotUnderstood(), tracker(text, intent, detected=lang, language=lang))
+    topic = "transcript" if "transcript" in text else "support"
+    assert messages[-1]["text"] == response_text(f"utter_faq/{topic}", lang)
+    assert "question" not in slots_set(events)
+
+
+# -- what-if follow-ups keep their question --------------------------------------------------------
+
+FUNDED = dict(question="ask_funding", level="bachelor", semester=3, mobility_type="erasmus_plus",
+              host_city="Strasbourg", country_of_origin="LU", eu_national=True, earlier_mobilities=[],
+              refused_or_cancelled_place=False, is_extension=False,
+              last_decision={"question": "ask_funding", "outcome": "yes", "conclusions": [], "values": []})
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("en", "and what if i pick metz instead? rent is lower there"),
+    ("fr", "et si je choisis metz à la place ? les loyers sont moins chers"),
+])
+def test_a_what_if_the_classifier_fell_back_on_keeps_the_question_just_answered(lang, text):
+    state = tracker(text, "nlu_fallback", detected=lang, language=lang, **FUNDED)
+    state.latest_message["intent_ranking"] = [{"name": "nlu_fallback", "confidence": 1.0},
+                                              {"name": "ask_cancellation", "confidence": 0.5}]
+    messages, events = run(ActionNotUnderstood(), state)
+    slots = slots_set(events)
+    assert slots.get("question", "ask_funding") == "ask_funding" and slots["host_city"].casefold() == "metz"
+    assert slots["last_decision"]["question"] == "ask_funding" and slots["last_decision"]["outcome"] == "no"
+    assert "Art. 5(4)" in messages[-1]["text"] or "art. 5(4)" in messages[-1]["text"]
+
+
+# -- a reply to a pending fact is that answer -----------------------------------------------------
+
+VALIDATION = dict(question="ask_validation", level="bachelor", ects_enrolled=30,
+                  departure_date="2027-01-25", return_date="2027-05-28", requested_fact="declared_to_mobility_office")
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("fr", "oui, je l'ai faite via le bureau de la mobilité"),
+    ("en", "yes, the mobility office registered it"),
+])
+def test_a_reply_that_names_the_office_to_answer_the_pending_fact_is_read_as_that_fact_not_as_a_call_for_a_person(
+        lang, text):
+    messages, events = run(ActionHandoff(), tracker(text, "request_human", detected=lang, language=lang, **VALIDATION))
+    assert ConversationPaused() not in events
+    assert slots_set(events)["declared_to_mobility_office"] is True
+    assert "handoff" not in str(messages)
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("fr", "oui, mais je voudrais parler à quelqu'un du bureau"),
+    ("en", "yes but can i talk to a real person please"),
+])
+def test_an_explicit_call_for_a_person_hands_over_even_while_a_fact_is_pending(lang, text):
+    messages, events = run(ActionHandoff(), tracker(text, "request_human", detected=lang, language=lang, **VALIDATION))
+    assert ConversationPaused() in events
+
+
+@pytest.mark.parametrize("text", ["spain, im spanish", "greek, born in athens"])
+def test_a_short_reply_to_the_pending_fact_is_in_the_conversation_s_language_whatever_its_words_sound_like(text):
+    state = tracker(text, "out_of_scope", detected="de", language="en", question="ask_funding", level="bachelor",
+                    mobility_type="erasmus_plus", host_city="Tours", requested_fact="country_of_origin")
+    messages, events = run(ActionNotUnderstood(), state)
+    slots = slots_set(events)
+    assert slots["country_of_origin"] in ("ES", "GR") and "language" not in slots
+    assert not any("only speak" in (m.get("text") or "") for m in messages)
+
+
+def test_a_long_message_in_another_language_is_still_refused_politely():
+    text = "Ich komme aus Spanien und möchte wissen, ob ich das Stipendium bekomme, wenn ich nach Tours gehe"
+    state = tracker(text, "out_of_scope", detected="de", language="en", question="ask_funding",
+                    requested_fact="country_of_origin")
+    messages, events = run(ActionNotUnderstood(), state)
+    assert "country_of_origin" not in slots_set(events)
+    assert "only speak French and English" in messages[0]["text"]
+
+
+def test_sms_english_im_is_no_longer_evidence_for_german():
+    assert detect("france, im french") is None
+    assert detect("Ich bin im Ausland, bekomme ich das Stipendium?") == "de"
+
+
+@pytest.mark.parametrize("lang, text, town", [
+    ("en", "oops my bad, autocorrect: LYON not lille", "LYON"),
+    ("fr", "pardon je me suis trompée, c'est Nantes pas Lille", "Nantes"),
+])
+def test_a_correction_of_the_host_while_another_fact_is_pending_is_applied_and_the_pending_question_goes_on(
+        lang, text, town):
+    state = tracker(text, "deny", detected=lang, language=lang, question="ask_funding", level="bachelor",
+                    mobility_type="erasmus_plus", host_city="Lille", requested_fact="country_of_origin")
+    messages, events = run(ActionNotUnderstood(), state)
+    slots = slots_set(events)
+    assert slots["host_city"] == town and "country_of_origin" not in slots
+    assert slots["requested_fact"] == "country_of_origin"
+    assert town in messages[0]["text"] and "catch" not in messages[0]["text"] and "compris" not in messages[0]["text"]
+
+
+def test_a_reply_that_answers_the_origin_with_a_country_is_no_correction_of_the_host():
+    assert corrected_host_town("sorry, i meant italy", "country_of_origin") is None
+    assert corrected_host_town("sorry, Tours not Trier", "host_city") is None
+
+
+def test_a_town_the_student_rules_out_is_not_the_place_named_in_a_follow_up():
+    assert bare_place("Lisbon not Metz") == "Lisbon" and bare_place("not metz but lisbon") == "lisbon"
+
+
+# -- a lecturer's own trip is not a student's question ---------------------------------------------
+
+@pytest.mark.parametrize("text, earlier", [
+    ("could I get an Erasmus grant to teach for a week in Tartu?", ()),
+    ("I'd like to go and teach a seminar in Porto next spring, is that funded by Erasmus?", ()),
+    ("est-ce que je pourrais partir enseigner une semaine à Gand avec une bourse Erasmus ?", ()),
+    ("je voudrais faire une mission d'enseignement à Lyon, comment on la finance ?", ()),
+    ("and can I get the grant for that trip myself?", ("Hello, I'm a senior lecturer in the law faculty.",)),
+    ("et pour moi, je peux obtenir un financement pour y aller une semaine ?", ("Je suis enseignante en FHSE.",)),
+])
+def test_a_staff_member_asking_about_their_own_trip_is_staff_mobility(text, earlier):
+    assert asks_own_staff_mobility(text, earlier)
+
+
+@pytest.mark.parametrize("text, earlier", [
+    ("my professor said I must go abroad, is it really compulsory?", ()),
+    ("do they teach in English at the host university?", ()),
+    ("les cours sont enseignés en anglais à Gand ?", ()),
+    ("I am a lecturer; how is a new exchange agreement with a Canadian university signed?", ()),
+    ("can my students get the Erasmus grant for Graz?", ("I'm a professor in the economics department.",)),
+])
+def test_a_student_s_question_or_a_staff_member_s_question_about_students_is_not_staff_mobility(text, earlier):
+    assert not asks_own_staff_mobility(text, earlier)
+
+
+@pytest.mark.parametrize("lang, text, who", [
+    ("en", "can I get Erasmus money to teach a short course in Vienna myself?", "staff mobility"),
+    ("fr", "je voudrais aller enseigner une semaine à Vienne, j'ai droit à la bourse Erasmus ?", "mobilité du personnel"),
+])
+def test_a_lecturer_s_own_trip_heard_as_a_funding_question_is_redirected_without_asking_student_facts(lang, text, who):
+    messages, events = run(ActionNotUnderstood(), tracker(text, "ask_funding", detected=lang, language=lang))
+    assert who in messages[0]["text"] and len(messages) == 1
+    assert not {"question", "host_city", "requested_fact"} & set(slots_set(events))
