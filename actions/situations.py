@@ -43,7 +43,8 @@ DURATION = re.compile(NUMBER + r"\s*-?\s*(years?|yrs?|ans?|ann[ée]es?|semest\w*
 # The student holds it: "I did / have / got / obtained / completed", "j'ai fait / eu / obtenu", "titulaire d'".
 OBTAINED = re.compile(
     r"\b(?:did|done|have|hold|holding|got|gotten|obtained|earned|completed|finished|graduated|passed|fait|eu|obtenu\w*|"
-    r"valid[ée]\w*|titulaire|dipl[ôo]m[ée]e?|termin[ée]\w*|réussi\w*|reussi\w*|with|avec|j.?ai\s+(?:un|une|mon|ma|d[ée]j[àa]))\b",
+    r"valid[ée]\w*|titulaire|dipl[ôo]m[ée]e?|termin[ée]\w*|réussi\w*|reussi\w*|with|avec|j.?ai\s+(?:un|une|mon|ma|d[ée]j[àa]))\b"
+    r"\W+(?:[\w'+-]+\s+){0,3}$",  # the verb governs the diploma's name: "I did a DUT", not "I did my erasmus … in bachelor"
     re.I)
 NOT_OBTAINED = re.compile(
     r"\b(?:without|sans)\s+(?:the\s+|a\s+|le\s+|mon\s+|my\s+)?(?:dipl|degree|graduat)|"
@@ -52,7 +53,7 @@ NOT_OBTAINED = re.compile(
     r"\b(?:currently|en train de|actuellement)\b", re.I)
 # The programme the student is in now ("now I'm in the bachelor", "je fais un BTS"), right before its name.
 CURRENT = re.compile(r"(?:i.?m in|i am in|i.?m doing|i am doing|je suis en|jsuis en|je fais|jfais|studying|i study|"
-                     r"j.?[ée]tudie|inscrite? en|enrolled in)\s+(?:\w+\s+){0,2}$", re.I)
+                     r"j.?[ée]tudie|inscrite? en|enrolled in)\s+(?:\w+\s+){0,2}$|\b(?:en|in)\s+$", re.I)
 
 CREDITS = re.compile(r"\b(\d{2,3})\s*(?:cr[ée]dits?(?:\s+ects)?|ects)\b", re.I)
 CREDITS_OBTAINED = re.compile(

@@ -797,9 +797,9 @@ def stated_situations(text: str) -> Dict[str, Any]:
     if grounds:
         facts["exemption_grounds"] = grounds
     elif not third_country and situations.corrects_school_diploma(text):
-        # "sorry, my bac is from the lycée in Luxembourg": ground 5° read before no longer holds, and
-        # the grounds are asked again rather than kept on a fact the student took back.
-        facts["exemption_grounds"] = None
+        # "sorry, my bac is from the lycée in Luxembourg": the student restates the situation without
+        # ground 5° read before, and no other ground in it; the answer is recomputed on that.
+        facts["exemption_grounds"] = []
     return facts
 
 

@@ -82,9 +82,21 @@ def test_children_of_one_s_own_are_still_a_family_obligation():
 
 @pytest.mark.parametrize("text", ["oops, actually my A-levels are from Belgium, not from Morocco",
                                   "ah non pardon je me suis trompé, mon bac je l'ai eu au lycée au Luxembourg"])
-def test_correcting_the_school_diploma_to_luxembourg_or_the_eu_clears_the_grounds_read_before(text):
-    found = facts(text)
-    assert "exemption_grounds" in found and found["exemption_grounds"] is None
+def test_correcting_the_school_diploma_to_luxembourg_or_the_eu_leaves_no_ground_read_before(text):
+    assert facts(text)["exemption_grounds"] == []
+
+
+def test_a_correction_that_restates_another_ground_keeps_that_one():
+    text = "sorry, my bac is from Luxembourg in fact, but I do have two kids"
+    assert facts(text)["exemption_grounds"] == ["family_obligations"]
+
+
+@pytest.mark.parametrize("text", [
+    "jai fait mon erasmus a gand en bachelor de bio, c'est validé, puis jai changé de bachelor",
+    "I did my exchange in Vienna during the bachelor in physics and then switched programme",
+])
+def test_a_mobility_done_during_a_bachelor_is_no_diploma_held(text):
+    assert GROUND_1 not in (facts(text).get("exemption_grounds") or [])
 
 
 @pytest.mark.parametrize("text", [
