@@ -43,7 +43,7 @@ DURATION = re.compile(NUMBER + r"\s*-?\s*(years?|yrs?|ans?|ann[ée]es?|semest\w*
 # The student holds it: "I did / have / got / obtained / completed", "j'ai fait / eu / obtenu", "titulaire d'".
 OBTAINED = re.compile(
     r"\b(?:did|done|have|hold|holding|got|gotten|obtained|earned|completed|finished|graduated|passed|fait|eu|obtenu\w*|"
-    r"valid[ée]\w*|titulaire|dipl[ôo]m[ée]e?|termin[ée]\w*|réussi\w*|reussi\w*|with|avec|j.?ai\s+(?:un|une|mon|ma|d[ée]j[àa]))\b"
+    r"valid[ée]\w*|titulaire|dipl[ôo]m[ée]e?|termin[ée]\w*|réussi\w*|reussi\w*|j.?ai\s+(?:un|une|mon|ma|d[ée]j[àa]))\b"
     r"\W+(?:[\w'+-]+\s+){0,3}$",  # the verb governs the diploma's name: "I did a DUT", not "I did my erasmus … in bachelor"
     re.I)
 NOT_OBTAINED = re.compile(
@@ -53,7 +53,9 @@ NOT_OBTAINED = re.compile(
     r"\b(?:currently|en train de|actuellement)\b", re.I)
 # The programme the student is in now ("now I'm in the bachelor", "je fais un BTS"), right before its name.
 CURRENT = re.compile(r"(?:i.?m in|i am in|i.?m doing|i am doing|je suis en|jsuis en|je fais|jfais|studying|i study|"
-                     r"j.?[ée]tudie|inscrite? en|enrolled in)\s+(?:\w+\s+){0,2}$|\b(?:en|in)\s+$", re.I)
+                     r"j.?[ée]tudie|inscrite? en|enrolled in)\s+(?:\w+\s+){0,2}$|\b(?:en|in)\s+$|"
+                     r"\b(?:admitted|admise?|accepted|accept[ée]e?|enrolled|inscrite?|registered|start\w*|commenc\w*|"
+                     r"d[ée]but\w*)\b\W+(?:\w+\s+){0,3}$", re.I)
 
 CREDITS = re.compile(r"\b(\d{2,3})\s*(?:cr[ée]dits?(?:\s+ects)?|ects)\b", re.I)
 CREDITS_OBTAINED = re.compile(
@@ -81,11 +83,14 @@ INSTITUTIONS = {
     "hochschule": "DE", "universität": "DE", "universitat": "DE",
     "epfl": "CH", "eth": "CH", "ethz": "CH", "unil": "CH", "unige": "CH",
 }
-# "venir au Luxembourg", "uni.lu": where the student studies now, not where the diploma comes from.
+# "before coming to uni.lu": where the student studies now, not where the diploma comes from.
 HERE_NOW = re.compile(
-    r"(?:coming|came|come|moving|moved|arrived|arriving)\s+(?:to|in)\s+(?:luxembourg|lux\b|uni\.lu|the uni\w*)|"
-    r"(?:venue?|venir|arriv[ée]e?|install[ée]e?s?)\s+(?:au\s+luxembourg|[àa]\s+(?:l.)?uni(?:\.lu|versit[ée])?\b)|"
-    r"uni\.lu|university of luxembourg|universit[ée] du luxembourg", re.I)
+    r"(?:coming|came|come|moving|moved|arrived|arriving|transferring|transferred)\s+(?:to|in|here)\s*(?:luxembourg|lux\b|"
+    r"uni\.lu|the uni\w*|university of luxembourg)?|"
+    r"(?:venue?|venir|arriv[ée]e?|install[ée]e?s?)\s+(?:au\s+luxembourg|[àa]\s+(?:l.)?uni(?:\.lu|versit[ée])?(?: du luxembourg)?\b)",
+    re.I)
+# Elsewhere, the University of Luxembourg named is a place in Luxembourg ("my bachelor at uni.lu").
+UNI_LU = re.compile(r"uni\.lu|university of luxembourg|universit[ée] du luxembourg|(?-i:\bUL\b)", re.I)
 ABROAD_WORDS = re.compile(r"\b(?:abroad|[àa] l.[ée]tranger|foreign|[ée]trang[eè]re?s?|overseas)\b", re.I)
 MIN_TOWN = 50_000  # inhabitants: a town named among other words (as actions.understanding.TOWN_IN_PASSING)
 SKIP_WORDS = {"what", "about", "with", "from", "that", "this", "then", "there", "here", "more", "year", "years",
@@ -106,7 +111,7 @@ def countries_named(text: str) -> Set[str]:
     from rules_core.gazetteer import gazetteer
 
     text = HERE_NOW.sub(" ", text or "")
-    codes: Set[str] = set()
+    codes: Set[str] = {"LU"} if UNI_LU.search(text) else set()
     folded = text.casefold()
     for acronym, code in INSTITUTIONS.items():
         if re.search(rf"(?<![\w.]){re.escape(acronym)}(?![\w.])", folded):
@@ -128,7 +133,7 @@ def countries_named(text: str) -> Set[str]:
 
 
 def _diploma(text: str, answering: bool):
-    """(semesters, only abroad) of the diploma the student says they hold, or None. The words around
+    """(semesters, only abroad, countries named around it) of the diploma the student says they hold, or None. The words around
     the diploma's name say whether it is held ("I did a DUT") and how long it took ("2 years")."""
     best = None
     for pattern, semesters, abroad_only in DIPLOMA_TYPES:
@@ -148,7 +153,9 @@ def _diploma(text: str, answering: bool):
             said = [n for n in said if n]
             length = max(said) if said else semesters
             if best is None or (length or 0) > (best[0] or 0):
-                best = (length, abroad_only)
+                # where: what the sentence says around the diploma ("a DUT at the IUT of Metz"), not a
+                # host named elsewhere in the message
+                best = (length, abroad_only, countries_named(text[max(0, match.start() - 60):match.end() + 100]))
     return best
 
 
@@ -158,8 +165,7 @@ def diploma_ground(text: str, answering: bool = False) -> Optional[str]:
     diploma = _diploma(text, answering)
     if diploma is None:
         return None
-    semesters, abroad_only = diploma
-    countries = countries_named(text)
+    semesters, abroad_only, countries = diploma
     if not countries and (abroad_only or ABROAD_WORDS.search(text) or answering):
         countries = {"abroad"}  # a DUT is French; "a foreign diploma": outside Luxembourg, country unsaid
     return "foreign_diploma_four_semesters" if foreign_diploma_ground(semesters, countries) else None

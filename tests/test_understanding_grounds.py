@@ -135,3 +135,13 @@ def test_the_rules_core_derives_ground_2_from_credits_abroad_and_their_validatio
     assert foreign_credits_ground(45, False, {"BE"}) == G.foreign_credits_not_validated
     assert foreign_credits_ground(30, True, {"DE"}) == G.foreign_credits_validated
     assert foreign_credits_ground(29, True, {"DE"}) is None and foreign_credits_ground(60, True, {"LU"}) is None
+
+
+@pytest.mark.parametrize("text", [
+    "J'ai obtenu ma licence en droit à l'Université du Luxembourg (ma mobilité je l'avais faite à Québec), je dois repartir ?",
+    "I got my bachelor at uni.lu two years ago and did my exchange in Toronto back then; must I go again?",
+    "my brother from Ghana got admitted to the bachelor in nursing, what permit does he need?",
+    "je voudrais aller à l'université de Porto mais je sais pas s'il y a un accord avec mon bachelor",
+])
+def test_a_degree_from_uni_lu_someone_else_s_admission_or_the_programme_one_is_in_are_not_ground_1(text):
+    assert GROUND_1 not in (facts(text).get("exemption_grounds") or [])
