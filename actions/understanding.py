@@ -953,7 +953,9 @@ def read_message(text: str, intent: Optional[str], entities: Iterable[dict], req
     if requested == "exemption_grounds":
         # "my DUT from the IUT of Metz, 4 semesters", "I have two kids": grounds stated in the student's
         # words answer the list too, beside the ones the list's own words name.
-        stated = (stated_situations(text).get("exemption_grounds") or []) + situations.stated_grounds(text, answering=True)
+        affirmed_only = NEGATED_PART.sub(" ", text)  # "pas malade, pas d'enfant": what is denied is no ground
+        stated = (stated_situations(affirmed_only).get("exemption_grounds") or []) + \
+            situations.stated_grounds(affirmed_only, answering=True)
         if stated:
             picked = list(reading.facts.get("exemption_grounds") or [])
             if situations.names_credits_abroad(picked):  # the list's own words said whether validated
