@@ -15,6 +15,7 @@ from typing import Any, Dict, Iterable, List, Optional
 
 import yaml
 
+from actions import situations
 from rules_core.countries import is_eu, to_iso
 from rules_core.rules.obligation import third_country_ground
 from rules_core.situation import ExemptionGround, SpecialStatus
@@ -564,6 +565,18 @@ HOST_IN_PASSING = re.compile(
     r"((?:the\s+|la\s+|le\s+|les\s+)?[^\W\d_][\w'’-]+(?:[ -](?:sur|am|an|la|le|de)[ -][^\W\d_][\w'’-]+)?)", re.I)
 
 
+def host_mentions(text: str):
+    """Every HOST_IN_PASSING match, overlapping ones included: in "partir en erasmus a nancy", the match
+    "partir en erasmus" would otherwise hide "erasmus a nancy", which names the host."""
+    position = 0
+    while True:
+        match = HOST_IN_PASSING.search(text, position)
+        if match is None:
+            return
+        yield match
+        position = match.start() + 1
+
+
 TIME_WORDS = {"spring", "summer", "autumn", "fall", "winter", "printemps", "été", "ete", "automne", "hiver", "january",
               "semester", "semestre", "year", "année", "annee", "term", "trimestre", "the fall", "the spring",
               "the summer", "the winter", "the autumn", "person", "personne", "ligne", "online", "english", "french",
@@ -640,10 +653,20 @@ STATED_STATUSES = {
 STATED_GROUNDS = {
     ExemptionGround.illness_or_disability: r"malad\w* chronique|chronic (?:illness|disease|condition)|dialys[ei]|dialyse|handicap\w*|"
                                            r"disabilit\w*|disabled|wheelchair|fauteuil roulant|chimio|chemo|cancer|"
-                                           r"diab[eè]t\w*|[ée]pilep\w*|sclérose|sclerosis",
+                                           r"diab[eè]t\w*|[ée]pilep\w*|sclérose|sclerosis|kidney (?:failure|disease)|"
+                                           r"insuffisance (?:r[ée]nale|cardiaque|respiratoire)|greff[ée]e?\b|transplant|"
+                                           r"mucoviscidose|cystic fibrosis|crohn|leuc[ée]mie|leuk[ae]emia|lupus|\bvih\b|\bhiv\b|"
+                                           r"immunod[ée]prim|immunocompromised|bipolai?r|schizo|paralys|paraly[sz]ed|"
+                                           r"malvoyant|aveugle|\bblind\b|visually impaired|\bsourde?\b|\bdeaf\b|"
+                                           r"(?:medical|specific|regular|weekly|ongoing|heavy|long[- ]term) treatment|"
+                                           r"under (?:medical )?treatment|(?:sous|en) traitement|traitement (?:m[ée]dical|"
+                                           r"lourd|r[ée]gulier|sp[ée]cifique|hebdomadaire|à l.h[ôo]pital)",
     ExemptionGround.family_obligations: r"(?:mes|my|des|2|deux|two|trois|three|un|une|a)\s+(?:jeunes? )?(?:enfants?|kids?|"
                                         r"children|child|bébé|baby)\b|enceinte|pregnant|(?:je m.occupe|i care for|caring for|"
-                                        r"i look after|aidante?).{0,30}(?:parent|mère|père|mother|father|mum|dad|grand)",
+                                        r"i look after|aidante?).{0,30}(?:parent|mère|père|mother|father|mum|dad|grand)|"
+                                        r"(?:maman|papa|m[èe]re|p[èe]re|mum|mom|dad|mother|father)\s+(?:de|d.|of)\s+(?:\w+\s+)?"
+                                        r"(?:\d|deux|trois|two|three|a|an|my)\b|single (?:mum|mom|mother|dad|father|parent)|"
+                                        r"m[èe]re c[ée]libataire|p[èe]re c[ée]libataire|parent (?:isol[ée]|seul)",
 }
 SCHOOL_DIPLOMA = re.compile(r"lyc[ée]e|high[- ]?school|secondary[- ]school|school[- ]leaving|baccalaur|\bbac\b|"
                             r"12th (?:standard|grade)|cbse|\bssc\b|vestibular|enem\b|gaokao|diplôme de fin d.études secondaires",
@@ -760,6 +783,8 @@ def aspects_of(text: str) -> List[str]:
 
 def refine_question(intent: Optional[str], text: str) -> Optional[str]:
     """The classifier's question, unless the student's words clearly ask a neighbouring one."""
+    if intent == "ask_obligation" and stated_situations(text or "").get("exemption_grounds"):
+        return "ask_exemption"  # "I'm on dialysis, what can I do about the obligation?": a ground stated asks for the exemption
     for sources, question, cue, keep in QUESTION_CUES:
         if intent in sources and re.search(cue, text or "", re.I) and not re.search(keep, text or "", re.I):
             return question
@@ -773,11 +798,18 @@ def stated_situations(text: str) -> Dict[str, Any]:
     statuses = [status.value for status, pattern in STATED_STATUSES.items() if re.search(pattern, text, re.I)]
     if statuses:
         facts["special_statuses"] = statuses
-    grounds = [ground.value for ground, pattern in STATED_GROUNDS.items() if re.search(pattern, text, re.I)]
-    if SCHOOL_DIPLOMA.search(text) and _third_country_origin(text):
+    own = situations.without_childhood(text)  # "as a kid" is no child of one's own
+    grounds = [ground.value for ground, pattern in STATED_GROUNDS.items() if re.search(pattern, own, re.I)]
+    grounds += situations.stated_grounds(text)  # 1° and 2°: a diploma, credits obtained abroad
+    third_country = SCHOOL_DIPLOMA.search(text) and _third_country_origin(text)
+    if third_country:
         grounds.append(ExemptionGround.third_country_diploma.value)  # ground 5°: from a third country, school there
     if grounds:
         facts["exemption_grounds"] = grounds
+    elif not third_country and situations.corrects_school_diploma(text):
+        # "sorry, my bac is from the lycée in Luxembourg": the student restates the situation without
+        # ground 5° read before, and no other ground in it; the answer is recomputed on that.
+        facts["exemption_grounds"] = []
     return facts
 
 
@@ -861,8 +893,8 @@ def read_message(text: str, intent: Optional[str], entities: Iterable[dict], req
     if requested is None and not {"host_city", "host_country"} & set(reading.facts):
         # "erasmus in metz next sem": a town named in lower case right after the mobility is the host
         named = None
-        for match in HOST_IN_PASSING.finditer(text):
-            if fold_word(match[1]) in ruled_out_places(text) or re.match(r"\s*(?:ou|or)\b", text[match.end():], re.I):
+        for match in host_mentions(text):
+            if fold_word(match[1]) in ruled_out_places(text) or re.match(r"\s*(?:ou|or)\b", text[match.end(1):], re.I):
                 continue  # "pas à Metz"; "à Paris ou Lyon ?": not settled yet
             named = named_place(match[1]) or named  # the last one: "erasmus à Trèves au S3, là je repars à Tokyo"
         if named:
@@ -922,11 +954,23 @@ def read_message(text: str, intent: Optional[str], entities: Iterable[dict], req
         # in the semester after the one the student is in.
         reading.facts["semester"] += 1
 
+    if requested != "ects_enrolled" and situations.names_credits_abroad(reading.facts.get("exemption_grounds") or ()):
+        reading.facts.pop("ects_enrolled", None)  # "j'ai eu 45 crédits à l'ULB": earned there, not enrolled abroad
     if requested and requested not in reading.facts:
         answer = _answer_to(requested, text, intent, button)
         if answer is not None:
             reading.facts[requested] = answer
     if requested == "exemption_grounds":
+        # "my DUT from the IUT of Metz, 4 semesters", "I have two kids": grounds stated in the student's
+        # words answer the list too, beside the ones the list's own words name.
+        affirmed_only = NEGATED_PART.sub(" ", text)  # "pas malade, pas d'enfant": what is denied is no ground
+        stated = (stated_situations(affirmed_only).get("exemption_grounds") or []) + \
+            situations.stated_grounds(affirmed_only, answering=True)
+        if stated:
+            picked = list(reading.facts.get("exemption_grounds") or [])
+            if situations.names_credits_abroad(picked):  # the list's own words said whether validated
+                stated = [g for g in stated if not situations.names_credits_abroad([g])]
+            reading.facts["exemption_grounds"] = picked + [g for g in dict.fromkeys(stated) if g not in picked]
         # "just that I work part-time": a special situation, not a ground; the rules core knows what it means.
         statuses = [status.value for status, pattern in STATUS_WORDS.items() if re.search(pattern, text, re.I)]
         if statuses:

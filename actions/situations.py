@@ -1,0 +1,219 @@
+"""Exemption grounds a student states in everyday words: the facts, read; the rules core says what they mean.
+
+"I did a DUT (2 years) at the IUT of Metz" is a diploma of four semesters obtained in France: the
+rules core's `foreign_diploma_ground` decides that it is ground 1° of Art. 2(1). "j'ai eu 45 crédits à
+l'ULB" are credits obtained in Belgium: `foreign_credits_ground` decides ground 2° (met once validated).
+Language processing only, as in actions/understanding.py.
+"""
+from __future__ import annotations
+
+import re
+from typing import Iterable, List, Optional, Set
+
+from rules_core.countries import to_iso
+from rules_core.rules.obligation import foreign_credits_ground, foreign_diploma_ground
+
+# Childhood said in passing ("i lived in brazil as a kid", "quand j'étais petite") is no child to care for.
+CHILDHOOD = re.compile(
+    r"\b(?:as|when i was|since i was|back when i was|quand j.?[ée]tais|depuis que j.?[ée]tais|lorsque j.?[ée]tais|"
+    r"j.?[ée]tais|comme)\s+(?:a\s+|an\s+|un\s+|une\s+|tout\s+|toute\s+)?(?:little\s+|small\s+|young\s+|petite?\s+)?"
+    r"(?:kid|child|little|small|young|boy|girl|baby|teen\w*|enfant|petite?|gamine?|b[ée]b[ée]|ado\w*)\b"
+    r"|\b(?:in|during|pendant|dans)\s+(?:my|mon|ma)\s+(?:childhood|enfance)\b|\bchildhood\b|\benfance\b", re.I)
+
+# Diplomas by the semesters of higher education they sanction, and whether they exist only outside
+# Luxembourg (a BTS or a "licence" may be Luxembourgish: those need a place named).
+DIPLOMA_TYPES = (
+    (re.compile(r"\bdut\b", re.I), 4, True),
+    (re.compile(r"\bBUT\b"), 6, True),  # "but" in lower case is the conjunction
+    (re.compile(r"\bdeug\b|\bdeust\b", re.I), 4, True),
+    (re.compile(r"\bhnd\b|associate(?:.s)? degree", re.I), 4, True),
+    (re.compile(r"\bbts\b|\bbtsa\b", re.I), 4, False),
+    (re.compile(r"\blicence(?:\s+pro\w*)?\b|\bbachel(?:or|ier)(?:.s)?\b|\bbsc\b|\bb\.?sc\.?\b", re.I), 6, False),
+    (re.compile(r"\bmaster(?:.s)?\b|\bmsc\b", re.I), 4, False),
+    (re.compile(r"\bdipl[ôo]mée?\b|\bdipl[ôo]mes?\b|\bdiploma\b|\bdegree\b", re.I), None, False),
+)
+SCHOOL = re.compile(r"lyc[ée]e|high[- ]?school|secondary|secondaire|\bbac\b(?!\s*\+)|baccalaur|school[- ]leaving|"
+                    r"a[- ]levels?|abitur|matura|\bgymnas", re.I)
+# "bac+2", "bac + 3": the French way of saying how many years of higher education a diploma took.
+BAC_PLUS = re.compile(r"\bbac\s*\+\s*([1-8])\b", re.I)
+NUMBER = r"(\d{1,2}|one|two|three|four|five|un|une|deux|trois|quatre|cinq)"
+NUMBERS = {"one": 1, "un": 1, "une": 1, "two": 2, "deux": 2, "three": 3, "trois": 3, "four": 4, "quatre": 4,
+           "five": 5, "cinq": 5}
+DURATION = re.compile(NUMBER + r"\s*-?\s*(years?|yrs?|ans?|ann[ée]es?|semest\w*)\b", re.I)
+# The student holds it: "I did / have / got / obtained / completed", "j'ai fait / eu / obtenu", "titulaire d'".
+OBTAINED = re.compile(
+    r"\b(?:did|done|have|hold|holding|got|gotten|obtained|earned|completed|finished|graduated|passed|fait|eu|obtenu\w*|"
+    r"valid[ée]\w*|titulaire|dipl[ôo]m[ée]e?|termin[ée]\w*|réussi\w*|reussi\w*|j.?ai\s+(?:un|une|mon|ma|d[ée]j[àa]))\b"
+    r"\W+(?:[\w'+-]+\s+){0,3}$",  # the verb governs the diploma's name: "I did a DUT", not "I did my erasmus … in bachelor"
+    re.I)
+NOT_OBTAINED = re.compile(
+    r"\b(?:without|sans)\s+(?:the\s+|a\s+|le\s+|mon\s+|my\s+)?(?:dipl|degree|graduat)|"
+    r"\b(?:not|never|didn.?t|did not|pas|jamais)\s+(?:\w+\s+){0,2}(?:finish|complet|graduat|obtenu|fini|termin|eu le dipl|"
+    r"eu mon dipl|dipl[ôo]m)|\b(?:dropped out|quit|abandon\w*|arr[êe]t[ée]\w*|stopped)\b|"
+    r"\b(?:currently|en train de|actuellement)\b", re.I)
+# The programme the student is in now ("now I'm in the bachelor", "je fais un BTS"), right before its name.
+CURRENT = re.compile(r"(?:i.?m in|i am in|i.?m doing|i am doing|je suis en|jsuis en|je fais|jfais|studying|i study|"
+                     r"j.?[ée]tudie|inscrite? en|enrolled in)\s+(?:\w+\s+){0,2}$|\b(?:en|in)\s+$|"
+                     r"\b(?:admitted|admise?|accepted|accept[ée]e?|enrolled|inscrite?|registered|start\w*|commenc\w*|"
+                     r"d[ée]but\w*)\b\W+(?:\w+\s+){0,3}$", re.I)
+
+CREDITS = re.compile(r"\b(\d{2,3})\s*(?:cr[ée]dits?(?:\s+ects)?|ects)\b", re.I)
+CREDITS_OBTAINED = re.compile(
+    r"\b(?:eu|obtenu|gagn[ée]|valid[ée]|réussi|reussi|acquis|got|gotten|earned|obtained|passed|completed|have|had|"
+    r"fait|did|done)\s+(?:\w+\s+){0,2}$", re.I)
+CREDITS_OBTAINED_AFTER = re.compile(r"^\s*(?:\w+\s+){0,2}(?:obtenu|acquis|gagn[ée]|r[ée]ussi|earned|obtained|passed|"
+                                    r"completed|got)", re.I)
+# Credits of the mobility itself: enrolled at the host, in the learning agreement.
+CREDITS_OF_THE_MOBILITY = re.compile(r"(?-i:\bLA\b)|learning agreement|contrat d.[ée]tudes|enrol+ed|inscrite?s?|host|accueil|"
+                                     r"\bwill\b|\bvais\b|\bprendre\b|\bsuivre\b|\btake\b|\btaking\b", re.I)
+# Validated through the University's own procedure (Art. 33(2) of the law), not passed at the other
+# university ("j'ai validé 45 crédits à l'ULB" says the exams were passed there).
+VALIDATED_HERE = re.compile(
+    r"validation des acquis|\bvae\b|\bvap\b|prior learning|(?:valid[ée]e?s?|reconnue?s?|recogni[sz]ed|validated|accepted|"
+    r"accept[ée]e?s?)\s+(?:\w+\s+){0,2}(?:par|by)\s+(?:l.uni\w*|uni\.lu|the uni\w*|luxembourg|le luxembourg|ici|"
+    r"the university of luxembourg|l.universit[ée] du luxembourg|my programme|mon programme)", re.I)
+NOT_VALIDATED = re.compile(r"\b(?:pas|not|non|never|jamais|no)\s+(?:\w+\s+){0,3}valid|\bunvalidated\b|\bnon[- ]valid", re.I)
+
+# Universities students name by their acronym, with their country (the others are named with a town).
+INSTITUTIONS = {
+    "ulb": "BE", "vub": "BE", "uclouvain": "BE", "kul": "BE", "uliege": "BE", "ulg": "BE", "ugent": "BE",
+    "unamur": "BE", "umons": "BE", "usl-b": "BE", "ichec": "BE", "ephec": "BE", "helmo": "BE",
+    "iut": "FR", "insa": "FR", "sorbonne": "FR", "sciences po": "FR", "iae": "FR",
+    "rwth": "DE", "lmu": "DE", "tum": "DE", "htw": "DE", "uds": "DE", "fh": "DE",
+    "hochschule": "DE", "universität": "DE", "universitat": "DE",
+    "epfl": "CH", "eth": "CH", "ethz": "CH", "unil": "CH", "unige": "CH",
+}
+# "before coming to uni.lu": where the student studies now, not where the diploma comes from.
+HERE_NOW = re.compile(
+    r"(?:coming|came|come|moving|moved|arrived|arriving|transferring|transferred)\s+(?:to|in|here)\s*(?:luxembourg|lux\b|"
+    r"uni\.lu|the uni\w*|university of luxembourg)?|"
+    r"(?:venue?|venir|arriv[ée]e?|install[ée]e?s?)\s+(?:au\s+luxembourg|[àa]\s+(?:l.)?uni(?:\.lu|versit[ée])?(?: du luxembourg)?\b)",
+    re.I)
+# Elsewhere, the University of Luxembourg named is a place in Luxembourg ("my bachelor at uni.lu").
+UNI_LU = re.compile(r"uni\.lu|university of luxembourg|universit[ée] du luxembourg|(?-i:\bUL\b)", re.I)
+ABROAD_WORDS = re.compile(r"\b(?:abroad|[àa] l.[ée]tranger|foreign|[ée]trang[eè]re?s?|overseas)\b", re.I)
+MIN_TOWN = 50_000  # inhabitants: a town named among other words (as actions.understanding.TOWN_IN_PASSING)
+SKIP_WORDS = {"what", "about", "with", "from", "that", "this", "then", "there", "here", "more", "year", "years",
+              "semester", "semesters", "before", "after", "avant", "apres", "après", "pour", "dans", "mais", "still",
+              "now", "maintenant", "bachelor", "master", "licence", "diploma", "degree", "computer", "science",
+              "sciences", "university", "universite", "université", "study", "studies", "hello", "bonjour",
+              "mobility", "mobilité", "erasmus", "dispense", "exemption", "credits", "crédits"}
+
+
+def _number(word: str) -> Optional[int]:
+    return int(word) if word.isdigit() else NUMBERS.get(word.casefold())
+
+
+def countries_named(text: str) -> Set[str]:
+    """ISO codes of the places a message names: countries, towns of some size, universities by acronym
+    or as "université de X" / "IUT of X", "là-bas" excluded (it names nothing itself). Luxembourg
+    counts when the student places a studies there; "coming to uni.lu" does not (it is where they are now)."""
+    from rules_core.gazetteer import gazetteer
+
+    text = HERE_NOW.sub(" ", text or "")
+    codes: Set[str] = {"LU"} if UNI_LU.search(text) else set()
+    folded = text.casefold()
+    for acronym, code in INSTITUTIONS.items():
+        if re.search(rf"(?<![\w.]){re.escape(acronym)}(?![\w.])", folded):
+            codes.add(code)
+    words = re.findall(r"[^\W\d_][\w'’-]*", text)
+    for i in range(len(words)):
+        for candidate in (" ".join(words[i:i + 2]), words[i]):
+            key = candidate.casefold().split("'")[-1].split("’")[-1]  # "l'ULB", "d'Arlon"
+            if len(key) <= 3 or key in SKIP_WORDS:
+                continue
+            code = to_iso(key)
+            if code:
+                codes.add(code)
+                continue
+            places = gazetteer().lookup(key)
+            if places and places[0].population >= MIN_TOWN and gazetteer().is_official_name(key):
+                codes.add(places[0].country)
+    return codes
+
+
+def _diploma(text: str, answering: bool):
+    """(semesters, only abroad, countries named around it) of the diploma the student says they hold, or None. The words around
+    the diploma's name say whether it is held ("I did a DUT") and how long it took ("2 years")."""
+    best = None
+    for pattern, semesters, abroad_only in DIPLOMA_TYPES:
+        for match in pattern.finditer(text):
+            before = text[max(0, match.start() - 40):match.start()]
+            after = text[match.end():match.end() + 40]
+            if NOT_OBTAINED.search(before + " " + match[0] + " " + after) or CURRENT.search(before):
+                continue  # "je fais un BTS", "a bachelor I never finished"
+            held = OBTAINED.search(before) or re.search(r"\b(?:obtenu|obtained|en poche|graduated|in hand)\b", after, re.I)
+            if not (held or answering):
+                continue
+            window = text[max(0, match.start() - 60):match.end() + 60]
+            if semesters is None and SCHOOL.search(window):
+                continue  # "my high-school diploma (4 years)": secondary school, not higher education
+            said = [_number(m[1]) * (2 if re.match(r"y|an|ann", m[2], re.I) else 1) for m in DURATION.finditer(window)]
+            said += [int(m[1]) * 2 for m in BAC_PLUS.finditer(window)]
+            said = [n for n in said if n]
+            length = max(said) if said else semesters
+            if best is None or (length or 0) > (best[0] or 0):
+                # where: what the sentence says around the diploma ("a DUT at the IUT of Metz"), not a
+                # host named elsewhere in the message
+                best = (length, abroad_only, countries_named(text[max(0, match.start() - 60):match.end() + 100]))
+    return best
+
+
+def diploma_ground(text: str, answering: bool = False) -> Optional[str]:
+    """Ground 1° when the message says the student holds a diploma of enough semesters from abroad.
+    `answering`: the message answers "which of these grounds applies?", so a diploma named is theirs."""
+    diploma = _diploma(text, answering)
+    if diploma is None:
+        return None
+    semesters, abroad_only, countries = diploma
+    if not countries and (abroad_only or ABROAD_WORDS.search(text) or answering):
+        countries = {"abroad"}  # a DUT is French; "a foreign diploma": outside Luxembourg, country unsaid
+    return "foreign_diploma_four_semesters" if foreign_diploma_ground(semesters, countries) else None
+
+
+def credits_ground(text: str, answering: bool = False) -> Optional[str]:
+    """Ground 2° (validated, or not yet) for credits the student says they obtained abroad."""
+    for match in CREDITS.finditer(text):
+        before, after = text[max(0, match.start() - 40):match.start()], text[match.end():match.end() + 30]
+        if CREDITS_OF_THE_MOBILITY.search(before + match[0] + after):
+            continue  # "30 ECTS on my LA": the mobility's own credits
+        if not (CREDITS_OBTAINED.search(before) or CREDITS_OBTAINED_AFTER.search(after) or answering):
+            continue
+        countries = countries_named(text)
+        if not countries and (ABROAD_WORDS.search(text) or re.search(r"l[àa][- ]bas|over there", text, re.I)):
+            countries = {"abroad"}
+        # Answering the list, whose options say "validated", a bare "validés" means that procedure.
+        said_validated = VALIDATED_HERE.search(text) or (answering and re.search(r"valid|recogni|reconnu", text, re.I))
+        validated = bool(said_validated) and not NOT_VALIDATED.search(text)
+        ground = foreign_credits_ground(int(match[1]), validated, countries)
+        if ground is not None:
+            return ground.value
+    return None
+
+
+CORRECTION = re.compile(r"\b(?:sorry|wait|oops|oups|actually|my bad|mixed up|i was wrong|i meant|correction|pardon|"
+                        r"d[ée]sol[ée]e?|en fait|je me suis tromp[ée]e?|j.ai confondu|je voulais dire|plut[ôo]t)\b", re.I)
+
+
+def corrects_school_diploma(text: str) -> bool:
+    """Whether the message corrects where the secondary-school diploma is from, placing it in Luxembourg
+    or the EU ("wait sorry, my bac is from the lycée in Luxembourg"): that rules out ground 5°, whatever
+    was read of it before."""
+    from rules_core.countries import is_eu
+
+    return bool(CORRECTION.search(text or "") and SCHOOL.search(text or "")) and \
+        any(code == "LU" or is_eu(code) for code in countries_named(text))
+
+
+def without_childhood(text: str) -> str:
+    """The text without "as a kid" / "quand j'étais petit": no child of one's own."""
+    return CHILDHOOD.sub(" ", text or "")
+
+
+def stated_grounds(text: str, answering: bool = False) -> List[str]:
+    """Grounds 1° and 2° stated in everyday words (the others: actions.understanding.STATED_GROUNDS)."""
+    return [g for g in (diploma_ground(text, answering), credits_ground(text, answering)) if g]
+
+
+def names_credits_abroad(grounds: Iterable[str]) -> bool:
+    return any(g in ("foreign_credits_validated", "foreign_credits_not_validated") for g in grounds)

@@ -1,0 +1,147 @@
+"""Exemption grounds and host towns stated in everyday words (issue 9): the facts are read, the rules core
+decides what they mean. Sentences here are written for these tests, in French and English."""
+import datetime as dt
+
+import pytest
+
+from actions.understanding import read_message, refine_question
+from rules_core.gazetteer import gazetteer
+from rules_core.rules.obligation import foreign_credits_ground, foreign_diploma_ground
+from rules_core.situation import ExemptionGround as G
+
+TODAY = dt.date(2027, 9, 20)
+GROUND_1 = "foreign_diploma_four_semesters"
+
+
+def facts(text, requested=None, intent="inform"):
+    return read_message(text, intent, [], requested, TODAY).facts
+
+
+@pytest.mark.parametrize("text", [
+    "j'ai un BTS obtenu à Nancy, je dois quand même partir ?",
+    "I hold a licence from the Université de Strasbourg, can I skip the semester abroad?",
+    "jai deja un DUT GEA, ya moyen d'etre dispensé ?",
+    "I graduated with a 3-year bachelor in Porto before moving here, any exemption?",
+    "j'ai fait un bac+2 en Allemagne (diplôme obtenu), est-ce que ça me dispense ?",
+])
+def test_a_diploma_of_four_semesters_obtained_abroad_said_in_passing_is_ground_1(text):
+    assert GROUND_1 in facts(text)["exemption_grounds"]
+
+
+@pytest.mark.parametrize("text", [
+    "I'm in the bachelor in physics, do I have to go abroad?",
+    "j'ai commencé un DUT à Thionville mais j'ai arrêté au bout d'un an",
+    "I have a BTS from a lycée in Luxembourg, do I still have to go?",
+    "I have a one-year diploma from Lille, exemption?",
+    "my high school diploma took 4 years in Texas",
+    "je fais un BTS à Metz en alternance",
+])
+def test_a_diploma_not_held_too_short_or_from_luxembourg_is_not_ground_1(text):
+    assert GROUND_1 not in (facts(text).get("exemption_grounds") or [])
+
+
+@pytest.mark.parametrize("text", ["une licence pro à Metz, 3 ans", "my associate degree from a college in Ohio",
+                                  "mon DUT, 2 ans"])
+def test_a_diploma_named_in_reply_to_the_grounds_question_is_read_as_that_ground(text):
+    assert GROUND_1 in facts(text, requested="exemption_grounds")["exemption_grounds"]
+
+
+def test_a_diploma_beside_a_ground_the_list_names_gives_both():
+    grounds = facts("I have two kids and a DUT from Reims", requested="exemption_grounds")["exemption_grounds"]
+    assert set(grounds) == {GROUND_1, "family_obligations"}
+
+
+@pytest.mark.parametrize("text, ground", [
+    ("I earned 40 ECTS at KU Leuven before transferring, can I skip the mobility?", "foreign_credits_not_validated"),
+    ("j'ai obtenu 35 crédits à Madrid, reconnus par l'uni depuis, dispense ?", "foreign_credits_validated"),
+    ("jai validé 60 credits a liege avant, je dois partir qd meme ?", "foreign_credits_not_validated"),
+])
+def test_credits_obtained_abroad_said_in_passing_are_ground_2_validated_only_when_uni_lu_did_it(text, ground):
+    found = facts(text)
+    assert found["exemption_grounds"] == [ground]
+    assert "ects_enrolled" not in found  # earned elsewhere, not the credits of a mobility
+
+
+@pytest.mark.parametrize("text", ["jai eu 20 credits a Liege, dispense ?",
+                                  "Bologna in spring, 30 ECTS in my learning agreement, will it count?",
+                                  "I will take 30 ECTS in Lund"])
+def test_too_few_credits_or_the_mobility_s_own_credits_are_not_ground_2(text):
+    assert not facts(text).get("exemption_grounds")
+
+
+@pytest.mark.parametrize("text", ["quand j'étais petite j'ai vécu au Maroc, je peux être dispensée ?",
+                                  "I lived in Peru as a child, can I get an exemption?",
+                                  "pendant mon enfance on a beaucoup déménagé"])
+def test_a_childhood_told_in_passing_is_no_family_obligation(text):
+    assert "family_obligations" not in (facts(text).get("exemption_grounds") or [])
+
+
+def test_children_of_one_s_own_are_still_a_family_obligation():
+    assert facts("j'ai deux enfants en bas âge, je peux être dispensée ?")["exemption_grounds"] == ["family_obligations"]
+
+
+@pytest.mark.parametrize("text", ["oops, actually my A-levels are from Belgium, not from Morocco",
+                                  "ah non pardon je me suis trompé, mon bac je l'ai eu au lycée au Luxembourg"])
+def test_correcting_the_school_diploma_to_luxembourg_or_the_eu_leaves_no_ground_read_before(text):
+    assert facts(text)["exemption_grounds"] == []
+
+
+def test_a_correction_that_restates_another_ground_keeps_that_one():
+    text = "sorry, my bac is from Luxembourg in fact, but I do have two kids"
+    assert facts(text)["exemption_grounds"] == ["family_obligations"]
+
+
+@pytest.mark.parametrize("text", [
+    "jai fait mon erasmus a gand en bachelor de bio, c'est validé, puis jai changé de bachelor",
+    "I did my exchange in Vienna during the bachelor in physics and then switched programme",
+])
+def test_a_mobility_done_during_a_bachelor_is_no_diploma_held(text):
+    assert GROUND_1 not in (facts(text).get("exemption_grounds") or [])
+
+
+@pytest.mark.parametrize("text", [
+    "j'ai une insuffisance rénale et je suis en dialyse, qu'est-ce que je peux faire pour la mobilité obligatoire ?",
+    "I have type 1 diabetes and a weekly treatment at the hospital, do I really have to go abroad?",
+    "jsuis maman de deux petits, je dois vraiment partir un semestre ?",
+])
+def test_a_ground_stated_with_the_obligation_question_asks_for_the_exemption(text):
+    assert refine_question("ask_obligation", text) == "ask_exemption"
+
+
+def test_a_special_status_alone_keeps_the_obligation_question():
+    assert refine_question("ask_obligation", "I'm a part-time student, do I have to go abroad?") == "ask_obligation"
+
+
+@pytest.mark.parametrize("text, town", [
+    ("jvais partir en erasmus a gand au S5, ya une bourse ?", "gand"),
+    ("I want to leave for erasmus in lyon next year, grant?", "lyon"),
+    ("on part en echange a liege au S4 ?", "liege"),
+])
+def test_a_host_town_after_the_programme_s_name_is_read_even_in_lower_case(text, town):
+    assert facts(text)["host_city"] == town
+
+
+def test_a_town_s_own_name_beats_a_similar_sized_town_also_called_so():
+    assert gazetteer().lookup("porto")[0].country == "PT"  # not Bordeaux, which some language calls Porto
+    assert gazetteer().lookup("bruges")[0].country == "BE"  # Brugge is far larger than the French Bruges
+
+
+def test_the_rules_core_derives_ground_1_from_the_length_and_place_of_the_diploma():
+    assert foreign_diploma_ground(4, {"FR"}) and not foreign_diploma_ground(3, {"FR"})
+    assert not foreign_diploma_ground(6, {"LU"}) and not foreign_diploma_ground(None, {"FR"})
+
+
+def test_the_rules_core_derives_ground_2_from_credits_abroad_and_their_validation():
+    assert foreign_credits_ground(45, False, {"BE"}) == G.foreign_credits_not_validated
+    assert foreign_credits_ground(30, True, {"DE"}) == G.foreign_credits_validated
+    assert foreign_credits_ground(29, True, {"DE"}) is None and foreign_credits_ground(60, True, {"LU"}) is None
+
+
+@pytest.mark.parametrize("text", [
+    "J'ai obtenu ma licence en droit à l'Université du Luxembourg (ma mobilité je l'avais faite à Québec), je dois repartir ?",
+    "I got my bachelor at uni.lu two years ago and did my exchange in Toronto back then; must I go again?",
+    "my brother from Ghana got admitted to the bachelor in nursing, what permit does he need?",
+    "je voudrais aller à l'université de Porto mais je sais pas s'il y a un accord avec mon bachelor",
+])
+def test_a_degree_from_uni_lu_someone_else_s_admission_or_the_programme_one_is_in_are_not_ground_1(text):
+    assert GROUND_1 not in (facts(text).get("exemption_grounds") or [])
