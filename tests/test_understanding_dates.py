@@ -103,3 +103,32 @@ def test_must_i_go_again_after_a_stay_cut_short_is_the_interruption_question(tex
 
 def test_does_it_count_as_a_second_mobility_is_not_the_still_valid_aspect():
     assert "still_valid" not in aspects_of("would the extension count as a second mobility?")
+
+
+def test_a_question_naming_a_start_and_a_change_day_is_answered_for_that_day_once_the_level_is_known():
+    from tests.test_actions import ActionAnswer, run, slots_set, tracker
+
+    _, events = run(ActionAnswer(), tracker("lectures in Utrecht begin 8 February 2028, may I still swap a course on "
+                                            "10 March?", "ask_learning_agreement", detected="en", language="en"))
+    slots = slots_set(events)
+    assert (slots["course_start_date"], slots["change_date"]) == ("2028-02-08", "2028-03-10")
+    messages, _ = run(ActionAnswer(), tracker("bachelor", "inform", detected="en", language="en",
+                                              question="ask_learning_agreement", level="bachelor",
+                                              course_start_date=slots["course_start_date"],
+                                              change_date=slots["change_date"]))
+    text = messages[-1]["text"]
+    assert text.startswith("No.") and "Tuesday 7 March 2028" in text and "Art. 8(2)" in text
+
+
+def test_a_follow_up_moving_the_return_recomputes_the_stay_instead_of_keeping_the_answer():
+    from tests.test_actions import ActionAnswer, run, tracker
+
+    base = dict(question="ask_validation", departure_date="2028-02-07", return_date="2028-04-10",
+                full_host_term=False, ects_enrolled=30, declared_to_mobility_office=True, language="en")
+    first, events = run(ActionAnswer(), tracker("", "inform", detected="en", **base))
+    assert first[-1]["text"].startswith("No")
+    last = next(e["value"] for e in events if e.get("name") == "last_decision")
+    messages, events = run(ActionAnswer(), tracker("and if I stay till 25 May 2028?", "inform", detected="en",
+                                                   last_decision=last, **base))
+    assert any(e.get("name") == "return_date" and e["value"] == "2028-05-25" for e in events)
+    assert messages[-1]["text"].startswith("Yes")
