@@ -35,8 +35,9 @@ MONTHS = {
     "février": 2, "août": 8, "décembre": 12,
 }
 _MONTH_WORDS = "|".join(sorted((re.escape(m) for m in MONTHS), key=len, reverse=True))
-_DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:er|st|nd|rd|th)?\s+({_MONTH_WORDS})\.?(?:\s+(\d{{4}}))?\b", re.I)
-_MONTH_DAY = re.compile(rf"\b({_MONTH_WORDS})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(\d{{4}}))?\b", re.I)
+_DAY_MONTH = re.compile(rf"\b(\d{{1,2}}|premier|first)(?:er|st|nd|rd|th)?\s+(?:of\s+)?({_MONTH_WORDS})\.?(?:\s+(\d{{4}}))?\b",
+                        re.I)
+_MONTH_DAY = re.compile(rf"\b({_MONTH_WORDS})\.?\s+(?:the\s+)?(\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(\d{{4}}))?\b", re.I)
 # "end of feb 2027", "fin septembre", "mi-mars", "early october": a month part, read as a day of it
 # (said back to the student as the date taken).
 _APPROX = re.compile(
@@ -237,12 +238,26 @@ def return_told_first(text: str, first: int, second: int) -> bool:
 def parse_dates(text: str, today: dt.date, future: bool = False, assumed: Optional[list] = None) -> List[dt.date]:
     """Every calendar date in the text, French or English forms; raises ImpossibleDate.
     The year-less ones are appended to `assumed` (the channel says which year it took)."""
+    found = dated_spans(text, today, future, assumed)
+    positions = [pos for pos, _ in found]
+    dates = [d for _, d in found]
+    if len(dates) == 2 and return_told_first(text, positions[0], positions[1]):
+        dates.reverse()  # the arrival first, as the stay went
+    if len(dates) >= 2 and dates[1] < dates[0] and not re.search(r"\d{4}", text):
+        # "from 15 March to 10 June" without years: the same stay, so the start is the year before.
+        dates[0] = dates[0].replace(year=dates[0].year - 1)
+    return dates
+
+
+def dated_spans(text: str, today: dt.date, future: bool = False, assumed: Optional[list] = None) -> List[tuple]:
+    """(position, date) of every calendar date in the text, in the order written."""
     found: List[tuple] = []
     for m in _ISO.finditer(text):
         found.append((m.start(), _make(int(m[1]), int(m[2]), int(m[3]), today, m[0])))
     for m in _DAY_MONTH.finditer(text):
         month = MONTHS[m[2].casefold().rstrip(".")] if m[2].casefold().rstrip(".") in MONTHS else MONTHS[m[2].casefold()]
-        found.append((m.start(), _make(int(m[3]) if m[3] else None, month, int(m[1]), today, m[0], future, assumed)))
+        day = int(m[1]) if m[1].isdigit() else 1  # "premier", "first"
+        found.append((m.start(), _make(int(m[3]) if m[3] else None, month, day, today, m[0], future, assumed)))
     for m in _MONTH_DAY.finditer(text):
         key = m[1].casefold().rstrip(".")
         if key in MONTHS and not any(abs(pos - m.start()) < 4 for pos, _ in found):
@@ -272,14 +287,7 @@ def parse_dates(text: str, today: dt.date, future: bool = False, assumed: Option
             if year is None and int(m[2]) > 12 and not _DATE_WORD_BEFORE.search(text[:m.start()]):
                 continue  # "14/20 à l'examen": a grade; "le 12/13" stays an impossible date
             found.append((m.start(), _make(year, int(m[2]), int(m[1]), today, m[0], future, assumed)))
-    positions = sorted(pos for pos, _ in found)
-    dates = [d for _, d in sorted(found, key=lambda pair: pair[0])]
-    if len(dates) == 2 and return_told_first(text, positions[0], positions[1]):
-        dates.reverse()  # the arrival first, as the stay went
-    if len(dates) >= 2 and dates[1] < dates[0] and not re.search(r"\d{4}", text):
-        # "from 15 March to 10 June" without years: the same stay, so the start is the year before.
-        dates[0] = dates[0].replace(year=dates[0].year - 1)
-    return dates
+    return sorted(found, key=lambda pair: pair[0])
 
 
 def number_words_as_digits(text: str) -> str:
@@ -704,7 +712,11 @@ QUESTION_CUES = [
     ({"ask_validation"}, "ask_interruption",
      r"\b(?:i quit|quit my|abandon\w*|interromp\w*|interrupt\w*|stopped my (?:exchange|erasmus|mobility)|"
      r"came (?:home|back) (?:early|after)|(?:je suis |suis )?rentr[ée]e? (?:plus tôt|avant la fin|au bout)|"
-     r"j.ai (?:tout )?arr[êe]t[ée])", r"^$"),
+     r"j.ai (?:tout )?arr[êe]t[ée]|"
+     # "do I need to go again another semester?", "faut-il que je reparte ?": Art. 19's new departure
+     r"\b(?:go|leave|study|do it|do (?:the|a|my) (?:mobility|exchange|semester))\s+(?:abroad\s+)?again\b|\bredo\b|"
+     r"\b(?:another|one more|a new) (?:semester|mobility|exchange)\b|\brepart\w*|\brefaire\b|un autre semestre|"
+     r"(?:left|quit) (?:my )?(?:erasmus|exchange|mobility|semester)|quitté (?:mon|ma) (?:erasmus|échange|mobilit))", r"^$"),
     # "my very first semester of the master in Montréal": when to leave, not an extension.
     ({"ask_extension"}, "ask_departure_semester",
      r"(?:premier|1er|first|1st)\s+semest|\bsemestre 1\b|\bsemester 1\b|\bS1\b",
@@ -763,7 +775,12 @@ ASPECT_CUES = {
     "ects_minimum": r"(?:how many|combien d.?)\s*(?:ects|crédits?|credits?)\b.{0,40}(?:minimum|at least|au moins|min\b|required|"
                     r"requis|need|faut)|(?:minimum|min\.?|at least|au moins)\s+(?:of\s+|d.?\s*)?(?:ects|crédits?|credits?)|"
                     r"(?:ects|crédits?|credits?)\s+minimum",
+    # "does it still count?", "ça compte qd même ?": whether the stay counts, not whether to go again
     "still_valid": r"(?:still|encore|toujours)\s+(?:be\s+|être\s+)?(?:valid|validée?|count|compte|reconnue?)|"
+                   r"\b(?:ça|ca|cela|it|this|that|elle|(?:my|ma|mon) (?:mobilit[ée]|mobility|semest\w+|stay|séjour|exchange|"
+                   r"erasmus))\s+(?:will\s+|would\s+|va\s+)?(?:still\s+|encore\s+|anyway\s+|quand m[êe]me\s+|qd m[êe]me\s+)?"
+                   r"(?:compte|comptera|count|counts|compter)\b(?!\s+(?:as|comme|pour)\s+(?:a |an |my |une |ma )?(?:2e|2nd|"
+                   r"second|deuxième|seconde|another|autre|new|nouvelle|extra))|"
                    r"(?:is|est)[- ](?:it|elle|ma mobilit[ée]|my (?:mobility|semester|exchange))\s+(?:still\s+)?(?:valid|validée?)",
     "counts_as_another": r"(?:count|compte)\w*\s+(?:as|comme|pour)\s+(?:a |an |my |une |ma )?(?:2e|2nd|second|deuxième|seconde|"
                          r"another|autre|new|nouvelle|extra)",
@@ -910,21 +927,20 @@ def read_message(text: str, intent: Optional[str], entities: Iterable[dict], req
         and not PAST_TENSE.search(text)
     assumed: List[str] = []
     try:
-        dates = parse_dates(text, today, future, assumed)
-        if assumed and dates:
-            reading.problems.append(f"assumed_year:{dates[0].isoformat()}")
+        spans = dated_spans(text, today, future, assumed)
     except ImpossibleDate as bad:
         reading.problems.append(f"impossible_date:{bad}")
-        dates = []
-    if dates:
-        if requested in ("departure_date", "return_date", "course_start_date"):
-            reading.facts[requested] = dates[0]
-            if requested == "departure_date" and len(dates) > 1:
-                reading.facts["return_date"] = dates[1]
-        elif len(dates) >= 2:
-            reading.facts["departure_date"], reading.facts["return_date"] = dates[0], dates[1]
-        else:
-            reading.facts["course_start_date"] = dates[0]
+        spans = []
+    dates = [day for _, day in spans]
+    if dates:  # each date as the fact its words say it dates (actions.dates)
+        from actions.dates import date_facts
+
+        dated = date_facts(text, spans, requested, assumed)
+        reading.facts.update(dated)
+        # Said back: the first date kept whose year (or day, "end of June") was taken for the student.
+        taken = [day for pos, day in spans if day in dated.values() and any(text.startswith(a, pos) for a in assumed)]
+        if taken:
+            reading.problems.append(f"assumed_year:{taken[0].isoformat()}")
     elif not dates and "semester" not in reading.facts:
         code = SEMESTER_CODE.search(text)
         if code and not LANGUAGE_LEVEL_CONTEXT.search(text):

@@ -97,9 +97,14 @@ INFORMATIONAL = {"ask_application", "ask_credit_conversion", "ask_cancellation",
                  "ask_learning_agreement"}
 
 
-def outcome_words(question: str, outcome: Outcome, lang: str, aspects=()) -> str:
+# Conclusions that answer a question about one given day ("can I still change it on 5 March?"):
+# then a plain "Yes." is the answer, not "here is what applies".
+ON_A_GIVEN_DAY = {"learning_agreement.change_on_date_ok", "learning_agreement.change_on_date_too_late"}
+
+
+def outcome_words(question: str, outcome: Outcome, lang: str, aspects=(), keys=()) -> str:
     """The outcome as the answer to the student's own question ("No, you do not need to go again")."""
-    if aspects:  # "can I change it on my own?": a plain yes or no answers exactly that
+    if aspects or ON_A_GIVEN_DAY & set(keys):  # "can I change it on my own?": a plain yes or no answers exactly that
         return texts()["outcomes"][outcome.value][lang]
     own = (texts().get("question_outcomes", {}).get(question) or {}).get(outcome.value)
     if own:
@@ -114,7 +119,8 @@ def render_lines(decision: Decision, lang: str) -> List[str]:
     if decision.branches:
         label = texts()["labels"][decision.branches[0].fact][lang]
         return [texts()["outcomes"]["depends"][lang].format(fact=label)] + _branch_lines(decision.branches, lang, 0, decision.question.value)
-    lines = [outcome_words(decision.question.value, decision.outcome, lang, decision.aspects)]
+    lines = [outcome_words(decision.question.value, decision.outcome, lang, decision.aspects,
+                           [c.key for c in decision.conclusions])]
     if decision.outcome == Outcome.missing_facts:
         lines += [f"- {render_fact_question(r, lang)}" for r in decision.missing_facts]
     else:

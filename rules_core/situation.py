@@ -96,6 +96,8 @@ class Situation(BaseModel):
         None, description="Refused or cancelled an allocated place in the academic year of the mobility."
     )
     course_start_date: Optional[dt.date] = Field(None, description="First day of courses at the host.")
+    change_date: Optional[dt.date] = Field(None, description="Day on which the student means to change the "
+                                                             "learning agreement (asked about, Art. 8(2)).")
     departure_date: Optional[dt.date] = None
     return_date: Optional[dt.date] = Field(None, description="Return, or interruption, date.")
     stay_days: Optional[conint(ge=0, le=730)] = Field(None, description="Days spent abroad, if no dates.")
@@ -111,7 +113,7 @@ class Situation(BaseModel):
         validate_assignment = True
         anystr_strip_whitespace = True
 
-    @validator("course_start_date", "departure_date", "return_date", "today", pre=True)
+    @validator("course_start_date", "change_date", "departure_date", "return_date", "today", pre=True)
     def _calendar_date(cls, value):
         if isinstance(value, (bool, int, float)):  # pydantic would read 1735689600 as a Unix timestamp
             raise ValueError(f"{value!r} is not a calendar date (expected YYYY-MM-DD)")

@@ -62,8 +62,8 @@ def decide_departure_semester(situation: Situation) -> Decision:
 
 @rule
 def art_8_2_change_deadline(f: Facts, out: Findings) -> bool:
-    """Whether changes are still accepted (False once the four weeks are over)."""
-    """No change accepted after four weeks following the start of courses at the host."""
+    """No change accepted after four weeks following the start of courses at the host. Returns
+    whether changes are still accepted: on the day the student means to change it, else today."""
     level = f.get("level")
     # The four weeks are the same at both levels; only the citation differs.
     cites = {Level.bachelor: [art(8, 2)], Level.master: [master(LEARNING_AGREEMENT)], None: [art(8, 2), master(LEARNING_AGREEMENT)]}[level]
@@ -75,6 +75,12 @@ def art_8_2_change_deadline(f: Facts, out: Findings) -> bool:
     start = f.need("course_start_date")
     deadline = out.compute("learning_agreement_change_deadline", start + dt.timedelta(days=days), cite, unit="date")
     out.add("learning_agreement.change_deadline", *cites, start=start, deadline=deadline, days=days)
+    wanted = f.get("change_date")
+    if wanted is not None:  # "can I still change it on 5 March?": that day against the limit, not today
+        in_time = wanted <= deadline
+        out.add("learning_agreement.change_on_date_ok" if in_time else "learning_agreement.change_on_date_too_late",
+                cite, change_date=wanted, deadline=deadline)
+        return in_time
     today = f.get("today")
     if today is not None:
         left = (deadline - today).days
@@ -186,7 +192,16 @@ def art_20_2_stay_long_enough(f: Facts, out: Findings):
         out.add("validation.full_term_ok", art(20, 2), days=days, minimum=minimum)
         return True
     out.add("validation.stay_too_short", art(20, 2), days=days, minimum=minimum)
+    if planned_stay(f):  # a stay not begun is a plan: no return was cut short, Art. 19 does not apply
+        return False
     return art_19_force_majeure_exception(f, out, days, minimum)
+
+
+def planned_stay(f: Facts) -> bool:
+    """Whether the stay has not begun yet (departure after today): its dates are a plan, not a
+    return cut short by events."""
+    start, today = f.get("departure_date"), f.get("today")
+    return start is not None and today is not None and start > today
 
 
 @rule
