@@ -454,6 +454,18 @@ COMPARED_LEVEL = re.compile(r"(?:\bfor|\bpour|\blike|\bcomme|\bthan|\bque|\bunli
                             re.I)
 
 
+# A level the student had before the one they are in: "in my bachelor we had to", "j'ai fini ma licence".
+EARLIER_LEVEL = re.compile(r"(?:\b(?:during|after|in|from)\s+my\s+(?:previous\s+|former\s+|old\s+)?|"
+                           r"\b(?:pendant|après|apres|durant|dans)\s+(?:mon|ma)\s+(?:ancien(?:ne)?\s+)?|"
+                           r"\b(?:finished|completed|did|done|got|had)\s+(?:my\s+|a\s+)?|"
+                           r"\bj.ai\s+(?:fait|fini|terminé|termine|eu|obtenu)\s+(?:mon|ma|une?)\s+)$", re.I)
+
+
+def _earlier_level(text: str, entity: dict) -> bool:
+    start = entity.get("start")
+    return isinstance(start, int) and bool(EARLIER_LEVEL.search(text[max(0, start - 40):start]))
+
+
 def _from_entities(entities: Iterable[dict], text: str, requested: Optional[str]) -> Dict[str, Any]:
     from rules_core.normalize import fold
 
@@ -468,6 +480,8 @@ def _from_entities(entities: Iterable[dict], text: str, requested: Optional[str]
         if name == "level" and value in ("bachelor", "master"):
             if COMPARED_LEVEL.search(text[:entity["start"]]) if isinstance(entity.get("start"), int) else False:
                 continue  # "for bachelors it's 30, right?": another level, compared with
+            if facts.get("level") not in (None, value) and _earlier_level(text, entity):
+                continue  # "I just started the Master; in my bachelor we had to go": the level of before
             facts["level"] = value
         elif name == "mobility_type" and value in ("erasmus_plus", "semp", "global_exchange", "free_mover"):
             facts["mobility_type"] = value
