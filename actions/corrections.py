@@ -16,7 +16,8 @@ CORRECTION_CUE = re.compile(
     r"wrong city|pardon|d[ée]sol[ée]e?|correcteur|je voulais dire|je veux dire|erreur|faute de frappe|je me suis tromp\w*|"
     r"correction|actually|en fait)\b", re.I)
 # Facts a host town can never answer: with one of them pending, a town named with a correction is the host.
-PLACE_FACTS = {"host_city", "host_country"}
+# (The earlier mobilities are told with their town: "one erasmus in madrid, no idea if it was actually paid".)
+PLACE_FACTS = {"host_city", "host_country", "earlier_mobilities"}
 
 
 def corrected_host_town(text: str, requested: Optional[str]) -> Optional[str]:

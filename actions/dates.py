@@ -20,7 +20,7 @@ CUES: Sequence[Tuple[str, re.Pattern, int]] = (
     (HOST_TERM_END, re.compile(
         r"\b(?:semest\w*|term|trimest\w*)\s+(?:there\s+|là[- ]bas\s+|(?:at|of) the host\s+|(?:y|là)\s+)?"
         r"(?:ends?|ending|finishes|is over|goes|runs|lasts|finit|se termine|termine|dure|va)\b"
-        rf"(?:\s+(?:on|in|le|en))?(?:{_TO})?", re.I), 12),
+        rf"(?:\s+(?:on|in|le|en))?(?:{_TO})?(?:(?:the\s+)?end\s+of\s+|(?:la\s+)?fin\s+(?:de\s+|d.\s*))?", re.I), 12),
     ("course_start_date", re.compile(
         r"\b(?:cours|courses?|classes|lectures|lessons|semest\w*|term|trimest\w*)\b[^.?!;]{0,50}?"
         r"\b(?:start|begin|began|begun|commenc|d[ée]but|d[ée]marr|repren)\w*"
@@ -37,7 +37,7 @@ CUES: Sequence[Tuple[str, re.Pattern, int]] = (
                                   re.I), 0),
     ("departure_date", re.compile(
         r"\b(?:arrived|arriv\w*|got there|moved there|fly out|flying out|depart\w*|d[ée]part|pars|partir|partirai|"
-        r"parti[es]?|went)\b", re.I), 25),
+        r"parti[es]?|went|leav\w*|leave)\b", re.I), 25),
 )
 _CLAUSE_END = re.compile(r"[?!;]|\.\s")
 
@@ -72,6 +72,9 @@ def date_facts(text: str, spans: List[tuple], requested: Optional[str], assumed:
         previous_end = pos + 1
         if role == HOST_TERM_END:
             continue
+        if role == "departure_date" and "departure_date" in facts and "return_date" not in facts \
+                and day > facts["departure_date"]:
+            role = "return_date"  # "arrive Feb 8 and leave April 30": the second departure word ends the stay
         if role and role not in facts:
             facts[role] = day
         elif role is None:

@@ -62,13 +62,23 @@ FUNDING = re.compile(
     r"|\b(?:fund\w*|grant|bourse|financ\w*|money|argent|scholarship)\b.{0,60}\b100\s?(?:km|kilom\w*)\b"
     # "will I get the Erasmus grant then?", "j'ai droit à la bourse ?"
     r"|\b(?:get|receive|qualify for|eligible for|entitled to)\s+(?:the |a |any |an |some )?(?:erasmus\+? |mobility )?"
-    r"(?:grant|funding)\b|(?:droit [àa]|toucher|obtenir|recevoir)\s+(?:la |une |de la )?(?:bourse|financement)\b",
+    r"(?:grant|funding)\b|(?:droit [àa]|toucher|obtenir|recevoir)\s+(?:la |une |de la )?(?:bourse|financement)\b"
+    # "j'aurai la bourse erasmus ?", "qui me verse la bourse ?", "who pays the grant?", "do i get money for it?"
+    r"|\b(?:j.?aurai[st]?|aurai[st]?[- ]je|on aura|je touche\w*|touche[- ]t[- ]on|vers\w*|pai\w*|pay\w*)\s+"
+    r"(?:\w+\s+){0,2}?(?:la |une |ma |the |my |a |any )?(?:bourse|grant|funding|fonds de mobilit\w*)\b"
+    r"|\b(?:bourse|grant|fonds de mobilit\w*)\b[^.?!]{0,40}\b(?:pour moi|for me|paid|vers[ée]e|pay[ée]e)\b",
     re.I)
 # State study aid and loans are another service's (actions/data/redirects.yml): never the circular's grant.
 NOT_FUNDING = re.compile(r"cedies|aide financi|state (?:study )?aid|student loan|pr[eê]t (?:[ée]tudiant|de l.[ée]tat)|"
                          r"l.[ée]tat|" + NOT_OURS, re.I)
 
+# "how many ECTS minimum do I need in my learning agreement?": the learning agreement's minimum (Art. 8)
+LA_MINIMUM = re.compile(r"\b(?:how many|combien d.?)\s*(?:ects|cr[ée]dits?|credits?)\b[^?]{0,80}\b(?:learning agreement|"
+                        r"(?-i:LA)|contrat d.[ée]tudes?)\b|\b(?:learning agreement|(?-i:LA)|contrat d.[ée]tudes?)\b[^?]{0,60}"
+                        r"\b(?:how many|combien d.?|minimum|at least|au moins)\s*(?:ects|cr[ée]dits?|credits?)?", re.I)
+
 EXTRA_QUESTIONS: List[Tuple[str, "re.Pattern[str]", Optional["re.Pattern[str]"]]] = [
+    ("ask_learning_agreement", LA_MINIMUM, re.compile(NOT_OURS, re.I)),
     ("ask_obligation", OBLIGATION, re.compile(NOT_OBLIGATION.pattern + "|" + NOT_OURS, re.I)),
     ("ask_funding", FUNDING, NOT_FUNDING),
 ]

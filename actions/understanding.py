@@ -102,9 +102,11 @@ KEYWORDS = {
     "mobility_type": [("erasmus_plus", r"\berasmus\b|\be\+"), ("semp", r"\bsemp\b|swiss[- ]european"),
                       ("global_exchange", r"global[- ]?exchange"), ("free_mover", r"free[- ]?mover|hors convention")],
     # A level word counts only when the student says it is theirs ("je suis en master", "my BSc").
-    "level": [("master", _MINE + r"(?:master|msc|mastère)\b|\b(?:master|msc|ma)(?:.s)?\s+student\b|étudiante? en master\b"),
+    "level": [("master", _MINE + r"(?:master|msc|mastère)\b|\b(?:master|msc|ma)(?:.s)?\s+student\b|étudiante? en master\b|"
+                         r"(?:^|[?!.,]\s*)(?:master|msc)\s+(?:in|en|of|de|d.)\s*\w+"),
               ("bachelor", _MINE + r"(?:bachelor|licence|bsc|bachelier)\b|\b(?:bachelor|bsc|ba)(?:.s)?\s+student\b|"
-                                   r"étudiante? en (?:licence|bachelor)\b")],
+                                   r"étudiante? en (?:licence|bachelor)\b|(?:^|[?!.,]\s*)(?:bachelor|bsc|licence)\s+"
+                                   r"(?:in|en|of|de|d.)\s*\w+")],
 }
 
 
@@ -812,10 +814,19 @@ def aspects_of(text: str) -> List[str]:
     return [aspect for aspect, cue in ASPECT_CUES.items() if re.search(cue, text or "", re.I)]
 
 
+# Asking to be let off the obligation, not whether it exists.
+WAY_OUT = re.compile(r"\b(?:might|may|could)\s+not\s+(?:need|have)\s+to\b|\bhow\s+(?:do|can|could|should)\s+i\s+"
+                     r"(?:ask|apply|request)\s+(?:for\s+)?(?:it|that|this|one)\b|\bget\s+out\s+of\s+(?:it|the\s+"
+                     r"(?:mobility|semester abroad|obligation))|\bcomment\s+(?:je\s+)?(?:peux\s+|dois\s+)?(?:le\s+|la\s+)?"
+                     r"(?:demander|obtenir)\b|\b(?:y\s+)?[ée]chapper\b", re.I)
+
+
 def refine_question(intent: Optional[str], text: str) -> Optional[str]:
     """The classifier's question, unless the student's words clearly ask a neighbouring one."""
     if intent == "ask_obligation" and stated_situations(text or "").get("exemption_grounds"):
         return "ask_exemption"  # "I'm on dialysis, what can I do about the obligation?": a ground stated asks for the exemption
+    if intent == "ask_obligation" and WAY_OUT.search(text or ""):
+        return "ask_exemption"  # "someone said I might not need to go, how do I ask for it?": asking to be let off
     for sources, question, cue, keep in QUESTION_CUES:
         if intent in sources and re.search(cue, text or "", re.I) and not re.search(keep, text or "", re.I):
             return question
@@ -1018,7 +1029,8 @@ def read_message(text: str, intent: Optional[str], entities: Iterable[dict], req
     return reading
 
 
-NEGATED_PART = re.compile(r"\b(?:no|not|never|nor|pas d[e']|pas de|aucune?|sans|without|ni|jamais)\b[^,.;!?]*", re.I)
+NEGATED_PART = re.compile(r"(?:\b(?:no|not|never|nor|aucune?|sans|without|ni|jamais|pas\s+(?:de|malade|handicap\w*|"
+                          r"enceinte|parent))\b|\bpas d')[^,.;!?]*", re.I)
 
 
 def _answer_to(requested: str, text: str, intent: Optional[str], button: Optional[str]) -> Any:

@@ -24,3 +24,41 @@ def test_en_francais_la_licence_finie_ne_fait_pas_le_niveau():
 def test_two_levels_without_a_past_context_keep_the_last_one_named():
     text = "bachelor or master, whatever, I'm in the master now"
     assert _levels(text, ("bachelor", "bachelor"), ("master", "master")) == "master"
+
+
+def test_asking_how_to_be_let_off_the_mobility_asks_for_the_exemption():
+    from actions.understanding import refine_question
+
+    assert refine_question("ask_obligation", "a friend says I may not have to go abroad, how can I apply for it?") \
+        == "ask_exemption"
+    assert refine_question("ask_obligation", "on m'a dit que c'était pas obligatoire pour moi, comment le demander ?") \
+        == "ask_exemption"
+    assert refine_question("ask_obligation", "is the semester abroad compulsory?") == "ask_obligation"
+
+
+def test_a_ground_the_student_denies_in_french_is_no_ground():
+    import datetime as dt
+
+    from actions.understanding import read_message
+
+    reading = read_message("rien de spécial, pas malade, pas d'enfant", "inform", [], "exemption_grounds",
+                           dt.date(2026, 12, 1))
+    assert reading.facts["exemption_grounds"] == []
+
+
+def test_a_level_named_with_its_subject_at_the_end_of_a_question_is_the_students():
+    import datetime as dt
+
+    from actions.understanding import read_message
+
+    assert read_message("must i go abroad? msc in chemistry", "ask_obligation", [], None,
+                        dt.date(2026, 12, 1)).facts["level"] == "master"
+    assert read_message("Licence en droit, je dois partir ?", "ask_obligation", [], None,
+                        dt.date(2026, 12, 1)).facts["level"] == "bachelor"
+
+
+def test_the_minimum_credits_of_the_learning_agreement_is_a_learning_agreement_question():
+    from actions.understanding import named_question
+
+    assert named_question("quick q: LA for Porto, how many credits at least?") == "ask_learning_agreement"
+    assert named_question("il faut combien de crédits dans le contrat d'études au minimum ?") == "ask_learning_agreement"

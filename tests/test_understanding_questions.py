@@ -214,3 +214,10 @@ def test_a_lecturer_s_own_trip_heard_as_a_funding_question_is_redirected_without
     messages, events = run(ActionNotUnderstood(), tracker(text, "ask_funding", detected=lang, language=lang))
     assert who in messages[0]["text"] and len(messages) == 1
     assert not {"question", "host_city", "requested_fact"} & set(slots_set(events))
+
+
+def test_an_earlier_mobility_told_with_its_town_and_an_actually_is_no_correction_of_the_host():
+    from actions.corrections import corrected_host_town
+
+    assert corrected_host_town("one semester in vienna, not sure it was actually funded", "earlier_mobilities") is None
+    assert corrected_host_town("oops typo, its Liège not Lille", "country_of_origin") == "Liège"
