@@ -42,6 +42,7 @@ SETS = {"main": (CONVERSATIONS, "2026-12-01"), "fresh": (CONVERSATIONS / "fresh"
         "dev2": (CONVERSATIONS / "dev2", "2026-12-07"), "fresh2": (CONVERSATIONS / "fresh2", "2026-12-07")}
 # Sets nobody reads: their failures are never shown, so their figure says whether fixes generalise.
 SEALED = ("fresh", "fresh2")
+GUARDED = ("main", "dev2")  # tests/test_heldout_conversations.py plays these; passing.txt names their passes
 
 
 def cites(expected: str, references: List[str]) -> bool:
@@ -211,8 +212,8 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     if args.which in SEALED and (args.show or args.record):
         parser.error(f"the {args.which} set is measured, never read: --show and --record refuse it")
-    if args.record and args.which != "main":
-        parser.error("--record writes passing.txt, which guards the main set only")
+    if args.record and args.which not in GUARDED:
+        parser.error("--record writes passing.txt, which guards the development sets only")
     conversations = load(args.lang, args.which)
     args.out = args.out or ROOT / "results" / ("conversations.json" if args.which == "main" else f"conversations-{args.which}.json")
     conversations = [c for c in conversations if args.match.casefold() in c["name"].casefold()]
@@ -239,11 +240,15 @@ def main(argv=None) -> int:
             elapsed = time.perf_counter() - start
         finally:
             servers.stop()
-    if args.record:
-        lines = ["# Held-out conversations that pass: tests/test_heldout_conversations.py fails if one stops passing.",
-                 f"# Written by python -m benchmarks.conversations --record ({sum(r['passed'] for r in results)} of "
-                 f"{len(results)})."] + sorted(r["name"] for r in results if r["passed"])
-        (CONVERSATIONS / "passing.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    if args.record:  # this set's passes replace its names; the other guarded set's names stay
+        path = CONVERSATIONS / "passing.txt"
+        played = {r["name"] for r in results}
+        kept = [line for line in path.read_text(encoding="utf-8").splitlines()
+                if line.strip() and not line.startswith("#") and line not in played]
+        names = sorted(set(kept) | {r["name"] for r in results if r["passed"]})
+        lines = ["# Development-set conversations that pass (main and dev2): tests/test_heldout_conversations.py",
+                 "# fails if one stops passing. Written by python -m benchmarks.conversations --record [--set dev2]."]
+        path.write_text("\n".join(lines + names) + "\n", encoding="utf-8")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
     print("| language | conversations | passed | rate |\n|---|---|---|---|")
