@@ -13,8 +13,8 @@ Who reads the list:
   (`RulePolicy._is_rule_applicable`: a rule is applicable once the turn index passes its length).
   tests/test_tracker_cache.py checks these premises on config.yml, the rules and the domain.
 - The actions, through the events Rasa sends them (`tracker.events`), which reach further back:
-  `actions/answer.py: times_asked` counts the trailing run of `requested_fact` slot events with the
-  latest value, however old; `question_text` reads the user message before the latest `question`
+  `actions/answer.py: times_asked` counts, for a fact, the trailing run of `requested_fact` slot
+  events with that fact as value, however old (0 when the latest value is another or None); `question_text` reads the user message before the latest `question`
   slot event with a value; `actions/handoff.py: transcript` the last 40 user and bot texts; the
   others stop at the latest user message.
 
@@ -67,9 +67,12 @@ def _turn_start(events: Sequence[Event], index: int) -> int:
 
 
 def _run_start(events: Sequence[Event]) -> Optional[int]:
-    """The first event of the trailing run of RUN_SLOT events that carry its latest value."""
+    """The first event of the trailing run of RUN_SLOT events that carry its latest value. None when
+    that value is None: `times_asked` is asked about a fact, never None, so it then stops at the
+    latest event, or finds none in the window and no summary event either (None is the initial
+    value): 0 both ways."""
     runs = [i for i, event in enumerate(events) if isinstance(event, SlotSet) and event.key == RUN_SLOT]
-    if not runs:
+    if not runs or events[runs[-1]].value is None:
         return None
     value = events[runs[-1]].value
     start = runs[-1]

@@ -67,7 +67,8 @@ def sdk_tracker(events: List[Event]) -> Tracker:
 def readings(events: List[Event]) -> tuple:
     """What every history-reading function of the actions reads from these events."""
     tracker = sdk_tracker(events)
-    return (tuple(answer.times_asked(tracker, fact) for fact in FACTS + [None]), answer.question_text(tracker),
+    # times_asked is asked about the fact the answer misses: a name, never None (actions/answer.py)
+    return (tuple(answer.times_asked(tracker, fact) for fact in FACTS), answer.question_text(tracker),
             tuple(map(tuple, (sorted(t.items()) for t in handoff.transcript(tracker)))),
             conversation.situation_facts_set_by_this_message(tracker), conversation.facts_set_by_this_message(tracker))
 
@@ -120,6 +121,9 @@ def test_what_the_window_knows_of_the_actions_is_what_the_actions_read():
     source = (ROOT / "actions" / "answer.py").read_text(encoding="utf-8")
     assert f'event.get("name") == "{history_window.RUN_SLOT}"' in source  # times_asked
     assert f'event.get("name") == "{history_window.QUESTION_SLOT}"' in source  # question_text
+    assert source.count("times_asked(") == 2 and "times_asked(tracker, decision.missing_facts[0].fact)" in source
+    assert Domain.load(str(ROOT / "domain.yml")).slots[[s.name for s in Domain.load(str(ROOT / "domain.yml")).slots]
+                                                          .index(history_window.RUN_SLOT)].initial_value is None
     # nothing else in the actions walks the events but the functions read above (and extract.py,
     # which only adds this message's events)
     walkers = sorted(f"{path.name}:{n}" for path in (ROOT / "actions").glob("*.py")
