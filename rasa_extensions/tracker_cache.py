@@ -83,9 +83,11 @@ class CachedSQLTrackerStore(SQLTrackerStore):
         """(sender_id, id): the latest row of a conversation in one index lookup (SQLite's index on
         sender_id holds the row id already; PostgreSQL's does not). Added to Rasa's table, which
         it does not change otherwise; several servers starting at once may race to create it."""
-        index = sa.Index("ix_events_sender_id_id", self.SQLEvent.sender_id, self.SQLEvent.id)
+        # DDL, not an sa.Index: that would attach itself to Rasa's shared Table, once per store made
         try:
-            index.create(self.engine, checkfirst=True)
+            with self.engine.begin() as connection:
+                connection.execute(sa.text(
+                    f"CREATE INDEX IF NOT EXISTS ix_events_sender_id_id ON {self.SQLEvent.__tablename__} (sender_id, id)"))
         except (sa.exc.OperationalError, sa.exc.ProgrammingError, sa.exc.IntegrityError) as error:
             logger.debug(f"Index on (sender_id, id) not created here: {error}")
 

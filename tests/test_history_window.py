@@ -147,7 +147,7 @@ def test_the_policy_reads_only_the_last_states():
 
 
 def run(coroutine):
-    return asyncio.get_event_loop().run_until_complete(coroutine)
+    return asyncio.run(coroutine)  # a loop of its own: other tests may have closed the default one
 
 
 def stored(db: str) -> list:

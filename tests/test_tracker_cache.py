@@ -31,7 +31,7 @@ slots:
 
 
 def run(coroutine: Any) -> Any:
-    return asyncio.get_event_loop().run_until_complete(coroutine)
+    return asyncio.run(coroutine)  # a loop of its own: other tests may have closed the default one
 
 
 class Broker:
