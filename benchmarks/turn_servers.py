@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import json
 import os
 import shutil
 import signal
@@ -17,6 +18,7 @@ from typing import Iterator, Optional
 from bot.runtime import supervisor as services
 from bot.runtime.settings import Settings
 
+ROOT = Path(__file__).resolve().parent.parent
 PG = {"host": "127.0.0.1", "port": 5432, "user": "postgres"}
 # Where `pip install --target /work/prof-site py-spy` puts the profiler (never into the venv).
 PY_SPY_CANDIDATES = (os.environ.get("PY_SPY", ""), "/work/prof-site/bin/py-spy", shutil.which("py-spy") or "")
@@ -69,10 +71,21 @@ def postgres_database() -> Iterator[str]:
 REDIS = {"host": "127.0.0.1", "port": 6379}
 
 
+def shipped_tracker_store() -> str:
+    """The tracker store lines of the project's endpoints.yml but where it keeps its database (its
+    type and options: Rasa's SQL store, or the cached one and its cache size)."""
+    import yaml
+
+    store = yaml.safe_load((ROOT / "endpoints.yml").read_text(encoding="utf-8"))["tracker_store"]
+    kept = {k: v for k, v in store.items() if k not in ("dialect", "url", "port", "db", "username", "password")}
+    return "".join(f"  {key}: {json.dumps(value)}\n" for key, value in kept.items())
+
+
 def endpoints_text(tmp_dir: Path, action_port: int, database: Optional[str], workers: int = 1) -> str:
-    tracker = (f'tracker_store:\n  type: SQL\n  dialect: "postgresql"\n  url: "{PG["host"]}"\n  port: {PG["port"]}\n'
+    store = "tracker_store:\n" + shipped_tracker_store()
+    tracker = (f'{store}  dialect: "postgresql"\n  url: "{PG["host"]}"\n  port: {PG["port"]}\n'
                f'  username: "{PG["user"]}"\n  db: "{database}"\n') if database else \
-        f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{tmp_dir / "tracker.db"}"\n'
+        f'{store}  dialect: "sqlite"\n  db: "{tmp_dir / "tracker.db"}"\n'
     # Several Sanic workers need a lock store they share (Rasa refuses more than one worker without
     # it): Redis, as endpoints.production.yml; a prefix of this run's own.
     locks = (f'lock_store:\n  type: "redis"\n  url: "{REDIS["host"]}"\n  port: {REDIS["port"]}\n'

@@ -3,8 +3,10 @@
 Rasa reads its API token from the command line only, and any local user can read a command line
 (`ps`, /proc/<pid>/cmdline); a process's environment is readable by its owner alone. So the token
 comes in the environment, leaves it, and is added to Rasa's arguments inside this process. Used by
-the embedded supervisor (`python -m bot`) and the production units (deploy/). Standard library
-only: the Rasa server loads nothing of the project but what config.yml names.
+the embedded supervisor (`python -m bot`) and the production units (deploy/). The Rasa server loads
+nothing of the project but what config.yml and endpoints.yml name, and `rasa_extensions`: here,
+the check of the action server's answers with its validator built once (`action_response`: Rasa
+re-checks a constant schema against the metaschema on every answer, a quarter of a turn).
 """
 import os
 import runpy
@@ -24,4 +26,7 @@ if __name__ == "__main__":
         sys.exit("error: RASA_AUTH_TOKEN is not set; Rasa's HTTP API would be open to anyone who can reach it")
     sys.argv = rasa_argv(sys.argv[1:], token)
     sys.path[0] = os.getcwd()  # as `python -m rasa` would have it, not deploy/ (its folders are no modules)
+    from rasa_extensions import action_response
+
+    action_response.install_when_imported()
     runpy.run_module("rasa", run_name="__main__", alter_sys=True)

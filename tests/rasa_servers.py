@@ -12,8 +12,9 @@ def isolated_settings(tmp_dir: Path, rasa_port: int = 5105, action_port: int = 5
     endpoints = tmp_dir / "endpoints.yml"
     endpoints.write_text(
         f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n'
-        '  enable_selective_domain: true\n'  # as endpoints.yml
-        f'tracker_store:\n  type: SQL\n  dialect: "sqlite"\n  db: "{tmp_dir / "tracker.db"}"\n')
+        '  enable_selective_domain: true\n'  # as endpoints.yml, with its tracker store
+        'tracker_store:\n  type: rasa_extensions.tracker_cache.CachedSQLTrackerStore\n'
+        f'  dialect: "sqlite"\n  db: "{tmp_dir / "tracker.db"}"\n')
     return dataclasses.replace(Settings(), rasa_port=rasa_port, action_port=action_port,
                                rasa_url=f"http://127.0.0.1:{rasa_port}", endpoints_file=str(endpoints))
 

@@ -44,10 +44,14 @@ def action_health_url(settings: Settings, env: Mapping[str, str] = os.environ) -
     return f"{parsed.scheme}://{parsed.netloc}/health"
 
 
+# Rasa's SQL store with a cache in front (the same table and rows): erased the same way.
+CACHED_SQL_STORE = "rasa_extensions.tracker_cache.CachedSQLTrackerStore"
+
+
 def tracker_db_url(settings: Settings, env: Mapping[str, str] = os.environ) -> str:
     """The SQLAlchemy URL of Rasa's tracker store."""
     store = read_endpoints(settings, env).get("tracker_store") or {}
-    if str(store.get("type", "")).upper() != "SQL":
+    if str(store.get("type", "")).upper() != "SQL" and store.get("type") != CACHED_SQL_STORE:
         raise TrackerStoreNotErasable(f"tracker store type {store.get('type')!r} in {settings.endpoints_file} "
                                       "is not SQL")
     return _sql_url(store, settings, "rasa.db")
