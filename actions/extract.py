@@ -17,6 +17,7 @@ from actions import messages
 from actions.common import intent_of, language, today
 from actions.corrections import corrected_host_town
 from actions.redirects import who_for_topic
+from actions.staff_desk import transcript
 from actions.staff_mobility import asks_own_staff_mobility
 from actions.slots import to_slot_value, valid_alone
 from actions.understanding import UNSURE, bare_place, is_what_if, named_question, read_message, refine_question
@@ -70,7 +71,9 @@ def asks_own_staff_mobility_now(tracker: Tracker) -> bool:
     if text.startswith("/") or intent_of(tracker) not in STAFF_GUARDED \
             or message.get("language") not in (None, *SUPPORTED):
         return False
-    earlier = [e.get("text") or "" for e in tracker.events if e.get("event") == "user"]
+    # The context is the staff transcript's turns (the last 40), which Rasa's history window keeps
+    # (rasa_extensions/history_window.py): a lecturer's "I teach law" said long before is not reread.
+    earlier = [turn["text"] for turn in transcript(tracker) if turn["from"] == "student"]
     return asks_own_staff_mobility(text, earlier[:-1] if earlier and earlier[-1] == text else earlier)
 
 

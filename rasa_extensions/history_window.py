@@ -37,7 +37,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 # what the actions read (tests/test_tracker_cache.py checks them against actions/)
 RUN_SLOT = "requested_fact"  # actions/answer.py: times_asked
 QUESTION_SLOT = "question"  # actions/answer.py: question_text
-TRANSCRIPT_TEXTS = 40  # actions/handoff.py: TRANSCRIPT_TURNS
+TRANSCRIPT_TEXTS = 40  # actions/staff_desk.py: TRANSCRIPT_TURNS (also the staff-mobility reader's context)
 
 
 def window_start(events: Sequence[Event], turns: int) -> int:
