@@ -19,8 +19,9 @@ _TO = r"\b(?:to|until|till|til|through|au|jusqu.?(?:au|à|a|en)?)\s+(?:the\s+|le
 CUES: Sequence[Tuple[str, re.Pattern, int]] = (
     (HOST_TERM_END, re.compile(
         r"\b(?:semest\w*|term|trimest\w*)\s+(?:there\s+|là[- ]bas\s+|(?:at|of) the host\s+|(?:y|là)\s+)?"
+        r"(?:actually\s+|really\s+|only\s+|normally\s+|officially\s+|en fait\s+|normalement\s+)?"
         r"(?:ends?|ending|finishes|is over|goes|runs|lasts|finit|se termine|termine|dure|va)\b"
-        rf"(?:\s+(?:on|in|le|en))?(?:{_TO})?(?:(?:the\s+)?end\s+of\s+|(?:la\s+)?fin\s+(?:de\s+|d.\s*))?", re.I), 12),
+        rf"(?:\s+(?:on|in|le|en))?(?:\s*{_TO})?(?:(?:the\s+)?end\s+of\s+|(?:la\s+)?fin\s+(?:de\s+|d.\s*))?", re.I), 12),
     ("course_start_date", re.compile(
         r"\b(?:cours|courses?|classes|lectures|lessons|semest\w*|term|trimest\w*)\b[^.?!;]{0,50}?"
         r"\b(?:start|begin|began|begun|commenc|d[ée]but|d[ée]marr|repren)\w*"

@@ -771,10 +771,10 @@ def named_question(text: str) -> Optional[str]:
 
     if about_others(text):  # "is it compulsory for their own students too?": another university's rule
         return None
-    for question, cue in NAMED_QUESTIONS:
-        if re.search(cue, text or "", re.I):
-            return question
-    return extra_named_question(text)  # "is the semestre abroad realy compulsory??"
+    named = next((question for question, cue in NAMED_QUESTIONS if re.search(cue, text or "", re.I)), None) \
+        or extra_named_question(text)  # "is the semestre abroad realy compulsory??"
+    # "someone said I might not need to go abroad, how do I ask for it?": the neighbouring question its words ask
+    return refine_question(named, text) if named else None
 
 
 # What exactly the student asks of a question (rules_core.decision.ASPECTS), in their words.

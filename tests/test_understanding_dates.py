@@ -132,3 +132,22 @@ def test_a_follow_up_moving_the_return_recomputes_the_stay_instead_of_keeping_th
                                                    last_decision=last, **base))
     assert any(e.get("name") == "return_date" and e["value"] == "2028-05-25" for e in events)
     assert messages[-1]["text"].startswith("Yes")
+
+
+def test_the_hosts_term_running_until_a_date_is_no_return_of_the_student():
+    import datetime as dt
+
+    from actions.understanding import read_message
+
+    facts = read_message("no, over there the term runs until the end of june", "deny", [], "full_host_term",
+                         dt.date(2026, 12, 1)).facts
+    assert "return_date" not in facts and facts["full_host_term"] is False
+
+
+def test_arriving_then_leaving_is_a_stay():
+    import datetime as dt
+
+    from actions.understanding import read_message
+
+    facts = read_message("I arrive on 3 March and leave on 20 June 2027", "inform", [], None, dt.date(2026, 12, 1)).facts
+    assert (facts["departure_date"], facts["return_date"]) == (dt.date(2027, 3, 3), dt.date(2027, 6, 20))
