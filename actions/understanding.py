@@ -103,6 +103,8 @@ KEYWORDS = {
                       ("global_exchange", r"global[- ]?exchange"), ("free_mover", r"free[- ]?mover|hors convention")],
     # A level word counts only when the student says it is theirs ("je suis en master", "my BSc").
     "level": [("master", _MINE + r"(?:master|msc|mastère)\b|\b(?:master|msc|ma)(?:.s)?\s+student\b|étudiante? en master\b|"
+                         r"\b(?:started|starting|begun|beginning|doing|commenc\w*|entam\w*)\s+(?:the|my|a|le|mon|un)\s+"
+                         r"(?:master|msc)\b|"
                          r"(?:^|[?!.,]\s*)(?:master|msc)\s+(?:in|en|of|de|d.)\s*\w+"),
               ("bachelor", _MINE + r"(?:bachelor|licence|bsc|bachelier)\b|\b(?:bachelor|bsc|ba)(?:.s)?\s+student\b|"
                                    r"étudiante? en (?:licence|bachelor)\b|(?:^|[?!.,]\s*)(?:bachelor|bsc|licence)\s+"
@@ -888,6 +890,10 @@ def read_message(text: str, intent: Optional[str], entities: Iterable[dict], req
               for m in NEGATED_LEVEL.finditer(text)}
     for fact, options in KEYWORDS.items():
         found = {value for value, pattern in options if re.search(pattern, affirmed, re.I)}
+        if fact == "level" and len(found) > 1:  # "I just started the Master; in my bachelor we had to go"
+            found = {value for value, pattern in options
+                     if any(not _earlier_level(affirmed, {"start": m.end() - len(m.group().split()[-1])})
+                            for m in re.finditer(pattern, affirmed, re.I))} or found
         if fact == "mobility_type" and WHICH_PROGRAMME_UNKNOWN.search(text):
             # "dont know yet which programme australia would be": the planned type is not known,
             # whatever type the student names for an earlier mobility.

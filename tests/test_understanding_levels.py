@@ -62,3 +62,12 @@ def test_the_minimum_credits_of_the_learning_agreement_is_a_learning_agreement_q
 
     assert named_question("quick q: LA for Porto, how many credits at least?") == "ask_learning_agreement"
     assert named_question("il faut combien de crédits dans le contrat d'études au minimum ?") == "ask_learning_agreement"
+
+
+def test_without_entities_the_level_started_now_beats_the_one_of_before():
+    import datetime as dt
+
+    from actions.understanding import read_message
+
+    text = "I've just begun my MSc. During my bachelor going abroad was a must, is it for us too?"
+    assert read_message(text, "ask_obligation", [], None, dt.date(2026, 12, 1)).facts["level"] == "master"
