@@ -94,6 +94,12 @@ def read_message_facts(tracker: Tracker) -> List[EventType]:
     requested = tracker.get_slot("requested_fact")
     text = message.get("text") or ""
     what_if = bool(tracker.get_slot("question") and tracker.get_slot("last_decision") and is_what_if(text))
+    asked_instead = named_question(text) if what_if else None
+    if asked_instead and asked_instead != tracker.get_slot("question"):
+        # "and if I go to Lyon, will I get the grant?" after the fees: a new question with a new fact
+        what_if = False
+        events.append(SlotSet("question", asked_instead))
+        requested = None
     answers_pending = bool(requested) and _answers_pending(text, intent, message, requested, tracker)
     # "no sorry autocorrect, TOURS not trier" while the origin is pending: the host is corrected, the
     # pending question goes on (asked again), and "in france" is not read as the student's origin.
@@ -102,7 +108,9 @@ def read_message_facts(tracker: Tracker) -> List[EventType]:
         answers_pending = False
     named = named_question(text) if intent in ("nlu_fallback", "out_of_scope", "faq") and "?" in text else None
     after_extension = None
-    if intent in QUESTIONS and not what_if and not answers_pending:
+    if asked_instead and not what_if:
+        pass  # the question its words name, set above
+    elif intent in QUESTIONS and not what_if and not answers_pending:
         events.append(SlotSet("question", refine_question(intent, text)))
         requested = None  # a new question: this message answers nothing pending
         if refine_question(intent, text) == "ask_funding" and tracker.get_slot("question") == "ask_extension" \

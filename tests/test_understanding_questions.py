@@ -221,3 +221,22 @@ def test_an_earlier_mobility_told_with_its_town_and_an_actually_is_no_correction
 
     assert corrected_host_town("one semester in vienna, not sure it was actually funded", "earlier_mobilities") is None
     assert corrected_host_town("oops typo, its Liège not Lille", "country_of_origin") == "Liège"
+
+
+def test_a_what_if_that_names_another_question_asks_that_question_with_the_new_fact():
+    from actions.extract import read_message_facts
+    from tests.test_actions import slots_set, tracker
+
+    after_fees = tracker("and if I go to Porto with erasmus, will I get the grant?", "ask_fees", detected="en",
+                         language="en", question="ask_fees", last_decision={"question": "ask_fees", "outcome": "yes"})
+    slots = slots_set(read_message_facts(after_fees))
+    assert slots["question"] == "ask_funding" and slots["host_city"] == "Porto"
+
+
+def test_a_what_if_that_names_the_same_question_keeps_it():
+    from actions.extract import read_message_facts
+    from tests.test_actions import slots_set, tracker
+
+    after_grant = tracker("and if I go to Nancy instead, would I get the grant?", "ask_fees", detected="en",
+                          language="en", question="ask_funding", last_decision={"question": "ask_funding"})
+    assert slots_set(read_message_facts(after_grant)).get("question") in (None, "ask_funding")
