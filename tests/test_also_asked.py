@@ -2,21 +2,19 @@
 with a button (actions/also_asked.py), driven with a rasa_sdk Tracker and CollectingDispatcher."""
 import asyncio
 
-import yaml
-from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answer import ActionAnswer
 from actions.also_asked import other_questions
-
-DOMAIN = yaml.safe_load(open("domain.yml", encoding="utf-8"))
+from tests import test_actions
+from tests.test_actions import DOMAIN
 
 
 def tracker(text, intent, segments, **slots):
-    message = {"text": text, "intent": {"name": intent, "confidence": 0.9}, "entities": [], "language": "en",
-               "metadata": {"today": "2027-03-01"}, "question_segments": segments}
-    return Tracker("student-1", {**{name: None for name in DOMAIN["slots"]}, **slots}, message, [], False,
-                   None, {}, "action_listen")
+    """The actions' test tracker (tests/test_actions.py), its message with the NLU's question sentences."""
+    built = test_actions.tracker(text, intent, detected="en", **slots)
+    built.latest_message["question_segments"] = segments
+    return built
 
 
 def segment(text, intent, confidence=0.8):

@@ -11,7 +11,7 @@ from actions.handoff import ActionHandoff
 from actions.staff_mobility import asks_own_staff_mobility
 from actions.understanding import bare_place, named_question
 from nlu_components.language import detect
-from tests.test_actions import DOMAIN, response_text, run, run_reading, slots_set, tracker
+from tests.test_actions import response_text, run, run_reading, slots_set, tracker
 
 
 # -- the question named by its own words ---------------------------------------------------------
