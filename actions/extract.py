@@ -81,7 +81,7 @@ def language_events(tracker: Tracker) -> List[EventType]:
     """The conversation language, set when this message changes it."""
     message = tracker.latest_message or {}
     lang = conversation_language(message.get("language"), tracker.get_slot("language"),
-                                 (message.get("metadata") or {}).get("language_code"))
+                                 (message.get("metadata") or {}).get("language_code"), message.get("text") or "")
     return [SlotSet("language", lang)] if lang != tracker.get_slot("language") else []
 
 

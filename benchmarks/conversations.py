@@ -1,13 +1,13 @@
 """Plays the held-out conversations (tests/conversations/*.yml) against the real assistant, as a
 student would, and reports how many end with the right answer.
 
-    .venv/bin/python -m benchmarks.conversations [--set main|dev2|fresh|fresh2] [--lang fr|en] [--limit N] [--out results/conversations.json]
+    .venv/bin/python -m benchmarks.conversations [--set main|dev2|dev3|fresh|fresh2|fresh3] [--lang fr|en] [--limit N] [--out results/conversations.json]
 
-Four sets, none trained on. Development sets, whose failures are read to find causes: `main`
-(tests/conversations/*.yml, 200, written 2026-12-01) and `dev2` (tests/conversations/dev2/, 100,
-written 2026-12-07, session 6). Sealed sets, measured only (no `--show`, no transcripts kept):
-`fresh` (120, written 2026-12-07, session 5) and `fresh2` (100, written 2026-12-07, session 6,
-played only at the end of that session); they tell whether the fixes made on the development sets
+Six sets, none trained on. Development sets, whose failures are read to find causes: `main`
+(tests/conversations/*.yml, 200, written 2026-12-01), `dev2` (tests/conversations/dev2/, 100,
+written session 6) and `dev3` (100, written session 7). Sealed sets (no `--show`, no transcripts
+kept): `fresh` (120, session 5), `fresh2` (100, session 6) and `fresh3` (100, written at the start
+of session 7, played only at its end); they tell whether the fixes made on the development sets
 generalise.
 
 Starts the real action server and Rasa server (own ports, temporary SQLite tracker). For each
@@ -39,9 +39,10 @@ DECIDED = ("yes", "no", "conditional", "needs_staff")
 # Each set is played as of the day it was written ("next September", "courses started two months
 # ago"), so that a result does not change with the calendar.
 SETS = {"main": (CONVERSATIONS, "2026-12-01"), "fresh": (CONVERSATIONS / "fresh", "2026-12-07"),
-        "dev2": (CONVERSATIONS / "dev2", "2026-12-07"), "fresh2": (CONVERSATIONS / "fresh2", "2026-12-07")}
+        "dev2": (CONVERSATIONS / "dev2", "2026-12-07"), "fresh2": (CONVERSATIONS / "fresh2", "2026-12-07"),
+        "dev3": (CONVERSATIONS / "dev3", "2026-12-07"), "fresh3": (CONVERSATIONS / "fresh3", "2026-12-07")}
 # Sets nobody reads: their failures are never shown, so their figure says whether fixes generalise.
-SEALED = ("fresh", "fresh2")
+SEALED = ("fresh", "fresh2", "fresh3")
 GUARDED = ("main", "dev2")  # tests/test_heldout_conversations.py plays these; passing.txt names their passes
 
 

@@ -89,7 +89,12 @@ def evaluate(model: str) -> Dict[str, dict]:
             if not redirected(parse):
                 missed.append({"text": message["text"], "category": message["category"],
                                "predicted": predicted_key(parse)})
+        faq = [(t, p) for t, p in zip(truth, predicted) if t.startswith("faq/")]
+        chosen = [(t, p) for t, p in faq if p.startswith("faq/")]  # the response selector's own choice
         report[lang] = {
+            "faq_examples": len(faq),
+            "faq_accuracy": round(sum(t == p for t, p in faq) / max(1, len(faq)), 4),
+            "faq_topic_choice_accuracy": round(sum(t == p for t, p in chosen) / max(1, len(chosen)), 4),
             "in_scope_accuracy": round(sum(t == p for t, p in in_scope) / max(1, len(in_scope)), 4),
             "in_scope_redirected": round(sum(p in REDIRECTED for _, p in in_scope) / max(1, len(in_scope)), 4),
             "out_of_scope_messages": len(near_misses),
@@ -115,7 +120,9 @@ def main(argv=None) -> int:
         print(f"{lang}: intent macro F1 {result['intent_macro_f1']:.3f}, accuracy {result['accuracy']:.3f} "
               f"on {result['examples']} held-out examples ({result['ms_per_parse']} ms/parse); "
               f"in-scope accuracy {result['in_scope_accuracy']:.3f} (redirected {result['in_scope_redirected']:.3f}), "
-              f"out-of-scope recall {result['out_of_scope_recall']:.3f} on {result['out_of_scope_messages']} near-misses")
+              f"out-of-scope recall {result['out_of_scope_recall']:.3f} on {result['out_of_scope_messages']} near-misses; "
+              f"FAQ: {result['faq_accuracy']:.3f} right on {result['faq_examples']} questions, "
+              f"topic chosen right {result['faq_topic_choice_accuracy']:.3f} when taken as FAQ")
     if args.json:
         Path(args.json).write_text(json.dumps(report, indent=2, ensure_ascii=False))
     return 0

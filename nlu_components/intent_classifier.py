@@ -19,6 +19,8 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, INTENT_RESPONS
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from nlu_components.tfidf import tfidf_svm
+
 logger = logging.getLogger(__name__)
 
 QUESTION_SEGMENTS = "question_segments"  # the parse data's key for the questions of a message asking several
@@ -34,7 +36,7 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
 
     Chosen by measurement over Rasa's count-based features (docs/benchmarks.md). It learns
     the FAQ topics as separate labels and reports `faq` with the sum of their
-    probabilities; the ResponseSelector then picks the topic. An empty message is
+    probabilities; the TfidfResponseSelector then picks the topic. An empty message is
     `nlu_fallback`.
     """
 
@@ -54,17 +56,7 @@ class TfidfIntentClassifier(GraphComponent, IntentClassifier):
         return cls(config, model_storage, resource)
 
     def _pipeline(self) -> Any:
-        from sklearn.calibration import CalibratedClassifierCV
-        from sklearn.feature_extraction.text import TfidfVectorizer
-        from sklearn.pipeline import make_pipeline, make_union
-        from sklearn.svm import LinearSVC
-
-        words = TfidfVectorizer(ngram_range=tuple(self.config["word_ngrams"]), sublinear_tf=True,
-                                strip_accents="unicode")
-        chars = TfidfVectorizer(analyzer="char_wb", ngram_range=tuple(self.config["char_ngrams"]),
-                                sublinear_tf=True, strip_accents="unicode")
-        svm = LinearSVC(C=self.config["C"], class_weight="balanced", random_state=42)
-        return make_pipeline(make_union(words, chars), CalibratedClassifierCV(svm, cv=self.config["folds"]))
+        return tfidf_svm(self.config)
 
     def train(self, training_data: TrainingData) -> Resource:
         examples = [m for m in training_data.intent_examples if (m.get(TEXT) or "").strip()]

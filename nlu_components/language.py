@@ -69,9 +69,17 @@ def detect(text: str) -> Optional[str]:
     return best if top >= 0.75 and top > second else None
 
 
-def conversation_language(detected: Optional[str], previous: Optional[str], prior: Optional[str]) -> str:
-    """The language to answer in: the message's, else the conversation's, else the channel's hint."""
-    if detected in SUPPORTED:
+SHORT_REPLY_WORDS = 2  # "non", "ok merci", "yes pls": too short to switch a conversation's language
+
+
+def conversation_language(detected: Optional[str], previous: Optional[str], prior: Optional[str],
+                          text: Optional[str] = None) -> str:
+    """The language to answer in: the message's, else the conversation's, else the channel's hint.
+
+    A reply of a word or two ("non" in an English conversation: bilingual students mix) keeps the
+    conversation's language; a sentence in the other language switches it."""
+    short = text is not None and len(_WORDS.findall(text)) <= SHORT_REPLY_WORDS
+    if detected in SUPPORTED and not (short and previous in SUPPORTED):
         return detected
     if previous in SUPPORTED:
         return previous

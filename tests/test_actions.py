@@ -66,6 +66,16 @@ def test_a_message_without_language_clues_keeps_the_conversation_language():
     assert "language" not in slots_set(events)
 
 
+def test_a_one_word_reply_in_the_other_language_keeps_the_conversation_language():
+    _, events = run_reading(tracker("non", "deny", detected="fr", language="en"))
+    assert "language" not in slots_set(events)
+
+
+def test_a_sentence_in_the_other_language_switches_the_conversation_language():
+    _, events = run_reading(tracker("non je prefere en francais", "deny", detected="fr", language="en"))
+    assert slots_set(events)["language"] == "fr"
+
+
 def test_a_bare_yes_answers_the_pending_yes_no_question():
     _, events = run_reading(tracker("oui", "affirm", detected="fr",
                                                           requested_fact="native_speaker"))

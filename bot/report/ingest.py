@@ -142,7 +142,7 @@ class Ingester:
         intent = (parse.get("intent") or {}).get("name")
         detected = parse.get("language")
         language = detected if detected in ("de", "lb") else conversation_language(
-            detected, state.language, metadata.get("language_code"))
+            detected, state.language, metadata.get("language_code"), event.get("text") or "")
         channel = str(metadata.get("channel") or event.get("input_channel") or "")[:20] or None
         topic = None
         if intent == "faq":
