@@ -15,7 +15,7 @@ from actions.common import intent_of
 from actions.conversation import answered_pending
 from actions.extract import TurnAction
 from actions.staff_desk import accepted_offer_reason, handoff
-from nlu_components.human_request import asks_for_a_person
+from nlu_components.person_words import asks_for_a_person
 
 
 class ActionHandoff(TurnAction):

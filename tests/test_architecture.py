@@ -153,6 +153,8 @@ def test_each_server_process_loads_neither_the_telegram_package_nor_the_channels
     assert {"telegram", "bot"} & loaded == set(), f"{server} loads {sorted({'telegram', 'bot'} & loaded)}"
     if package == "nlu_components":
         assert "actions" not in loaded
+    else:  # a few patterns shared with the NLU must not bring Rasa's NLU, and TensorFlow with it, into the action server
+        assert {"rasa", "tensorflow"} & loaded == set(), f"{server} loads {sorted({'rasa', 'tensorflow'} & loaded)}"
 
 
 def test_the_reminders_room_reaches_neither_the_handlers_nor_the_desk_and_the_relay_knows_it_only_by_hooks():

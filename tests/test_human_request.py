@@ -1,7 +1,7 @@
 """Any wording of "I want a person" hands over; questions that merely mention people do not."""
 import pytest
 
-from nlu_components.human_request import asks_for_a_person
+from nlu_components.person_words import asks_for_a_person
 
 
 @pytest.mark.parametrize("text", ["jveux parler a qqn c urgent", "je voudrais parler à quelqu'un svp",
