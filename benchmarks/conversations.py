@@ -210,6 +210,8 @@ def main(argv=None) -> int:
     parser.add_argument("--record", action="store_true",
                         help="write the passing conversations to tests/conversations/passing.txt (CI guards them)")
     parser.add_argument("--out", type=Path, help="default: results/conversations.json (fresh: conversations-fresh.json)")
+    parser.add_argument("--port", type=int, default=5805,
+                        help="the Rasa server's loopback port; the action server's is 50 above (parallel runs)")
     args = parser.parse_args(argv)
     if args.which in SEALED and (args.show or args.record):
         parser.error(f"the {args.which} set is measured, never read: --show and --record refuse it")
@@ -222,7 +224,7 @@ def main(argv=None) -> int:
         conversations = conversations[: args.limit]
     results = []
     with tempfile.TemporaryDirectory() as tmp:
-        servers = Servers(isolated_settings(Path(tmp), 5805, 5855)).start()
+        servers = Servers(isolated_settings(Path(tmp), args.port, args.port + 50)).start()
         try:
             player = Player(servers.settings.rasa_url, servers.settings.rasa_auth_token, SETS[args.which][1])
             start = time.perf_counter()
