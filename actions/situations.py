@@ -61,6 +61,11 @@ CREDITS = re.compile(r"\b(\d{2,3})\s*(?:cr[ée]dits?(?:\s+ects)?|ects)\b", re.I)
 CREDITS_OBTAINED = re.compile(
     r"\b(?:eu|obtenu|gagn[ée]|valid[ée]|réussi|reussi|acquis|got|gotten|earned|obtained|passed|completed|have|had|"
     r"fait|did|done)\s+(?:\w+\s+){0,2}$", re.I)
+# "I did one year at the univ of Coimbra (60 ects)": credits of a period of studies done elsewhere.
+CREDITS_OF_STUDIES_DONE = re.compile(
+    r"\b(?:did|done|spent|studied|completed|finished|fait|pass[ée]|[ée]tudi[ée]|termin[ée]|r[ée]ussi)\s+(?:my\s+|mon\s+|ma\s+)?"
+    r"(?:one|a|an|two|first|un|une|deux|premi[eè]re|\d)\s+(?:full\s+|whole\s+)?(?:years?|semesters?|ans?|ann[ée]es?|"
+    r"semestres?)\b[^.?!]{0,50}$", re.I)
 CREDITS_OBTAINED_AFTER = re.compile(r"^\s*(?:\w+\s+){0,2}(?:obtenu|acquis|gagn[ée]|r[ée]ussi|earned|obtained|passed|"
                                     r"completed|got)", re.I)
 # Credits of the mobility itself: enrolled at the host, in the learning agreement.
@@ -87,7 +92,10 @@ INSTITUTIONS = {
 HERE_NOW = re.compile(
     r"(?:coming|came|come|moving|moved|arrived|arriving|transferring|transferred)\s+(?:to|in|here)\s*(?:luxembourg|lux\b|"
     r"uni\.lu|the uni\w*|university of luxembourg)?|"
-    r"(?:venue?|venir|arriv[ée]e?|install[ée]e?s?)\s+(?:au\s+luxembourg|[àa]\s+(?:l.)?uni(?:\.lu|versit[ée])?(?: du luxembourg)?\b)",
+    r"(?:venue?|venir|arriv[ée]e?|install[ée]e?s?)\s+(?:au\s+luxembourg|[àa]\s+(?:l.)?uni(?:\.lu|versit[ée])?(?: du luxembourg)?\b)|"
+    # "before uni.lu I did a year in Coimbra": the time before the studies here, not a place of them
+    r"\b(?:before|prior to|avant)\s+(?:(?:coming|joining|starting)\s+(?:to\s+|at\s+)?|(?:de\s+)?(?:venir|commencer|"
+    r"rejoindre|entrer)\s+(?:[àa]\s+)?)?(?:l.)?(?:uni\.lu|(?-i:UL)\b|university of luxembourg|universit[ée] du luxembourg)",
     re.I)
 # Elsewhere, the University of Luxembourg named is a place in Luxembourg ("my bachelor at uni.lu").
 UNI_LU = re.compile(r"uni\.lu|university of luxembourg|universit[ée] du luxembourg|(?-i:\bUL\b)", re.I)
@@ -177,7 +185,9 @@ def credits_ground(text: str, answering: bool = False) -> Optional[str]:
         before, after = text[max(0, match.start() - 40):match.start()], text[match.end():match.end() + 30]
         if CREDITS_OF_THE_MOBILITY.search(before + match[0] + after):
             continue  # "30 ECTS on my LA": the mobility's own credits
-        if not (CREDITS_OBTAINED.search(before) or CREDITS_OBTAINED_AFTER.search(after) or answering):
+        wider = text[max(0, match.start() - 80):match.start()]
+        if not (CREDITS_OBTAINED.search(before) or CREDITS_OBTAINED_AFTER.search(after) or answering
+                or CREDITS_OF_STUDIES_DONE.search(wider)):
             continue
         countries = countries_named(text)
         if not countries and (ABROAD_WORDS.search(text) or re.search(r"l[àa][- ]bas|over there", text, re.I)):

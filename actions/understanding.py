@@ -78,7 +78,9 @@ LEVEL_WORDS = {"bachelor": r"\b(?:bachelor|licence|bsc|ba|bachelier|undergrad\w*
                "master": r"\b(?:master|msc|ma|mastère|m[12])\b"}
 STATUS_WORDS = {
     SpecialStatus.part_time: r"temps partiel|part[- ]time",
-    SpecialStatus.employment_programme: r"cours d'emploi|alongside (?:my )?(?:job|employment)|part of .*employment programme",
+    SpecialStatus.employment_programme: r"cours d.emploi|alongside (?:my )?(?:job|employment)|part of .*employment programme|"
+                                        r"(?:programme|program|bachelor|formation|degree)\s+(?:for|pour)\s+(?:les\s+)?(?:working|"
+                                        r"salari[ée]s|actifs|employees|people (?:who|in) work)",
     SpecialStatus.double_enrolment: r"deux (?:formations|programmes|bachelors?)|two (?:programmes|programs|bachelors?)|double (?:inscription|enrol)",
     SpecialStatus.programme_change_validated_mobility: r"chang\w* de (?:formation|bachelor|programme)|changed (?:my )?(?:programme|program|bachelor)",
     SpecialStatus.ul_bachelor_obtained: r"déjà (?:un |mon )?(?:bachelor|licence|diplôme)|already (?:have|hold|got) a bachelor",
@@ -675,6 +677,14 @@ STATED_STATUSES = {
         r".{0,200}valid|valid\w*.{0,80}(?:chang\w*|switch\w*|r[ée]orient\w*)\b.{0,30}(?:bachelor|programme|program|"
         r"formation|fili[eè]re|licence)",
     SpecialStatus.employment_programme: r"en cours d.emploi|alongside (?:my )?(?:job|employment)|(?:while|whilst) working full[- ]time",
+    # "j'ai eu mon bachelor à l'uni.lu et je commence un 2e bachelor", "graduated from uni.lu, now a second bachelor"
+    SpecialStatus.ul_bachelor_obtained:
+        r"(?=.*\b(?:(?:2e|2[eè]me|2nd|deuxi[eè]me|second|seconde?|new|nouveau|nouvelle|another|autre)\s+(?:bachelor|licence|bsc)(?!\s+(?:year|ann[ée]e|student|semester|semestre))"
+        r"|recommenc\w*\s+(?:un|une|a)\s+(?:autre\s+|2e\s+|deuxi[eè]me\s+)?(?:bachelor|licence))\b)"
+        r"(?=.*(?:\b(?:fini|termin[ée]e?|obtenu|eu mon|r[ée]ussi|dipl[ôo]m[ée]e?|graduated|finished|completed|obtained|earned|"
+        r"already (?:have|hold|got)|d[ée]j[àa] (?:un|mon|eu|obtenu|fini))\b.{0,60}(?:uni\.?lu|(?-i:\bUL\b)|university of luxembourg|universit[ée] du luxembourg)"
+        r"|(?:uni\.?lu|(?-i:\bUL\b)|university of luxembourg|universit[ée] du luxembourg).{0,60}\b(?:fini|termin[ée]e?|obtenu|"
+        r"dipl[ôo]m[ée]e?|graduated|finished|completed)\b))",
 }
 STATED_GROUNDS = {
     ExemptionGround.illness_or_disability: r"malad\w* chronique|chronic (?:illness|disease|condition)|dialys[ei]|dialyse|handicap\w*|"
@@ -695,6 +705,10 @@ STATED_GROUNDS = {
                                         r"m[èe]re c[ée]libataire|p[èe]re c[ée]libataire|parent (?:isol[ée]|seul)",
 }
 SCHOOL_DIPLOMA = re.compile(r"lyc[ée]e|high[- ]?school|secondary[- ]school|school[- ]leaving|baccalaur|\bbac\b|"
+                            # "finished school in Kharkiv", "my school diploma is from Ukraine"
+                            r"(?:finished|completed|left|graduated from|went to|did (?:my )?)\s+(?:high\s+|secondary\s+)?school\b|"
+                            r"\bschool\s+(?:diploma|certificate|degree)|dipl[ôo]me (?:du|de) (?:lyc[ée]e|l.?[ée]cole)|"
+                            r"(?:fini|termin[ée]|quitt[ée]|fait)\s+(?:le |mon |l.)?(?:lyc[ée]e|[ée]cole)\b|"
                             r"12th (?:standard|grade)|cbse|\bssc\b|vestibular|enem\b|gaokao|diplôme de fin d.études secondaires",
                             re.I)
 
@@ -774,7 +788,8 @@ def named_question(text: str) -> Optional[str]:
     if about_others(text):  # "is it compulsory for their own students too?": another university's rule
         return None
     named = next((question for question, cue in NAMED_QUESTIONS if re.search(cue, text or "", re.I)), None) \
-        or extra_named_question(text)  # "is the semestre abroad realy compulsory??"
+        or extra_named_question(text) \
+        or obligation_situation_question(None, text)  # "changed bachelor after a validated erasmus: go again?"
     # "someone said I might not need to go abroad, how do I ask for it?": the neighbouring question its words ask
     return refine_question(named, text) if named else None
 
@@ -823,8 +838,42 @@ WAY_OUT = re.compile(r"\b(?:might|may|could)\s+not\s+(?:need|have)\s+to\b|\bhow\
                      r"(?:demander|obtenir)\b|\b(?:y\s+)?[ée]chapper\b", re.I)
 
 
+# "does that count so I don't have to go abroad?": asking to be let off the mobility.
+LET_OFF = re.compile(r"\b(?:don.?t|do not|dont|wouldn.?t|won.?t|not|never)\s+(?:have|need|be obliged|be required)\s+to\s+"
+                     r"(?:go|do|leave|study)\b|\bpas (?:besoin|oblig[ée]e?) de (?:partir|faire|aller)|\bne (?:pas|plus) "
+                     r"(?:avoir [àa] |devoir )?partir|dispens|exempt|\binstead of (?:the |a |my )?(?:mobility|semester|going)|"
+                     r"[àa] la place (?:de la|du|de ma|de mon) (?:mobilit|semestre)|remplac\w* (?:la|ma) mobilit|"
+                     r"replace (?:the|my) (?:mobility|semester)|\bcount\w*\s+(?:for|as|toward\w*)\s+(?:the|my)\s+"
+                     r"(?:mobility|semester abroad)|compt\w*\s+(?:pour|comme)\s+(?:la|ma)\s+mobilit", re.I)
+# "must I go (abroad) again?", "faut refaire une mobilité ?": whether the obligation applies once more.
+GO_AGAIN = re.compile(r"\brepart\w*|\brefaire\b|(?:une )?(?:2e|deuxi[eè]me|seconde?) (?:fois|mobilit)|\bagain\b|"
+                      r"another (?:mobility|semester abroad|exchange)|\bonce more\b|(?:faut|dois|doit|oblig\w*|have to|"
+                      r"need to|must)\b.{0,40}(?:partir|mobilit|abroad|go\b)", re.I)
+# Asked by a student whose situation is Art. 24(1) or 25: the obligation's own question, whatever it resembles.
+OBLIGATION_SITUATIONS = ("programme_change_validated_mobility", "ul_bachelor_obtained")
+OBLIGATION_NEIGHBOURS = {None, "ask_obligation", "ask_mobility_count", "ask_interruption", "ask_departure_semester",
+                         "ask_validation", "out_of_scope", "nlu_fallback", "faq"}
+
+
+def obligation_situation_question(intent: Optional[str], text: str) -> Optional[str]:
+    """ask_obligation for "I changed Bachelor after a validated mobility / I start a second Bachelor
+    after a UL one: must I go again?", when the classifier heard something near it or nothing."""
+    if intent not in OBLIGATION_NEIGHBOURS or not GO_AGAIN.search(text or ""):
+        return None
+    statuses = stated_situations(text or "").get("special_statuses") or []
+    return "ask_obligation" if any(s in OBLIGATION_SITUATIONS for s in statuses) else None
+
+
 def refine_question(intent: Optional[str], text: str) -> Optional[str]:
     """The classifier's question, unless the student's words clearly ask a neighbouring one."""
+    situation_question = obligation_situation_question(intent, text)
+    if situation_question:
+        return situation_question
+    if intent in ("ask_validation", "ask_credit_conversion", "ask_obligation") and LET_OFF.search(text or "") \
+            and situations.stated_grounds(text or ""):
+        # "I did a year in Coimbra (60 ECTS), does that count so I don't have to go?": credits or a
+        # diploma from before, offered in place of the mobility: ground 1° or 2° of the exemption.
+        return "ask_exemption"
     if intent == "ask_obligation" and stated_situations(text or "").get("exemption_grounds"):
         return "ask_exemption"  # "I'm on dialysis, what can I do about the obligation?": a ground stated asks for the exemption
     if intent == "ask_obligation" and WAY_OUT.search(text or ""):
@@ -1035,6 +1084,10 @@ def read_message(text: str, intent: Optional[str], entities: Iterable[dict], req
     return reading
 
 
+# The student telling their own situation ("my …", "je travaille …", "just that …"): an answer, not a new question.
+OWN_SITUATION = re.compile(r"\b(?:i|i.m|im|i am|my|me|mine|je|j|jsuis|moi|mon|ma|mes|only|just|juste|seulement|"
+                           r"uniquement|rien|nothing|that.?s it|c.est tout)\b", re.I)
+
 NEGATED_PART = re.compile(r"(?:\b(?:no|not|never|nor|aucune?|sans|without|ni|jamais|pas\s+(?:de|malade|handicap\w*|"
                           r"enceinte|parent))\b|\bpas d')[^,.;!?]*", re.I)
 
@@ -1086,6 +1139,11 @@ def _answer_to(requested: str, text: str, intent: Optional[str], button: Optiona
                 picked.append("foreign_credits_validated")
         if not picked and affirmed != text and "?" not in text and not UNSURE.search(text):
             return []  # only denials: none of these applies
+        if not picked and requested == "exemption_grounds" and OWN_SITUATION.search(text) and "?" not in text \
+                and not UNSURE.search(text) and not named_question(text):
+            # "je travaille à temps plein", "only my job": the student's situation told in words that name
+            # no ground of the list (those that do are read by read_message): none of them applies.
+            return []
         return picked or None
     if kind == "choice":
         options = fact_request(requested).options or []

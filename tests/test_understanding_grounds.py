@@ -145,3 +145,69 @@ def test_the_rules_core_derives_ground_2_from_credits_abroad_and_their_validatio
 ])
 def test_a_degree_from_uni_lu_someone_else_s_admission_or_the_programme_one_is_in_are_not_ground_1(text):
     assert GROUND_1 not in (facts(text).get("exemption_grounds") or [])
+
+
+# -- Session 7: the grounds, the special situations and the question they ask, in other words ---------
+
+@pytest.mark.parametrize("text", [
+    "I'm Nigerian and I finished school in Lagos in 2024, now in the bachelor: any way to skip the semester abroad?",
+    "je suis sénégalais, j'ai fini le lycée à Dakar avant de venir, dispense possible ?",
+])
+def test_a_third_country_student_who_finished_school_there_states_ground_5_in_the_first_message(text):
+    assert G.third_country_diploma.value in facts(text, intent="ask_exemption")["exemption_grounds"]
+
+
+@pytest.mark.parametrize("text", [
+    "the school certificate I got is from Nigeria, nothing more",
+    "mon diplôme du lycée vient du Sénégal",
+])
+def test_an_answer_placing_the_school_diploma_in_a_third_country_is_ground_5(text):
+    assert facts(text, "exemption_grounds")["exemption_grounds"] == [G.third_country_diploma.value]
+
+
+@pytest.mark.parametrize("text", [
+    "j'ai un boulot à plein temps à côté",
+    "just that I have a full-time job",
+    "my job at the supermarket, that's all",
+])
+def test_an_answer_naming_no_ground_of_the_list_is_read_as_none_of_them(text):
+    assert facts(text, "exemption_grounds")["exemption_grounds"] == []
+
+
+@pytest.mark.parametrize("text", ["what about the grant for Vienna", "hmm", "je sais pas trop"])
+def test_a_reply_that_tells_no_situation_is_not_read_as_no_ground(text):
+    assert "exemption_grounds" not in facts(text, "exemption_grounds")
+
+
+@pytest.mark.parametrize("text", [
+    "before UL I studied one year at the University of Porto (60 ECTS). can that count so I don't need to go abroad?",
+    "avant l'uni.lu j'ai fait une année à la fac de Liège, 60 crédits. ça compte pour ne pas devoir partir ?",
+])
+def test_credits_of_a_year_studied_elsewhere_before_offered_instead_of_the_mobility_ask_for_the_exemption(text):
+    assert refine_question("ask_validation", text) == "ask_exemption"
+    assert facts(text, intent="ask_validation")["exemption_grounds"] == [G.foreign_credits_not_validated.value]
+
+
+@pytest.mark.parametrize("text", [
+    "I did one semester in Ghent on Erasmus, 30 ECTS, is it validated?",
+    "j'ai fait un semestre à Gand en erasmus, 30 ects, c'est validé ?",
+])
+def test_the_credits_of_the_mobility_itself_keep_the_validation_question(text):
+    assert refine_question("ask_validation", text) == "ask_validation"
+
+
+@pytest.mark.parametrize("intent,text", [
+    ("nlu_fallback", "J'ai validé mon Erasmus à Lisbonne pendant mon bachelor d'histoire puis je me suis réorienté en "
+                     "bachelor de géographie sans diplôme. Faut-il que je reparte ?"),
+    ("out_of_scope", "diplômée du bachelor en biologie à l'uni.lu l'an dernier, je commence une deuxième licence en "
+                     "lettres : je dois refaire une mobilité ?"),
+    ("ask_mobility_count", "I finished my bachelor at the University of Luxembourg and now began a new bachelor in "
+                           "history. Do I have to go abroad again?"),
+])
+def test_a_programme_change_or_a_second_bachelor_with_a_question_of_going_again_asks_the_obligation(intent, text):
+    assert refine_question(intent, text) == "ask_obligation"
+
+
+def test_a_student_in_the_second_year_of_a_bachelor_has_not_obtained_a_ul_bachelor():
+    said = facts("I'm in the second bachelor year at uni.lu, did my erasmus already, must I go again?")
+    assert "ul_bachelor_obtained" not in (said.get("special_statuses") or [])

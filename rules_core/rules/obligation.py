@@ -202,7 +202,12 @@ def decide_exemption(situation: Situation) -> Decision:
         if exception is not None and exception[0] == art(24, 1):
             out.add("obligation.programme_change", art(24, 1))
             return out.decision(q, Outcome.yes)
-    grounds_outcome = out.attempt(art_2_1_grounds)
+    if S.employment_programme in statuses and f.get("exemption_grounds") is None:
+        # Art. 2(2): a programme taken alongside employment is itself a way to an exemption; the
+        # grounds of Art. 2(1) would add nothing to what the student is told to do (ask for it).
+        grounds_outcome = Outcome.no
+    else:
+        grounds_outcome = out.attempt(art_2_1_grounds)
     if out.missing:
         return out.decision(q, Outcome.missing_facts)
     outcome = grounds_outcome
