@@ -793,6 +793,12 @@ ASPECT_CUES = {
     "ects_minimum": r"(?:how many|combien d.?)\s*(?:ects|crédits?|credits?)\b.{0,40}(?:minimum|at least|au moins|min\b|required|"
                     r"requis|need|faut)|(?:minimum|min\.?|at least|au moins)\s+(?:of\s+|d.?\s*)?(?:ects|crédits?|credits?)|"
                     r"(?:ects|crédits?|credits?)\s+minimum",
+    # "must my LA have 30 ECTS?", "faut-il 30 crédits dans le LA ?": whether the Bachelor's 30 apply (a yes or a no)
+    "ects_thirty_required": r"(?:\bneed|\bha(?:ve|s) to\b|\bmust|\bshould|\brequir|\bmandatory|\bobligatory|\bcompulsory|\bfaut|"
+                            r"\bdoi[st]\b|\bdoivent|obligatoire|oblig[ée]|exig|n[ée]cessaire|besoin)[^?.!]{0,45}?"
+                            r"\b(?:30|thirty|trente)\s*(?:ects|crédits?|credits?|cr[ée]dits?)\b|"
+                            r"\b(?:30|thirty|trente)\s*(?:ects|crédits?|credits?)\s+(?:(?:is|are|sont|est)\s+)?(?:mandatory|"
+                            r"required|obligatory|compulsory|needed|necessary|obligatoires?|exig[ée]s|requis|n[ée]cessaires|minimum)",
     # "does it still count?", "ça compte qd même ?": whether the stay counts, not whether to go again
     "still_valid": r"(?:still|encore|toujours)\s+(?:be\s+|être\s+)?(?:valid|validée?|count|compte|reconnue?)|"
                    r"\b(?:ça|ca|cela|it|this|that|elle|(?:my|ma|mon) (?:mobilit[ée]|mobility|semest\w+|stay|séjour|exchange|"

@@ -428,6 +428,24 @@ def test_a_level_the_student_compares_with_is_not_their_level():
     assert "ects_minimum" in aspects_of(text)
 
 
+@pytest.mark.parametrize("text", [
+    "as an MSc student on exchange in Lund, must my LA add up to 30 ECTS? the host offers only 20",
+    "en master, est-ce obligatoire d'avoir 30 crédits dans mon contrat d'études ?",
+    "faut til vraiment 30 ects sur le learnig agreement pour un master",
+    "is it compulsory that my learning agreement has thirty credits",
+])
+def test_asking_whether_the_learning_agreement_must_reach_30_ects_is_that_aspect(text):
+    assert "ects_thirty_required" in aspects_of(text)
+
+
+@pytest.mark.parametrize("text", [
+    "my learning agreement lists 30 ECTS, until when may I change a course?",
+    "j'ai 30 crédits dans mon LA, qui doit le signer ?",
+])
+def test_a_learning_agreement_that_states_its_30_ects_does_not_ask_whether_they_are_required(text):
+    assert "ects_thirty_required" not in aspects_of(text)
+
+
 def test_numbers_with_their_unit_count_beside_dates():
     found, _ = facts("Lund from 20 January to 5 June 2028, 30 ECTS on my LA, validated?")
     assert found["ects_enrolled"] == 30 and found["departure_date"] == dt.date(2028, 1, 20)
