@@ -14,7 +14,7 @@ from actions.common import intent_of, language, today
 from actions.extract import TurnAction
 from actions.staff_desk import accepted_offer_reason, decline_handoff, handoff, offer_handoff
 from actions.slots import situation_from_slots
-from actions.understanding import aspects_of, is_what_if
+from actions.understanding import aspects_of, is_what_if, later_academic_year
 from rules_core import Outcome, decide, render, render_fact_question
 from rules_core.decision import FactRequest
 from rules_core.render import offer_payload, render_fact_value, render_option
@@ -146,6 +146,9 @@ def _answer(dispatcher: CollectingDispatcher, tracker: Tracker, question: str, l
         dispatcher.utter_message(text=messages.text("set_aside", lang, facts=labels))
     unknown = list(tracker.get_slot("unknown_facts") or [])
     aspects = aspects_of(question_text(tracker))
+    latest = (tracker.latest_message or {}).get("text") or ""
+    if is_what_if(latest) and later_academic_year(latest, today(tracker)):  # "and if I wait until next year?"
+        aspects.append("later_academic_year")
     decision = decide(question, situation, unknown, aspects)
     previous_request = tracker.get_slot("requested_fact")
     given_up: List[EventType] = []

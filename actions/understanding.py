@@ -335,11 +335,25 @@ SAME_QUESTION_FACTS = {"host_city", "host_country", "level", "mobility_type", "s
                        "departure_date", "return_date", "stay_days", "ects_enrolled", "country_of_origin"}
 
 
+# "what if…", "et si…" said outright: such a follow-up may run longer ("what if I wait and go to Bergen in
+# the autumn instead, would I get it then?"), and may come after a short sentence of its own ("ok, sad.").
+EXPLICIT_WHAT_IF = re.compile(r"^\W*(?:(?:and|but|so|ok|okay|et|mais|alors|bon)\W+)*(?:what if|et si|and if|what about|"
+                              r"how about|et s.il)\b", re.I)
+LEAD_IN = re.compile(r"^[^.!?;]{1,30}[.!;]\s+")
+CHANGE_OF_PLAN = re.compile(r"\binstead\b|\brather\b|\bwait\b|à la place|\bplut[ôo]t\b|\battend", re.I)
+WHAT_IF_WORDS = 14
+EXPLICIT_WHAT_IF_WORDS = 24
+
+
 def is_what_if(text: str) -> bool:
     """ "et si je pars à Nancy à la place ?", "what about Liège?", "not Metz, Lisbon": a short follow-up
     that changes a fact of the question just answered, not a new question."""
     words = (text or "").split()
-    if not words or len(words) > 14 or not WHAT_IF.search(text):
+    lead = LEAD_IN.match(text or "")
+    explicit = (EXPLICIT_WHAT_IF.search(text or "") or (lead and EXPLICIT_WHAT_IF.search(text[lead.end():]))) \
+        and (len(words) <= WHAT_IF_WORDS or CHANGE_OF_PLAN.search(text))  # a long one says the plan changes
+    if not words or len(words) > (EXPLICIT_WHAT_IF_WORDS if explicit else WHAT_IF_WORDS) \
+            or not (explicit or WHAT_IF.search(text)):
         return False
     reading = read_message(text, None, [], None, dt.date.today())
     return bool(set(reading.facts) & SAME_QUESTION_FACTS) or bool(bare_place(text))
@@ -808,6 +822,12 @@ ASPECT_CUES = {
     "ects_minimum": r"(?:how many|combien d.?)\s*(?:ects|crédits?|credits?)\b.{0,40}(?:minimum|at least|au moins|min\b|required|"
                     r"requis|need|faut)|(?:minimum|min\.?|at least|au moins)\s+(?:of\s+|d.?\s*)?(?:ects|crédits?|credits?)|"
                     r"(?:ects|crédits?|credits?)\s+minimum",
+    # "must my LA have 30 ECTS?", "faut-il 30 crédits dans le LA ?": whether the Bachelor's 30 apply (a yes or a no)
+    "ects_thirty_required": r"(?:\bneed|\bha(?:ve|s) to\b|\bmust|\bshould|\brequir|\bmandatory|\bobligatory|\bcompulsory|\bfaut|"
+                            r"\bdoi[st]\b|\bdoivent|obligatoire|oblig[ée]|exig|n[ée]cessaire|besoin)[^?.!]{0,45}?"
+                            r"\b(?:30|thirty|trente)\s*(?:ects|crédits?|credits?|cr[ée]dits?)\b|"
+                            r"\b(?:30|thirty|trente)\s*(?:ects|crédits?|credits?)\s+(?:(?:is|are|sont|est)\s+)?(?:mandatory|"
+                            r"required|obligatory|compulsory|needed|necessary|obligatoires?|exig[ée]s|requis|n[ée]cessaires|minimum)",
     # "does it still count?", "ça compte qd même ?": whether the stay counts, not whether to go again
     "still_valid": r"(?:still|encore|toujours)\s+(?:be\s+|être\s+)?(?:valid|validée?|count|compte|reconnue?)|"
                    r"\b(?:ça|ca|cela|it|this|that|elle|(?:my|ma|mon) (?:mobilit[ée]|mobility|semest\w+|stay|séjour|exchange|"
@@ -829,6 +849,29 @@ ASPECT_CUES = {
 
 def aspects_of(text: str) -> List[str]:
     return [aspect for aspect, cue in ASPECT_CUES.items() if re.search(cue, text or "", re.I)]
+
+
+# "in the autumn of 2027", "printemps 2028": a term of a given year, on the day it roughly begins.
+_TERM_YEAR = re.compile(r"\b(?P<term>fall|autumn|automne|rentr[ée]e|spring|printemps)\s+(?:of\s+|de\s+|d.\s*)?"
+                        r"(?P<year>20\d\d)\b", re.I)
+_TERM_MONTH = {"fall": 9, "autumn": 9, "automne": 9, "rentrée": 9, "rentree": 9, "spring": 2, "printemps": 2}
+_NEXT_YEAR = re.compile(ASPECT_CUES["next_year"] + r"|\bnext (?:fall|autumn|spring)\b|(?:automne|printemps) prochain",
+                        re.I)
+
+
+def later_academic_year(text: str, today: dt.date) -> bool:
+    """Whether a follow-up moves the mobility to an academic year after today's ("what if I go next
+    year?", "et si je pars à l'automne 2027 ?" in December 2026)."""
+    from rules_core.rules.funding import academic_year
+
+    if _NEXT_YEAR.search(text or ""):
+        return True
+    days = [dt.date(int(m["year"]), _TERM_MONTH[m["term"].casefold()], 15) for m in _TERM_YEAR.finditer(text or "")]
+    try:
+        days += parse_dates(text or "", today, future=True)
+    except Exception:  # an impossible date says nothing about the year
+        pass
+    return any(academic_year(day) > academic_year(today) for day in days)
 
 
 # Asking to be let off the obligation, not whether it exists.

@@ -128,6 +128,8 @@ ASPECTS = {
     "ul_cancels_application": "ask_application",  # "can the University cancel my application?" -> yes, Art. 7(5)
     "certificate_replaced": "ask_language_test",  # "can the OLS replace the host's certificate?" -> no, Art. 12(2)
     "ects_minimum": "ask_learning_agreement",  # "how many ECTS at least in my LA?" -> 30 (Bachelor), Master silent
+    "later_academic_year": "ask_funding",  # "and if I wait until next year?" after a refused place -> Art. 5(5) no longer bars
+    "ects_thirty_required": "ask_learning_agreement",  # "must my LA have 30 ECTS?" -> yes (Bachelor), no (Master)
     "counts_as_another": "ask_mobility_count",  # "does extending count as my second mobility?" -> no, Art. 28(3)
     "who_signs": "ask_learning_agreement",  # "who signs it?" beside "can I change it alone?" -> Art. 8(1) too
     "go_twice": "ask_obligation",

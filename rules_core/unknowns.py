@@ -26,12 +26,26 @@ from rules_core.situation import Situation
 MAX_DEPTH = 2  # two unknown facts at most are branched on: beyond that the answer is unreadable
 
 
-def values_of(fact: str) -> Optional[List[Any]]:
-    """The values a fact can take, when there are few of them."""
+def _possible_types(situation: Situation) -> List[Any]:
+    from rules_core.rules.mobility_types import possible_types
+
+    return [kind.value for kind in possible_types(situation)]
+
+
+# Facts whose possible values depend on the other facts: only those are branched on ("Erasmus+"
+# is no case for a host in Canada, SEMP none outside Switzerland: Art. 3).
+POSSIBLE: dict = {"mobility_type": _possible_types}
+
+
+def values_of(fact: str, situation: Optional[Situation] = None) -> Optional[List[Any]]:
+    """The values a fact can take, when there are few of them (those possible with the other facts
+    of `situation`, when given)."""
     request = fact_request(fact)
     if request.kind == "bool":
         return [True, False]
     if request.kind == "choice":
+        if situation is not None and fact in POSSIBLE:
+            return POSSIBLE[fact](situation)
         return list(request.options or [])
     return None
 
@@ -99,7 +113,7 @@ def branch_on_unknown(decide: Callable[[Situation], Decision], situation: Situat
     if decision.outcome != Outcome.missing_facts or not unknown:
         return decision
     missing = [m.fact for m in decision.missing_facts]
-    pending = [f for f in missing if f in unknown and values_of(f)]
+    pending = [f for f in missing if f in unknown and values_of(f, situation)]
     if not pending or depth >= MAX_DEPTH:
         known_first = [f for f in missing if f not in unknown]
         if known_first and len(known_first) < len(missing):  # ask what the student may know first
@@ -107,7 +121,7 @@ def branch_on_unknown(decide: Callable[[Situation], Decision], situation: Situat
         return decision
     fact = pending[0]
     cases = []
-    for value in values_of(fact):
+    for value in values_of(fact, situation):
         alternative = _with(situation, fact, value)
         if alternative is not None:
             cases.append((value, branch_on_unknown(decide, alternative, unknown, depth + 1)))

@@ -24,7 +24,7 @@ from pydantic import BaseModel, Field, ValidationError
 from rules_core import parameters
 from rules_core.citations import Citation
 from rules_core.decision import Conclusion, Decision, Outcome, Scalar
-from rules_core.situation import MobilityType, Situation
+from rules_core.situation import Situation
 
 # In the order they are tried and said: the host first, the most common change of plan.
 CHANGEABLE = ("host", "mobility_type", "semester", "last_semester", "is_extension", "extension_same_academic_year",
@@ -117,7 +117,9 @@ def _candidates(fact: str, situation: Situation) -> Iterator[Candidate]:
     if fact == "host":
         yield from _host_candidates(situation)
     elif fact == "mobility_type":
-        for kind in MobilityType:
+        from rules_core.rules.mobility_types import possible_types
+
+        for kind in possible_types(situation):  # only the types the host allows (Art. 3)
             if kind != current:
                 yield fact, kind.value, "mobility_type", {"mobility_type": kind.value}
     elif fact == "semester":

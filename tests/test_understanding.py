@@ -428,6 +428,48 @@ def test_a_level_the_student_compares_with_is_not_their_level():
     assert "ects_minimum" in aspects_of(text)
 
 
+@pytest.mark.parametrize("text", [
+    "as an MSc student on exchange in Lund, must my LA add up to 30 ECTS? the host offers only 20",
+    "en master, est-ce obligatoire d'avoir 30 crédits dans mon contrat d'études ?",
+    "faut til vraiment 30 ects sur le learnig agreement pour un master",
+    "is it compulsory that my learning agreement has thirty credits",
+])
+def test_asking_whether_the_learning_agreement_must_reach_30_ects_is_that_aspect(text):
+    assert "ects_thirty_required" in aspects_of(text)
+
+
+@pytest.mark.parametrize("text", [
+    "my learning agreement lists 30 ECTS, until when may I change a course?",
+    "j'ai 30 crédits dans mon LA, qui doit le signer ?",
+])
+def test_a_learning_agreement_that_states_its_30_ects_does_not_ask_whether_they_are_required(text):
+    assert "ects_thirty_required" not in aspects_of(text)
+
+
+@pytest.mark.parametrize("text", [
+    "sad. and what if I postpone and do Bergen in autumn 2027 rather, would the grant come back then?",
+    "bon. et si j'attends et que je pars à Cork au printemps 2028 à la place, j'y ai droit ?",
+    "what if I go to Tartu next year instead?",
+])
+def test_a_what_if_that_moves_the_mobility_to_a_later_academic_year_is_read_so(text):
+    from actions.understanding import is_what_if, later_academic_year
+
+    assert is_what_if(text) and later_academic_year(text, dt.date(2026, 12, 7))
+
+
+def test_a_what_if_within_the_same_academic_year_does_not_move_it():
+    from actions.understanding import later_academic_year
+
+    assert not later_academic_year("what if I go to Tartu in spring 2027 instead?", dt.date(2026, 12, 7))
+
+
+def test_a_long_new_question_that_starts_with_what_if_is_no_what_if_of_the_last_answer():
+    from actions.understanding import is_what_if
+
+    assert not is_what_if("what if my flight home is cancelled by a strike and I must stay two more weeks in Porto, "
+                          "is that a problem for my grades?")
+
+
 def test_numbers_with_their_unit_count_beside_dates():
     found, _ = facts("Lund from 20 January to 5 June 2028, 30 ECTS on my LA, validated?")
     assert found["ects_enrolled"] == 30 and found["departure_date"] == dt.date(2028, 1, 20)

@@ -7,10 +7,12 @@ all that apply are reported.
 """
 from __future__ import annotations
 
+import datetime as dt
+
 from rules_core import parameters
 from rules_core.citations import FUNDING, art, master
 from rules_core.decision import Decision, Outcome, Question
-from rules_core.engine import Facts, Findings, Missing, rule
+from rules_core.engine import Facts, Findings, Missing, asked, rule
 from rules_core.rules.place import Proximity, host_country, host_distance
 from rules_core.situation import Level, MobilityType as T, Situation
 
@@ -122,9 +124,19 @@ def art_5_4_proximity(f: Facts, out: Findings):
     return False
 
 
+def academic_year(day: dt.date) -> int:
+    """The academic year a day belongs to, by its first calendar year (15 March 2027 -> 2026, for 2026/27)."""
+    start = parameters.value("academic_year_start", day)
+    return day.year if (day.month, day.day) >= (start["month"], start["day"]) else day.year - 1
+
+
 @rule
 def art_5_5_refused_or_cancelled_place(f: Facts, out: Findings) -> bool:
     if not f.need("refused_or_cancelled_place"):
+        return False
+    if asked("later_academic_year"):
+        # The student moves the mobility to a later academic year: the refusal bars only its own year.
+        out.add("funding.refused_place_other_year", art(5, 5))
         return False
     cites = [art(5, 5), art(18)]
     if f.get("level") == Level.master:
@@ -181,5 +193,5 @@ def decide(situation: Situation) -> Decision:
     return out.decision(Question.ask_funding, outcome)
 
 
-_NOT_A_BAR = {"funding.beyond_radius", "funding.proximity_if_town", "funding.origin_if", "funding.origin_unclear", "funding.origin_but_resides_elsewhere", "funding.proximity_review",
+_NOT_A_BAR = {"funding.refused_place_other_year", "funding.beyond_radius", "funding.proximity_if_town", "funding.origin_if", "funding.origin_unclear", "funding.origin_but_resides_elsewhere", "funding.proximity_review",
               "funding.place_unknown", "funding.place_namesakes"}

@@ -97,14 +97,20 @@ def decide_learning_agreement(situation: Situation) -> Decision:
     out = Findings(Facts(situation))
     f = out.facts
     q = Question.ask_learning_agreement
-    if asked("ects_minimum"):  # "how many ECTS at least?": the level settles it, not the course dates
+    if asked("ects_minimum") or asked("ects_thirty_required"):
+        # "How many ECTS at least?", "must it have 30 ECTS?": the level settles it, not the course dates.
         level = out.attempt(lambda f, o: f.need("level"))
         if out.missing:
             return out.decision(q, Outcome.missing_facts)
-        if level == Level.bachelor:
+        if level == Level.bachelor:  # Art. 8(1): at least 30 ECTS
             out.add("learning_agreement.bachelor_content", art(8, 1), ects=parameters.value("minimum_ects"))
             return out.decision(q, Outcome.yes)
-        # The Master section does not repeat the 30 ECTS minimum: the programme or the office says.
+        # The Master section does not repeat the 30 ECTS minimum of Art. 8(1). Asked whether the 30 apply:
+        # no; asked how many then: the circular gives no figure, the programme or the office says.
+        if asked("ects_thirty_required") and not asked("ects_minimum"):
+            out.add("learning_agreement.master_thirty_not_required", master(LEARNING_AGREEMENT),
+                    ects=parameters.value("minimum_ects"))
+            return out.decision(q, Outcome.no)
         out.add("learning_agreement.master_no_minimum", master(LEARNING_AGREEMENT))
         return out.decision(q, Outcome.needs_staff)
     alone = asked("change_alone")  # the date cannot change "never on your own": not asked for it
