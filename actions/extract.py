@@ -20,7 +20,8 @@ from actions.redirects import who_for_topic
 from actions.staff_desk import transcript
 from actions.staff_mobility import asks_own_staff_mobility
 from actions.slots import to_slot_value, valid_alone
-from actions.understanding import UNSURE, bare_place, is_what_if, named_question, read_message, refine_question
+from actions.places import follow_up_place
+from actions.understanding import UNSURE, is_what_if, named_question, read_message, refine_question
 from rules_core.countries import to_iso
 from nlu_components.language import SUPPORTED, conversation_language
 from rules_core.decision import Question
@@ -137,9 +138,12 @@ def read_message_facts(tracker: Tracker) -> List[EventType]:
     if unsure:  # "not sure yet if it is Erasmus or free mover": answered for each case, not asked
         unknown = list(tracker.get_slot("unknown_facts") or [])
         unknown += [name for name in unsure if name not in unknown]
+        for name, values in reading.candidates.items():  # "either X or Y": those two cases only
+            unknown = [e for e in unknown if not str(e).startswith(name + "=")] + [f"{name}={v}" for v in values]
         events += [SlotSet("unknown_facts", unknown)] + [SlotSet(name, None) for name in unsure]
     if what_if and "host_city" not in reading.facts and "host_country" not in reading.facts:
-        place = bare_place(text)  # "et si je pars a nancy a la place ?" (no capital, no entity)
+        # "et si je pars a nancy a la place ?" (no capital, no entity), "ok and uni liege?", "c pas metz c lisbonne"
+        place = follow_up_place(text)
         if place:
             code = to_iso(place)
             reading.facts.update({"host_country": code} if code else {"host_city": place})

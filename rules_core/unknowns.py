@@ -14,7 +14,7 @@ asked, and the channel decides when to hand the case to staff.
 """
 from __future__ import annotations
 
-from typing import Any, Callable, List, Optional, Sequence
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 from pydantic import ValidationError
 
@@ -26,14 +26,32 @@ from rules_core.situation import Situation
 MAX_DEPTH = 2  # two unknown facts at most are branched on: beyond that the answer is unreadable
 
 
-def values_of(fact: str) -> Optional[List[Any]]:
-    """The values a fact can take, when there are few of them."""
+def values_of(fact: str, candidates: Optional[Dict[str, List[Any]]] = None) -> Optional[List[Any]]:
+    """The values a fact can take, when there are few of them; only the `candidates` the student named
+    ("either Global Exchange or Free mover") when there are some."""
     request = fact_request(fact)
     if request.kind == "bool":
-        return [True, False]
-    if request.kind == "choice":
-        return list(request.options or [])
-    return None
+        values: Optional[List[Any]] = [True, False]
+    elif request.kind == "choice":
+        values = list(request.options or [])
+    else:
+        return None
+    named = [v for v in values if v in (candidates or {}).get(fact, ())]
+    return named or values
+
+
+def split_candidates(unknown: Sequence[str]) -> Tuple[List[str], Dict[str, List[Any]]]:
+    """The facts not known, and the values the student hesitates between: an entry "fact=value" of the
+    unknown facts names one candidate value of a fact not known ("mobility_type=free_mover")."""
+    facts: List[str] = []
+    candidates: Dict[str, List[Any]] = {}
+    for entry in unknown:
+        name, sep, value = str(entry).partition("=")
+        if sep:
+            candidates.setdefault(name, []).append(value)
+        elif name not in facts:
+            facts.append(name)
+    return facts, candidates
 
 
 def _with(situation: Situation, fact: str, value: Any) -> Optional[Situation]:
@@ -94,12 +112,13 @@ def _conditional(question, fact: str, cases) -> Decision:
 
 
 def branch_on_unknown(decide: Callable[[Situation], Decision], situation: Situation,
-                      unknown: Sequence[str], depth: int = 0) -> Decision:
+                      unknown: Sequence[str], depth: int = 0,
+                      candidates: Optional[Dict[str, List[Any]]] = None) -> Decision:
     decision = decide(situation)
     if decision.outcome != Outcome.missing_facts or not unknown:
         return decision
     missing = [m.fact for m in decision.missing_facts]
-    pending = [f for f in missing if f in unknown and values_of(f)]
+    pending = [f for f in missing if f in unknown and values_of(f, candidates)]
     if not pending or depth >= MAX_DEPTH:
         known_first = [f for f in missing if f not in unknown]
         if known_first and len(known_first) < len(missing):  # ask what the student may know first
@@ -107,10 +126,10 @@ def branch_on_unknown(decide: Callable[[Situation], Decision], situation: Situat
         return decision
     fact = pending[0]
     cases = []
-    for value in values_of(fact):
+    for value in values_of(fact, candidates):
         alternative = _with(situation, fact, value)
         if alternative is not None:
-            cases.append((value, branch_on_unknown(decide, alternative, unknown, depth + 1)))
+            cases.append((value, branch_on_unknown(decide, alternative, unknown, depth + 1, candidates)))
     needed = [m.fact for _, d in cases if d.outcome == Outcome.missing_facts for m in d.missing_facts]
     still_needed = ordered(f for f in needed if f not in unknown)
     if still_needed:  # worth asking: some case needs it
