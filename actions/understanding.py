@@ -364,7 +364,8 @@ FOLLOW_UP_CUE = re.compile(
     r"(?:ç|c)a change (?:qu\w*|qqch|quoi|rien|tout)|change (?:quelque chose|qqch|qq chose|rien|anything|something)|"
     r"changes? anything|does (?:it|that|this) change|same (?:thing|answer|rule)s? (?:for|with|in)|pareil (?:pour|avec|à|a)|"
     r"\b(?:not|pas)\s+\S+\s*,?\s+(?:c|c.est|cest|it.?s|its|but|mais)\b)", re.I)
-LEADING_FILLERS = re.compile(r"^\W*(?:(?:et|and|ok|okay|oki|so|alors|ah|oh|bon|hmm*|euh*|then|puis|or|ou|but|mais)\W+)+",
+LEADING_FILLERS = re.compile(r"^\W*(?:(?:et|and|ok|okay|oki|so|alors|ah|oh|bon|hmm*|euh*|then|puis|or|ou|but|mais|"
+                             r"alright|all right|right|fine|cool|d.accord|dac|super|merci|thanks)\W+)+",
                              re.I)
 SAME_QUESTION_FACTS = {"host_city", "host_country", "level", "mobility_type", "semester", "course_start_date",
                        "departure_date", "return_date", "stay_days", "ects_enrolled", "country_of_origin"}
