@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from actions.places import follow_up_place
+from actions.understanding import follow_up_place
 from rules_core.countries import to_iso
 
 # Words that say the student corrects what they said before.

@@ -20,8 +20,7 @@ from actions.redirects import who_for_topic
 from actions.staff_desk import transcript
 from actions.staff_mobility import asks_own_staff_mobility
 from actions.slots import to_slot_value, valid_alone
-from actions.places import follow_up_place
-from actions.understanding import UNSURE, is_what_if, named_question, read_message, refine_question
+from actions.understanding import UNSURE, follow_up_place, is_what_if, named_question, read_message, refine_question
 from rules_core.countries import to_iso
 from nlu_components.language import SUPPORTED, conversation_language
 from rules_core.decision import Question
@@ -94,6 +93,8 @@ def read_message_facts(tracker: Tracker) -> List[EventType]:
 
     requested = tracker.get_slot("requested_fact")
     text = message.get("text") or ""
+    if asks_for_someone_else(tracker):
+        return events  # "et mon pote portugais ?": what it says is the friend's, never the student's (actions/someone_else.py)
     what_if = bool(tracker.get_slot("question") and tracker.get_slot("last_decision") and is_what_if(text))
     asked_instead = named_question(text) if what_if else None
     if asked_instead and asked_instead != tracker.get_slot("question"):
@@ -167,6 +168,15 @@ def read_message_facts(tracker: Tracker) -> List[EventType]:
     if problems or tracker.get_slot("input_problems"):
         events.append(SlotSet("input_problems", problems or None))
     return events
+
+
+def asks_for_someone_else(tracker: Tracker) -> bool:
+    """Whether the message asks the question just answered for another person ("and my flatmate?")."""
+    from actions.someone_else import about_someone_else
+
+    text = (tracker.latest_message or {}).get("text") or ""
+    return bool(tracker.get_slot("question") and tracker.get_slot("last_decision") and not tracker.get_slot("requested_fact")
+                and about_someone_else(text) and named_question(text) in (None, tracker.get_slot("question")))
 
 
 SHORT_REPLY_WORDS = 8  # a reply this short gives too few words to tell its language by itself

@@ -7,7 +7,7 @@ Language processing only, as in actions/understanding.py; the towns come from ru
 from __future__ import annotations
 
 import re
-from typing import Iterable, Optional
+from typing import Optional
 
 from rules_core.countries import to_iso
 
@@ -36,15 +36,40 @@ INSTITUTION_BEFORE = re.compile(
 INSTITUTION_AFTER = re.compile(r"\b([^\W\d_][\w'’-]*)\s+(?i:uni|univ|university|universit[äa]t|universiteit|college)\b")
 
 
+# Words after a university's name that are no town ("the uni in the fall", "TU next semester").
+NOT_A_TOWN = {"next", "this", "that", "then", "there", "here", "semester", "semestre", "year", "annee", "spring", "summer",
+              "autumn", "fall", "winter", "printemps", "automne", "hiver", "program", "programme", "course", "courses",
+              "student", "students", "erasmus", "exchange", "free", "mover", "grant", "bourse", "instead", "place",
+              "with", "avec", "pour", "for", "and", "what", "about", "they", "them", "have", "same", "also", "aussi",
+              "alors", "plutot", "rather", "bachelor", "master", "licence", "science", "sciences", "law", "droit"}
+TOWN_MIN_POPULATION = 50_000  # as actions.understanding.TOWN_IN_PASSING: a town named among other words
+
+
+def named_town(candidate: str) -> Optional[str]:
+    """A country, or a town of TOWN_MIN_POPULATION inhabitants by any of its names ("sarrebruck",
+    "lisbonne"), for words the sentence already places as a destination."""
+    from rules_core.gazetteer import gazetteer
+    from rules_core.normalize import fold
+
+    for words in (candidate, re.sub(r"^(?:the|la|le|les|l')\s*", "", candidate, flags=re.I)):
+        key = fold(words)
+        if len(key) <= 3 or key in NOT_A_TOWN or any(part in NOT_A_TOWN for part in key.split()):
+            continue
+        if to_iso(words):
+            return words
+        places = gazetteer().lookup(words)
+        if places and places[0].population >= TOWN_MIN_POPULATION:
+            return words
+    return None
+
+
 def _town(words: str) -> Optional[str]:
     """The town (or country) two or one words name, by any of its names."""
-    from actions.understanding import named_place
-
     parts = words.split()
     for candidate in ((" ".join(parts[:2]), parts[0]) if len(parts) > 1 else (parts[0],)) if parts else ():
         if candidate.casefold() in INSTITUTION_WORDS:
             continue
-        place = named_place(candidate)
+        place = named_town(candidate)
         if place:
             return place
     return None
@@ -135,26 +160,3 @@ FOLLOW_UP_SLOT = re.compile(
     r"(?:(?i:la|le|les|the|l.)\s+)?"
     r"([^\W\d_][\w'’-]*(?:[ -][^\W\d_][\w'’-]*)?)"
     r"|([^\W\d_][\w'’-]*)\s+(?i:à la place|a la place|instead|plut[ôo]t|rather|alors)\b")
-
-
-def follow_up_place(text: str, ruled_out: Iterable[str] = ()) -> Optional[str]:
-    """The town or country a short follow-up proposes: by its university first, then a town named
-    anywhere (actions.understanding.bare_place), then a town by another of its names in the follow-up's
-    place slot ("sarrebruck", "lisbonne"). A town the student rules out ("c pas metz") is skipped."""
-    from actions.understanding import bare_place, fold_word, ruled_out_places
-
-    out = set(ruled_out) | ruled_out_places(text)
-    town = institution_town(text)
-    if town and fold_word(town) not in out:
-        return town
-    place = bare_place(text)
-    if place:
-        return place
-    for match in FOLLOW_UP_SLOT.finditer(text or ""):
-        words = match[1] or match[2]
-        if fold_word(words.split()[0]) in out:
-            continue
-        town = _town(words)
-        if town and fold_word(town) not in out:
-            return town
-    return None

@@ -379,7 +379,7 @@ def is_what_if(text: str) -> bool:
     """ "et si je pars à Nancy à la place ?", "what about Liège?", "not Metz, Lisbon", "ok and uni liege?",
     "ok that hurts. what if i go in the fall instead?": a short follow-up that changes a fact of the
     question just answered, not a new question."""
-    from actions.places import follow_up_place, institution_town
+    from actions.places import institution_town
 
     text = text or ""
     words = text.split()
@@ -420,6 +420,29 @@ def bare_place(text: str) -> Optional[str]:
         # ("la" for Los Angeles), is no town the student names in passing.
         if to_iso(word) or (places and places[0].population >= TOWN_IN_PASSING and gazetteer().is_official_name(word)):
             return word
+    return None
+
+
+def follow_up_place(text: str, ruled_out: Iterable[str] = ()) -> Optional[str]:
+    """The town or country a short follow-up proposes: by its university first, then a town named
+    anywhere (actions.understanding.bare_place), then a town by another of its names in the follow-up's
+    place slot ("sarrebruck", "lisbonne"). A town the student rules out ("c pas metz") is skipped."""
+    from actions.places import FOLLOW_UP_SLOT, _town, institution_town
+
+    out = set(ruled_out) | ruled_out_places(text)
+    town = institution_town(text)
+    if town and fold_word(town) not in out:
+        return town
+    place = bare_place(text)
+    if place:
+        return place
+    for match in FOLLOW_UP_SLOT.finditer(text or ""):
+        words = match[1] or match[2]
+        if fold_word(words.split()[0]) in out:
+            continue
+        town = _town(words)
+        if town and fold_word(town) not in out:
+            return town
     return None
 
 

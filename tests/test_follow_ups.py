@@ -8,8 +8,8 @@ import pytest
 
 from actions.answer import ActionAnswer
 from actions.conversation import ActionFaq, ActionNotUnderstood
-from actions.places import follow_up_place, host_institution_town, institution_town
-from actions.understanding import hedged_types, is_what_if, read_message
+from actions.places import host_institution_town, institution_town
+from actions.understanding import follow_up_place, hedged_types, is_what_if, read_message
 from rules_core import Situation, decide
 from tests.test_actions import run, slots_set, tracker
 
@@ -143,3 +143,37 @@ def test_the_types_a_student_hesitates_between_are_kept_with_the_unknown_fact():
                     language="en", level="master")
     unknown = slots_set(read_message_facts(state))["unknown_facts"]
     assert set(unknown) == {"mobility_type", "mobility_type=global_exchange", "mobility_type=free_mover"}
+
+
+# -- the same question for someone else ------------------------------------------------------------
+
+OLS = dict(question="ask_language_test", level="bachelor", mobility_type="erasmus_plus", host_city="Porto",
+           native_speaker=True, country_of_origin="PT", eu_national=True,
+           last_decision={"question": "ask_language_test", "outcome": "no", "conclusions": [], "values": []})
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("fr", "et ma coloc allemande qui vient aussi ?"),
+    ("en", "and what about my flatmate, she's german"),
+])
+def test_a_follow_up_about_a_friend_answers_the_same_question_for_the_friend_without_changing_the_student(lang, text):
+    from actions.someone_else import about_someone_else
+
+    assert about_someone_else(text)
+    messages, events = run(ActionNotUnderstood(), tracker(text, "nlu_fallback", detected=lang, language=lang, **OLS))
+    slots = slots_set(events)
+    assert "native_speaker" not in slots and "country_of_origin" not in slots  # the student's own facts stay
+    record = slots["last_decision"]
+    assert record["question"] == "ask_language_test" and record["outcome"] in ("yes", "conditional")
+    assert record["asked"]["situation"]["country_of_origin"] == "DE" and "native_speaker" in record["asked"]["unknown"]
+    assert "12(1)" in messages[-1]["text"]
+
+
+@pytest.mark.parametrize("text", [
+    "my friend told me I might get an exemption",
+    "mon pote dit que je dois partir, c'est vrai ?",
+])
+def test_a_friend_named_in_the_student_s_own_question_is_no_follow_up_about_them(text):
+    from actions.someone_else import about_someone_else
+
+    assert not about_someone_else(text)
