@@ -120,14 +120,15 @@ def host_institution_town(text: str) -> Optional[str]:
 
 # The student's own country: "I am an international student from India", "im from brazil", "je viens du
 # Maroc", "originaire de Tunisie". (Not "back from Madrid", "a grant from uni.lu", "credits from Coimbra".)
+# "I'm back from Madrid", "my credits come from Coimbra": no origin.
+_SELF_FROM = (r"\b(?:i\s*.?\s*m|i am|im|we are|we.re|student|originally|i come|we come|native)\b"
+              r"(?:\s+(?!back\b|home\b|returning\b|returned\b|coming\b|just\b|fresh\b)[\w-]+){0,3}?\s+from")
 ORIGIN_BEFORE = re.compile(
-    r"(?:\b(?:i\s*.?\s*m|i am|im|we are|we.re|student|students|originally|come|comes|came|native)\b(?:\s+[\w-]+){0,3}?\s+from"
-    r"|\bje\s+viens|\bj.?viens|\bjviens|\boriginaires?|\bvenant|\bje suis natif|\bje suis native|\bnée?)"
+    rf"(?:{_SELF_FROM}|\bje\s+viens|\bj.?viens|\bjviens|\boriginaires?|\bje suis natif|\bje suis native)"
     r"\s+(?:de\s+l.|du\s+|des\s+|de\s+|d.|en\s+|au\s+|aux\s+|in\s+)?(?:the\s+)?$", re.I)
 ORIGIN_PLACE = re.compile(
-    r"(?:\b(?:i\s*.?\s*m|i am|im|we are|student|students|originally|come|comes|came)\b(?:\s+[\w-]+){0,3}?\s+from"
-    r"|\bje\s+viens|\bj.?viens|\boriginaires?)\s+(?:de\s+l.|du\s+|des\s+|de\s+|d.|en\s+|au\s+|aux\s+)?(?:the\s+)?"
-    r"([^\W\d_][\w'’-]*(?:\s[^\W\d_][\w'’-]*)?)", re.I)
+    rf"(?:{_SELF_FROM}|\bje\s+viens|\bj.?viens|\boriginaires?)\s+(?:de\s+l.|du\s+|des\s+|de\s+|d.|en\s+|au\s+|aux\s+)?"
+    r"(?:the\s+)?([^\W\d_][\w'’-]*(?:\s[^\W\d_][\w'’-]*)?)", re.I)
 
 
 def origin_cued(text: str, start: int) -> bool:
@@ -136,19 +137,14 @@ def origin_cued(text: str, start: int) -> bool:
 
 
 def origin_country(text: str) -> Optional[str]:
-    """The ISO code of the country the student says they come from, if a country is so named."""
-    from rules_core.gazetteer import gazetteer
-
+    """The ISO code of the country the student says they come from, if a country is so named (a town is
+    not enough: "I'm from Porto" may be where they live now)."""
     for match in ORIGIN_PLACE.finditer(text or ""):
         words = match[1].split()
         for candidate in (" ".join(words), words[0]):
             code = to_iso(candidate)
             if code and len(candidate) > 2:
                 return code
-            if len(candidate) > 3 and candidate[0].isupper():  # "I'm from Porto": the town's country
-                places = gazetteer().lookup(candidate)
-                if places and places[0].population >= 50_000:
-                    return places[0].country
     return None
 
 

@@ -177,3 +177,14 @@ def test_a_friend_named_in_the_student_s_own_question_is_no_follow_up_about_them
     from actions.someone_else import about_someone_else
 
     assert not about_someone_else(text)
+
+
+@pytest.mark.parametrize("text", [
+    "I'm just back from Spain, can I go to Ghent next year?",
+    "my credits come from Portugal, do they count?",
+    "je viens de recevoir ma place pour Lyon",
+])
+def test_a_place_the_student_returns_from_or_that_credits_come_from_is_no_origin(text):
+    from actions.places import origin_country
+
+    assert origin_country(text) is None
