@@ -66,7 +66,10 @@ def named_town(candidate: str) -> Optional[str]:
 def _town(words: str) -> Optional[str]:
     """The town (or country) two or one words name, by any of its names."""
     parts = words.split()
-    for candidate in ((" ".join(parts[:2]), parts[0]) if len(parts) > 1 else (parts[0],)) if parts else ():
+    candidates = [" ".join(parts[:2]), parts[0]] if len(parts) > 1 else parts[:1]
+    if len(parts) > 1 and parts[0].casefold() in ("la", "le", "les", "the"):  # "la haye", "the hague", "le havre"
+        candidates = [" ".join(parts[:2]), " ".join(parts[1:3]), parts[1]]
+    for candidate in candidates:
         if candidate.casefold() in INSTITUTION_WORDS:
             continue
         place = named_town(candidate)
@@ -153,6 +156,5 @@ def origin_country(text: str) -> Optional[str]:
 FOLLOW_UP_SLOT = re.compile(
     r"(?:^|[\s,.;:!?(])(?i:et|and|or|ou|what about|how about|et pour|and for|c|c.est|cest|it.?s|plut[ôo]t|rather|"
     r"pour|for|à|a|au|en|in|at|to|vers|then)\s+(?:(?i:à|a|au|aux|en|in|at|to|pour|for|vers)\s+)?"
-    r"(?:(?i:la|le|les|the|l.)\s+)?"
-    r"([^\W\d_][\w'’-]*(?:[ -][^\W\d_][\w'’-]*)?)"
+    r"((?:(?i:la|le|les|the|l')\s*)?[^\W\d_][\w'’-]*(?:[ -][^\W\d_][\w'’-]*)?)"
     r"|([^\W\d_][\w'’-]*)\s+(?i:à la place|a la place|instead|plut[ôo]t|rather|alors)\b")

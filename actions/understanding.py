@@ -392,8 +392,12 @@ def is_what_if(text: str) -> bool:
         # "and uni liege? they have my program too", "et Lisbonne ?": a place right after "and" / "et"
         lead = LEADING_FILLERS.match(text)
         rest = text[lead.end():] if lead else ""
-        head = re.split(r"[?!.,;:]", rest)[0]
-        cue = bool(head) and len(head.split()) <= 4 and bool(institution_town(head) or follow_up_place("et " + head))
+        head = re.split(r"[?!.,;:]", rest)[0].strip()
+        bare = re.sub(r"^(?:(?:what about|how about|for|pour|in|at|to|à|a|au|en)\s+)*", "", head, flags=re.I)
+        places = {fold_word(p) for p in (follow_up_place("et " + bare), bare_place(bare)) if p} if bare else set()
+        # the head is the place itself ("uni liege", "Lisbonne"), not a topic about it ("housing in paris")
+        cue = len(head.split()) <= 4 and bool(
+            institution_town(head) or {fold_word(bare), fold_word(re.sub(r"^(?:the|la|le|les|l')\s*", "", bare))} & places)
     if not cue:
         return False
     reading = read_message(text, None, [], None, dt.date.today())
