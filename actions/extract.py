@@ -20,12 +20,14 @@ from actions.redirects import who_for_topic
 from actions.staff_desk import transcript
 from actions.staff_mobility import asks_own_staff_mobility
 from actions.slots import to_slot_value, valid_alone
-from actions.understanding import UNSURE, follow_up_place, is_what_if, named_question, read_message, refine_question
+from actions.understanding import UNSURE, follow_up_place, is_what_if, opens_as_what_if, named_question, read_message, refine_question
 from rules_core.countries import to_iso
 from nlu_components.language import SUPPORTED, conversation_language
 from rules_core.decision import Question
 
 QUESTIONS = {q.value for q in Question}
+CONFIDENT_OTHER_QUESTION = 0.6  # a question intent this sure outweighs a trailing "instead" / "à la place"…
+BARE_FOLLOW_UP_WORDS = 6  # … in a message long enough to ask something besides the place ("et trèves plutôt ?")
 
 
 class TurnAction(Action, metaclass=ABCMeta):
@@ -96,6 +98,12 @@ def read_message_facts(tracker: Tracker) -> List[EventType]:
     if asks_for_someone_else(tracker):
         return events  # "et mon pote portugais ?": what it says is the friend's, never the student's (actions/someone_else.py)
     what_if = bool(tracker.get_slot("question") and tracker.get_slot("last_decision") and is_what_if(text))
+    if what_if and intent in QUESTIONS and intent != tracker.get_slot("question") and not opens_as_what_if(text) \
+            and len(text.split()) > BARE_FOLLOW_UP_WORDS \
+            and (message.get("intent") or {}).get("confidence", 0) >= CONFIDENT_OTHER_QUESTION:
+        # "can I get the grant if I go to Lyon instead?" after the fees: a question clearly asked, with a new
+        # fact, is that question; only a message opening as a what-if keeps the question just answered
+        what_if = False
     asked_instead = named_question(text) if what_if else None
     if asked_instead and asked_instead != tracker.get_slot("question"):
         # "and if I go to Lyon, will I get the grant?" after the fees: a new question with a new fact

@@ -360,7 +360,7 @@ WHAT_IF = re.compile(
 # Cues of a follow-up anywhere in it: "et sarrebruck à la place ?", "ça change qqch ?", "c pas metz c lisbonne",
 # "and uni liege?" (a bare place, or a university, right after "and"/"et"), "what if … instead".
 FOLLOW_UP_CUE = re.compile(
-    r"\b(?:instead|à la place|a la place|plut[ôo]t|rather|au lieu|what if|what about|how about|et si|and if|"
+    r"\b(?:instead|à la place|a la place|plut[ôo]t|rather|au lieu|"
     r"(?:ç|c)a change (?:qu\w*|qqch|quoi|rien|tout)|change (?:quelque chose|qqch|qq chose|rien|anything|something)|"
     r"changes? anything|does (?:it|that|this) change|same (?:thing|answer|rule)s? (?:for|with|in)|pareil (?:pour|avec|à|a)|"
     r"\b(?:not|pas)\s+\S+\s*,?\s+(?:c|c.est|cest|it.?s|its|but|mais)\b)", re.I)
@@ -375,6 +375,12 @@ WHAT_IF_WORDS = 14  # a what-if clause is short; a follow-up may add a sentence 
 FOLLOW_UP_WORDS = 24
 
 
+def opens_as_what_if(text: str) -> bool:
+    """Whether the message, or one of its sentences, opens as a what-if ("et si …", "what about …", "not X")."""
+    clauses = [c for c in re.split(r"(?<=[.!?;])\s+|\n+", text or "") if c.strip()]
+    return any(len(c.split()) <= WHAT_IF_WORDS and WHAT_IF.search(c) for c in [text or "", *clauses])
+
+
 def is_what_if(text: str) -> bool:
     """ "et si je pars à Nancy à la place ?", "what about Liège?", "not Metz, Lisbon", "ok and uni liege?",
     "ok that hurts. what if i go in the fall instead?": a short follow-up that changes a fact of the
@@ -385,9 +391,7 @@ def is_what_if(text: str) -> bool:
     words = text.split()
     if not words or len(words) > FOLLOW_UP_WORDS:
         return False
-    clauses = [c for c in re.split(r"(?<=[.!?;])\s+|\n+", text) if c.strip()]
-    cue = any(len(c.split()) <= WHAT_IF_WORDS and WHAT_IF.search(c) for c in [text, *clauses]) \
-        or FOLLOW_UP_CUE.search(text)
+    cue = opens_as_what_if(text) or FOLLOW_UP_CUE.search(text)
     if not cue:
         # "and uni liege? they have my program too", "et Lisbonne ?": a place right after "and" / "et"
         lead = LEADING_FILLERS.match(text)

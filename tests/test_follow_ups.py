@@ -188,3 +188,12 @@ def test_a_place_the_student_returns_from_or_that_credits_come_from_is_no_origin
     from actions.places import origin_country
 
     assert origin_country(text) is None
+
+
+def test_a_question_clearly_asked_with_a_trailing_instead_is_that_question_not_the_one_just_answered():
+    from actions.extract import read_message_facts
+
+    state = tracker("can I still get the erasmus grant if I go to Lyon instead?", "ask_funding", detected="en",
+                    language="en", **{**NEAR, "question": "ask_fees",
+                                      "last_decision": {"question": "ask_fees", "outcome": "info"}})
+    assert slots_set(read_message_facts(state))["question"] == "ask_funding"
