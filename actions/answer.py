@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import messages
 from actions.also_asked import answer_the_others
 from actions.common import intent_of, language, today
-from actions.extract import TurnAction
+from actions.extract import TurnAction, asks_for_someone_else
 from actions.staff_desk import accepted_offer_reason, decline_handoff, handoff, offer_handoff
 from actions.slots import situation_from_slots
 from actions.understanding import aspects_of, is_what_if, later_academic_year
@@ -132,8 +132,30 @@ def answer(dispatcher: CollectingDispatcher, tracker: Tracker, question: Optiona
     if not question:
         dispatcher.utter_message(text=messages.text("ask_what_question", lang))
         return no_failures(tracker)
+    if asks_for_someone_else(tracker) and question == tracker.get_slot("question"):
+        return _answer_for_someone_else(dispatcher, tracker, question, lang)
     events = _answer(dispatcher, tracker, question, lang, intent)
     return ([SlotSet("question", inferred)] + events) if inferred else events
+
+
+def _answer_for_someone_else(dispatcher: CollectingDispatcher, tracker: Tracker, question: str,
+                             lang: str) -> List[EventType]:
+    """ "et mon pote portugais qui part avec moi ?": the same question for the friend, with the trip told and
+    what the message says of them; the student's own facts stay as they are."""
+    from actions.someone_else import answer_for_someone_else
+
+    text = (tracker.latest_message or {}).get("text") or ""
+    aspects = aspects_of(question_text(tracker))
+    decision, situation, unknown = answer_for_someone_else(question, tracker.current_slot_values(), text,
+                                                           today(tracker), aspects)
+    if decision is None:  # it turns on facts only the friend knows: the rule, and who can answer
+        dispatcher.utter_message(text=messages.text("someone_else_unknown", lang))
+        return no_failures(tracker)
+    dispatcher.utter_message(text=messages.text("someone_else", lang))
+    dispatcher.utter_message(text=render(decision, lang), buttons=messages.buttons("why_button", lang))
+    record = decision_record(decision)
+    record["asked"] = asked_with(situation, unknown, aspects)  # "why?" explains this answer, the friend's
+    return settled(tracker) + [SlotSet("last_decision", record)]
 
 
 def _answer(dispatcher: CollectingDispatcher, tracker: Tracker, question: str, lang: str,

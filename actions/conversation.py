@@ -9,7 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import messages
 from actions.common import intent_of, language
-from actions.extract import TurnAction
+from actions.extract import TurnAction, asks_for_someone_else
 from actions.faq_topics import named_faq_topic
 from actions.responses import utter
 from actions.staff_desk import offer_handoff
@@ -109,7 +109,7 @@ class ActionNotUnderstood(TurnAction):
             return answer(dispatcher, tracker)
         text = message.get("text") or ""
         if message_language in (None, *SUPPORTED) and tracker.get_slot("question") and tracker.get_slot("last_decision") \
-                and is_what_if(text) and not named_question(text):
+                and ((is_what_if(text) and not named_question(text)) or asks_for_someone_else(tracker)):
             # "and if i go to nancy instead? its cheaper there": the question just answered, with another
             # host, even when the classifier heard another question (cheaper → cancellation) and fell back
             return answer(dispatcher, tracker)
@@ -204,7 +204,8 @@ class ActionFaq(TurnAction):
             return [SlotSet("question", named)] + answer(dispatcher, tracker, question=named)
         if tracker.get_slot("question") and (
                 (tracker.get_slot("requested_fact") and facts_set_by_this_message(tracker))
-                or (tracker.get_slot("last_decision") and is_what_if(message.get("text") or ""))):
+                or (tracker.get_slot("last_decision") and is_what_if(message.get("text") or ""))
+                or asks_for_someone_else(tracker)):
             return answer(dispatcher, tracker)
         selected = ((message.get("response_selector") or {}).get("faq") or {}).get("response") or {}
         topic = selected.get("utter_action")

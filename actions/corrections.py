@@ -7,14 +7,14 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from actions.understanding import bare_place
+from actions.understanding import follow_up_place
 from rules_core.countries import to_iso
 
 # Words that say the student corrects what they said before.
 CORRECTION_CUE = re.compile(
     r"\b(?:sorry|soz|oops|oups|my bad|auto-?correct\w*|typo|i meant|i mean|meant to (?:say|write)|mistake|wrong town|"
     r"wrong city|pardon|d[ée]sol[ée]e?|correcteur|je voulais dire|je veux dire|erreur|faute de frappe|je me suis tromp\w*|"
-    r"correction|actually|en fait)\b", re.I)
+    r"correction|actually|en fait|dsl|my mistake)\b", re.I)
 # Facts a host town can never answer: with one of them pending, a town named with a correction is the host.
 # (The earlier mobilities are told with their town: "one erasmus in madrid, no idea if it was actually paid".)
 PLACE_FACTS = {"host_city", "host_country", "earlier_mobilities"}
@@ -24,5 +24,5 @@ def corrected_host_town(text: str, requested: Optional[str]) -> Optional[str]:
     """The host town a correction names while a fact other than the host is pending, or None."""
     if not requested or requested in PLACE_FACTS or not CORRECTION_CUE.search(text or ""):
         return None
-    town = bare_place(text)  # the first town named that the student does not rule out ("not trier")
+    town = follow_up_place(text)  # the first town named that the student does not rule out ("not trier")
     return town if town and not to_iso(town) else None

@@ -20,12 +20,14 @@ from actions.redirects import who_for_topic
 from actions.staff_desk import transcript
 from actions.staff_mobility import asks_own_staff_mobility
 from actions.slots import to_slot_value, valid_alone
-from actions.understanding import UNSURE, bare_place, is_what_if, named_question, read_message, refine_question
+from actions.understanding import UNSURE, follow_up_place, is_what_if, opens_as_what_if, named_question, read_message, refine_question
 from rules_core.countries import to_iso
 from nlu_components.language import SUPPORTED, conversation_language
 from rules_core.decision import Question
 
 QUESTIONS = {q.value for q in Question}
+CONFIDENT_OTHER_QUESTION = 0.6  # a question intent this sure outweighs a trailing "instead" / "à la place"…
+BARE_FOLLOW_UP_WORDS = 6  # … in a message long enough to ask something besides the place ("et trèves plutôt ?")
 
 
 class TurnAction(Action, metaclass=ABCMeta):
@@ -93,7 +95,15 @@ def read_message_facts(tracker: Tracker) -> List[EventType]:
 
     requested = tracker.get_slot("requested_fact")
     text = message.get("text") or ""
+    if asks_for_someone_else(tracker):
+        return events  # "et mon pote portugais ?": what it says is the friend's, never the student's (actions/someone_else.py)
     what_if = bool(tracker.get_slot("question") and tracker.get_slot("last_decision") and is_what_if(text))
+    if what_if and intent in QUESTIONS and intent != tracker.get_slot("question") and not opens_as_what_if(text) \
+            and len(text.split()) > BARE_FOLLOW_UP_WORDS \
+            and (message.get("intent") or {}).get("confidence", 0) >= CONFIDENT_OTHER_QUESTION:
+        # "can I get the grant if I go to Lyon instead?" after the fees: a question clearly asked, with a new
+        # fact, is that question; only a message opening as a what-if keeps the question just answered
+        what_if = False
     asked_instead = named_question(text) if what_if else None
     if asked_instead and asked_instead != tracker.get_slot("question"):
         # "and if I go to Lyon, will I get the grant?" after the fees: a new question with a new fact
@@ -137,9 +147,12 @@ def read_message_facts(tracker: Tracker) -> List[EventType]:
     if unsure:  # "not sure yet if it is Erasmus or free mover": answered for each case, not asked
         unknown = list(tracker.get_slot("unknown_facts") or [])
         unknown += [name for name in unsure if name not in unknown]
+        for name, values in reading.candidates.items():  # "either X or Y": those two cases only
+            unknown = [e for e in unknown if not str(e).startswith(name + "=")] + [f"{name}={v}" for v in values]
         events += [SlotSet("unknown_facts", unknown)] + [SlotSet(name, None) for name in unsure]
     if what_if and "host_city" not in reading.facts and "host_country" not in reading.facts:
-        place = bare_place(text)  # "et si je pars a nancy a la place ?" (no capital, no entity)
+        # "et si je pars a nancy a la place ?" (no capital, no entity), "ok and uni liege?", "c pas metz c lisbonne"
+        place = follow_up_place(text)
         if place:
             code = to_iso(place)
             reading.facts.update({"host_country": code} if code else {"host_city": place})
@@ -163,6 +176,15 @@ def read_message_facts(tracker: Tracker) -> List[EventType]:
     if problems or tracker.get_slot("input_problems"):
         events.append(SlotSet("input_problems", problems or None))
     return events
+
+
+def asks_for_someone_else(tracker: Tracker) -> bool:
+    """Whether the message asks the question just answered for another person ("and my flatmate?")."""
+    from actions.someone_else import about_someone_else
+
+    text = (tracker.latest_message or {}).get("text") or ""
+    return bool(tracker.get_slot("question") and tracker.get_slot("last_decision") and not tracker.get_slot("requested_fact")
+                and about_someone_else(text) and named_question(text) in (None, tracker.get_slot("question")))
 
 
 SHORT_REPLY_WORDS = 8  # a reply this short gives too few words to tell its language by itself

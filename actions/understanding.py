@@ -172,6 +172,30 @@ UNSURE_BETWEEN = re.compile(
     r"not sure|don.?t know|do not know|no idea|unsure|undecided|either|or maybe|sais pas|sait pas|pas encore|"
     r"pas sûr|pas sur|hésite|hesite|ne connais pas|aucune idée|peut-être|peut etre|yet\b", re.I)
 
+# A type named only as one side of an alternation the student is unsure of: "not sure if uni.lu has an
+# agreement with them or if i'd be a free mover", "either X or Y", "soit X soit Y", "je sais pas si … ou …",
+# "X or Y, idk". Then the type stays unknown (answered for each case), never the last one named.
+_TYPE_NAME = r"(?:erasmus\s*\+?|e\+|semp|swiss[- ]european|global[- ]?exchange|free[- ]?mover|hors convention)"
+_HEDGE = re.compile(r"\b(?:not sure|unsure|don.?t know|do not know|dunno|idk|no idea|not certain|undecided|either|"
+                    r"still checking|checking if|je sais pas|je ne sais pas|j.?sais pas|jsp|sais pas|pas s[ûu]re?|"
+                    r"aucune id[ée]e|soit|h[ée]site|maybe|peut[- ][êe]tre|ou bien|or maybe|v[ée]rifie)\b", re.I)
+_OR_BEFORE = re.compile(r"\b(?:or|ou|soit|either)\s+(?:if\s+|si\s+|whether\s+)?(?:[\w'’.+-]+\s+){0,5}$", re.I)
+_OR_AFTER = re.compile(r"^\s*,?\s*(?:[\w'’.+-]+\s+){0,2}?(?:or|ou)\s+(?!not\b|pas\b|non\b|no\b)", re.I)
+
+
+def hedged_types(text: str) -> set:
+    """The mobility types the student names only as alternatives they are unsure of."""
+    hedged = set()
+    for sentence in re.split(r"[.!?;]+(?:\s+|$)|\n+", text or ""):
+        if not _HEDGE.search(sentence):
+            continue
+        for value, pattern in KEYWORDS["mobility_type"]:
+            for match in re.finditer(pattern, sentence, re.I):
+                if _OR_BEFORE.search(sentence[:match.start()]) or _OR_AFTER.search(sentence[match.end():]):
+                    hedged.add(value)
+    return hedged
+
+
 PAST_TENSE = re.compile(
     r"\b(?:started|began|begun|have been|has been|been here|arrived|since|ago|already|last (?:week|month)"
     r"|ont commencé|a commencé|ont débuté|a débuté|commencé|débuté|depuis|il y a|déjà|deja|suis arrivée?|"
@@ -189,6 +213,8 @@ class Reading:
     facts: Dict[str, Any] = field(default_factory=dict)
     problems: List[str] = field(default_factory=list)
     unsure: List[str] = field(default_factory=list)  # facts the student says they do not know yet
+    # The values the student hesitates between, for an unsure fact ("either GE or free mover").
+    candidates: Dict[str, List[str]] = field(default_factory=dict)
     # Facts read from weak clues, which must not replace what the student said before ("M1" is a
     # year of the Master: it does not undo "my 2nd semester").
     weak: List[str] = field(default_factory=list)
@@ -325,38 +351,63 @@ UNSURE = re.compile(r"sais pas|sait pas|aucune idée|pas sûr|no idea|no clue|do
 
 
 WHAT_IF = re.compile(
-    r"^\W*(?:(?:et|and|but|mais|ok|okay|d.accord|alors|so|hmm*|euh*|uh+|oh|ah)\W+)*(?:si\b|s.il\b|if\b|what if|what about|how about|et pour"
+    r"^\W*(?:(?:et|and|but|mais|ok|okay|oki|d.accord|alors|so|hmm*|euh*|uh+|oh|ah|bon|dsl|sorry|right|alright|cool)\W+)*"
+    r"(?:si\b|s.il\b|if\b|what if|what about|how about|et pour"
     r"|and for|pour\b|en\b|à\b|a\b|in\b|with\b|avec\b|sans\b|without\b|not\b|pas\b|non\b|no\b|instead"
     r"|why not\b|pourquoi pas\b"
     # a correction of what was just said: "wait sorry i meant M1", "pardon je voulais dire Gand"
-    r"|(?:wait|sorry|oops|oups|actually|my bad|pardon|désolée?|desolee?|en fait|correction)\b.{0,40}"
+    r"|(?:wait|sorry|oops|oups|actually|my bad|pardon|désolée?|desolee?|dsl|en fait|correction|je me suis tromp\w*|"
+    r"i was wrong|my mistake)\b.{0,40}"
     r"(?:i meant|i mean|je voulais dire|je veux dire|c.est|it.?s|i.?m|je suis|jsuis|not\b|pas\b))", re.I)
+# Cues of a follow-up anywhere in it: "et sarrebruck à la place ?", "ça change qqch ?", "c pas metz c lisbonne",
+# "and uni liege?" (a bare place, or a university, right after "and"/"et"), "what if … instead".
+FOLLOW_UP_CUE = re.compile(
+    r"\b(?:instead|à la place|a la place|plut[ôo]t|rather|au lieu|"
+    r"(?:ç|c)a change (?:qu\w*|qqch|quoi|rien|tout)|change (?:quelque chose|qqch|qq chose|rien|anything|something)|"
+    r"changes? anything|does (?:it|that|this) change|same (?:thing|answer|rule)s? (?:for|with|in)|pareil (?:pour|avec|à|a)|"
+    r"\b(?:not|pas)\s+\S+\s*,?\s+(?:c|c.est|cest|it.?s|its|but|mais)\b)", re.I)
+LEADING_FILLERS = re.compile(r"^\W*(?:(?:et|and|ok|okay|oki|so|alors|ah|oh|bon|hmm*|euh*|then|puis|or|ou|but|mais|"
+                             r"alright|all right|right|fine|cool|d.accord|dac|super|merci|thanks)\W+)+",
+                             re.I)
 SAME_QUESTION_FACTS = {"host_city", "host_country", "level", "mobility_type", "semester", "course_start_date",
                        "departure_date", "return_date", "stay_days", "ects_enrolled", "country_of_origin"}
 
 
-# "what if…", "et si…" said outright: such a follow-up may run longer ("what if I wait and go to Bergen in
-# the autumn instead, would I get it then?"), and may come after a short sentence of its own ("ok, sad.").
-EXPLICIT_WHAT_IF = re.compile(r"^\W*(?:(?:and|but|so|ok|okay|et|mais|alors|bon)\W+)*(?:what if|et si|and if|what about|"
-                              r"how about|et s.il)\b", re.I)
-LEAD_IN = re.compile(r"^[^.!?;]{1,30}[.!;]\s+")
-CHANGE_OF_PLAN = re.compile(r"\binstead\b|\brather\b|\bwait\b|à la place|\bplut[ôo]t\b|\battend", re.I)
-WHAT_IF_WORDS = 14
-EXPLICIT_WHAT_IF_WORDS = 24
+WHAT_IF_WORDS = 14  # a what-if clause is short; a follow-up may add a sentence around it
+FOLLOW_UP_WORDS = 24
+
+
+def opens_as_what_if(text: str) -> bool:
+    """Whether the message, or one of its sentences, opens as a what-if ("et si …", "what about …", "not X")."""
+    clauses = [c for c in re.split(r"(?<=[.!?;])\s+|\n+", text or "") if c.strip()]
+    return any(len(c.split()) <= WHAT_IF_WORDS and WHAT_IF.search(c) for c in [text or "", *clauses])
 
 
 def is_what_if(text: str) -> bool:
-    """ "et si je pars à Nancy à la place ?", "what about Liège?", "not Metz, Lisbon": a short follow-up
-    that changes a fact of the question just answered, not a new question."""
-    words = (text or "").split()
-    lead = LEAD_IN.match(text or "")
-    explicit = (EXPLICIT_WHAT_IF.search(text or "") or (lead and EXPLICIT_WHAT_IF.search(text[lead.end():]))) \
-        and (len(words) <= WHAT_IF_WORDS or CHANGE_OF_PLAN.search(text))  # a long one says the plan changes
-    if not words or len(words) > (EXPLICIT_WHAT_IF_WORDS if explicit else WHAT_IF_WORDS) \
-            or not (explicit or WHAT_IF.search(text)):
+    """ "et si je pars à Nancy à la place ?", "what about Liège?", "not Metz, Lisbon", "ok and uni liege?",
+    "ok that hurts. what if i go in the fall instead?": a short follow-up that changes a fact of the
+    question just answered, not a new question."""
+    from actions.places import institution_town
+
+    text = text or ""
+    words = text.split()
+    if not words or len(words) > FOLLOW_UP_WORDS:
+        return False
+    cue = opens_as_what_if(text) or FOLLOW_UP_CUE.search(text)
+    if not cue:
+        # "and uni liege? they have my program too", "et Lisbonne ?": a place right after "and" / "et"
+        lead = LEADING_FILLERS.match(text)
+        rest = text[lead.end():] if lead else ""
+        head = re.split(r"[?!.,;:]", rest)[0].strip()
+        bare = re.sub(r"^(?:(?:what about|how about|for|pour|in|at|to|à|a|au|en)\s+)*", "", head, flags=re.I)
+        places = {fold_word(p) for p in (follow_up_place("et " + bare), bare_place(bare)) if p} if bare else set()
+        # the head is the place itself ("uni liege", "Lisbonne"), not a topic about it ("housing in paris")
+        cue = len(head.split()) <= 4 and bool(
+            institution_town(head) or {fold_word(bare), fold_word(re.sub(r"^(?:the|la|le|les|l')\s*", "", bare))} & places)
+    if not cue:
         return False
     reading = read_message(text, None, [], None, dt.date.today())
-    return bool(set(reading.facts) & SAME_QUESTION_FACTS) or bool(bare_place(text))
+    return bool(set(reading.facts) & SAME_QUESTION_FACTS) or bool(follow_up_place(text))
 
 
 def bare_place(text: str) -> Optional[str]:
@@ -379,6 +430,29 @@ def bare_place(text: str) -> Optional[str]:
         # ("la" for Los Angeles), is no town the student names in passing.
         if to_iso(word) or (places and places[0].population >= TOWN_IN_PASSING and gazetteer().is_official_name(word)):
             return word
+    return None
+
+
+def follow_up_place(text: str, ruled_out: Iterable[str] = ()) -> Optional[str]:
+    """The town or country a short follow-up proposes: by its university first, then a town named
+    anywhere (actions.understanding.bare_place), then a town by another of its names in the follow-up's
+    place slot ("sarrebruck", "lisbonne"). A town the student rules out ("c pas metz") is skipped."""
+    from actions.places import FOLLOW_UP_SLOT, _town, institution_town
+
+    out = set(ruled_out) | ruled_out_places(text)
+    town = institution_town(text)
+    if town and fold_word(town) not in out:
+        return town
+    place = bare_place(text)
+    if place:
+        return place
+    for match in FOLLOW_UP_SLOT.finditer(text or ""):
+        words = match[1] or match[2]
+        if fold_word(words.split()[0]) in out:
+            continue
+        town = _town(words)
+        if town and fold_word(town) not in out:
+            return town
     return None
 
 
@@ -487,6 +561,7 @@ def _earlier_level(text: str, entity: dict) -> bool:
 
 
 def _from_entities(entities: Iterable[dict], text: str, requested: Optional[str]) -> Dict[str, Any]:
+    from actions.places import origin_cued
     from rules_core.normalize import fold
 
     facts: Dict[str, Any] = {}
@@ -515,6 +590,13 @@ def _from_entities(entities: Iterable[dict], text: str, requested: Optional[str]
         elif name == "location":
             if fold(str(value)) in ruled_out or fold(str(entity.get("text") or "")) in ruled_out:
                 continue  # "not in Saarbrücken": named, but not the host
+            if requested not in ("host_city", "host_country") and isinstance(entity.get("start"), int) \
+                    and origin_cued(text, entity["start"]):
+                # "an international student from India … a place at KU Leuven": where the student comes
+                # from, never the host
+                if to_iso(str(value)):
+                    facts.setdefault("country_of_origin", to_iso(str(value)))
+                continue
             if requested == "country_of_origin" and to_iso(str(value)):
                 facts["country_of_origin"] = to_iso(str(value))
             else:
@@ -992,11 +1074,22 @@ def read_message(text: str, intent: Optional[str], entities: Iterable[dict], req
             reading.facts.pop("mobility_type", None)
             reading.unsure.append("mobility_type")
             continue
+        hedged = hedged_types(text) if fact == "mobility_type" else set()
+        if hedged and not (found - hedged):
+            # "not sure if they have an agreement with uni.lu or if i'd be a free mover": a type named only
+            # as one side of an alternation is not known (whatever the entity extractor tagged); "either
+            # global exchange or free mover": answered for those two types only.
+            reading.facts.pop("mobility_type", None)
+            reading.unsure.append("mobility_type")
+            if len(hedged) > 1:
+                reading.candidates["mobility_type"] = sorted(hedged)
+            continue
         if fact == "mobility_type" and len(found) > 1 and UNSURE_BETWEEN.search(text):
             # "not sure yet if it's global exchange or free mover": the type is what the student
             # does not know, not the last one named.
             reading.facts.pop("mobility_type", None)
             reading.unsure.append("mobility_type")
+            reading.candidates["mobility_type"] = sorted(found)
             continue
         if fact == "mobility_type" and len(found) > 1 and PAST_TENSE_OR_DONE.search(text) and requested is None:
             # "au S3 j'ai fait erasmus à Trèves, là je repars en global exchange": students tell what
@@ -1024,6 +1117,12 @@ def read_message(text: str, intent: Optional[str], entities: Iterable[dict], req
         reading.facts.setdefault("refused_or_cancelled_place", True)
 
     code = nationality(text, requested)
+    if not code and requested not in ("host_city", "host_country"):
+        from actions.places import origin_country
+
+        origin = origin_country(text)  # "a student from India", "je viens du Maroc": the country of origin
+        if origin:
+            reading.facts.setdefault("country_of_origin", origin)
     if code:  # a nationality is the country of origin, and says whether the student is an EU national
         if requested == "eu_national" or "country_of_origin" not in reading.facts:
             reading.facts.setdefault("country_of_origin", code)
@@ -1037,6 +1136,10 @@ def read_message(text: str, intent: Optional[str], entities: Iterable[dict], req
             if fold_word(match[1]) in ruled_out_places(text) or re.match(r"\s*(?:ou|or)\b", text[match.end(1):], re.I):
                 continue  # "pas à Metz"; "à Paris ou Lyon ?": not settled yet
             named = named_place(match[1]) or named  # the last one: "erasmus à Trèves au S3, là je repars à Tokyo"
+        if not named:  # "a semester at HEC montreal", "UNAM in mexico city", "uni basel": the host's university
+            from actions.places import host_institution_town
+
+            named = host_institution_town(text)
         if named:
             code = to_iso(named)
             reading.facts.update({"host_country": code} if code else {"host_city": named})

@@ -30,15 +30,18 @@ QUESTIONS: Dict[Question, Callable[[Situation], Decision]] = {
 def decide(question: Question | str, situation: Situation, unknown: Iterable[str] = (),
            aspects: Iterable[str] = ()) -> Decision:
     """The decision of one question; `unknown` names facts the student said they do not know
-    (see `unknowns.branch_on_unknown`); `aspects` what exactly the student asks of it
+    (see `unknowns.branch_on_unknown`), and with "fact=value" entries the values the
+    student hesitates between (`unknowns.split_candidates`); `aspects` what exactly the student asks of it
     (`decision.ASPECTS`)."""
-    from rules_core.unknowns import branch_on_earlier_funding, branch_on_unknown
+    from rules_core.unknowns import branch_on_earlier_funding, branch_on_unknown, split_candidates
 
     from rules_core.decision import ASPECTS
     from rules_core.engine import ASKED, UNKNOWN
 
     q = Question(question)
-    not_known = [f for f in unknown if getattr(situation, f, None) is None]
+    # "either Global Exchange or Free mover": entries "fact=value" name the values the student hesitates between
+    facts, candidates = split_candidates(list(unknown))
+    not_known = [f for f in facts if getattr(situation, f, None) is None]
 
     def decide_one(s: Situation) -> Decision:
         return branch_on_earlier_funding(QUESTIONS[q], s)
@@ -46,7 +49,7 @@ def decide(question: Question | str, situation: Situation, unknown: Iterable[str
     token = UNKNOWN.set(frozenset(not_known))
     asked_token = ASKED.set(frozenset(a for a in aspects if ASPECTS.get(a) == q.value))
     try:
-        decision = branch_on_unknown(decide_one, situation, not_known)
+        decision = branch_on_unknown(decide_one, situation, not_known, candidates=candidates)
         asked_here = sorted(ASKED.get())
         return decision.copy(update={"aspects": asked_here}) if asked_here else decision
     finally:

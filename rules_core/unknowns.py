@@ -14,7 +14,7 @@ asked, and the channel decides when to hand the case to staff.
 """
 from __future__ import annotations
 
-from typing import Any, Callable, List, Optional, Sequence
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 from pydantic import ValidationError
 
@@ -37,17 +37,36 @@ def _possible_types(situation: Situation) -> List[Any]:
 POSSIBLE: dict = {"mobility_type": _possible_types}
 
 
-def values_of(fact: str, situation: Optional[Situation] = None) -> Optional[List[Any]]:
-    """The values a fact can take, when there are few of them (those possible with the other facts
-    of `situation`, when given)."""
+def values_of(fact: str, situation: Optional[Situation] = None,
+              candidates: Optional[Dict[str, List[Any]]] = None) -> Optional[List[Any]]:
+    """The values a fact can take, when there are few of them: those possible with the other facts of
+    `situation` (when given), and of those only the `candidates` the student named ("either Global
+    Exchange or Free mover") when there are some."""
     request = fact_request(fact)
     if request.kind == "bool":
-        return [True, False]
-    if request.kind == "choice":
+        values: Optional[List[Any]] = [True, False]
+    elif request.kind == "choice":
+        values = list(request.options or [])
         if situation is not None and fact in POSSIBLE:
-            return POSSIBLE[fact](situation)
-        return list(request.options or [])
-    return None
+            values = POSSIBLE[fact](situation)
+    else:
+        return None
+    named = [v for v in values if v in (candidates or {}).get(fact, ())]
+    return named or values
+
+
+def split_candidates(unknown: Sequence[str]) -> Tuple[List[str], Dict[str, List[Any]]]:
+    """The facts not known, and the values the student hesitates between: an entry "fact=value" of the
+    unknown facts names one candidate value of a fact not known ("mobility_type=free_mover")."""
+    facts: List[str] = []
+    candidates: Dict[str, List[Any]] = {}
+    for entry in unknown:
+        name, sep, value = str(entry).partition("=")
+        if sep:
+            candidates.setdefault(name, []).append(value)
+        elif name not in facts:
+            facts.append(name)
+    return facts, candidates
 
 
 def _with(situation: Situation, fact: str, value: Any) -> Optional[Situation]:
@@ -108,12 +127,13 @@ def _conditional(question, fact: str, cases) -> Decision:
 
 
 def branch_on_unknown(decide: Callable[[Situation], Decision], situation: Situation,
-                      unknown: Sequence[str], depth: int = 0) -> Decision:
+                      unknown: Sequence[str], depth: int = 0,
+                      candidates: Optional[Dict[str, List[Any]]] = None) -> Decision:
     decision = decide(situation)
     if decision.outcome != Outcome.missing_facts or not unknown:
         return decision
     missing = [m.fact for m in decision.missing_facts]
-    pending = [f for f in missing if f in unknown and values_of(f, situation)]
+    pending = [f for f in missing if f in unknown and values_of(f, situation, candidates)]
     if not pending or depth >= MAX_DEPTH:
         known_first = [f for f in missing if f not in unknown]
         if known_first and len(known_first) < len(missing):  # ask what the student may know first
@@ -121,10 +141,10 @@ def branch_on_unknown(decide: Callable[[Situation], Decision], situation: Situat
         return decision
     fact = pending[0]
     cases = []
-    for value in values_of(fact, situation):
+    for value in values_of(fact, situation, candidates):
         alternative = _with(situation, fact, value)
         if alternative is not None:
-            cases.append((value, branch_on_unknown(decide, alternative, unknown, depth + 1)))
+            cases.append((value, branch_on_unknown(decide, alternative, unknown, depth + 1, candidates)))
     needed = [m.fact for _, d in cases if d.outcome == Outcome.missing_facts for m in d.missing_facts]
     still_needed = ordered(f for f in needed if f not in unknown)
     if still_needed:  # worth asking: some case needs it

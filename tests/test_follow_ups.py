@@ -1,0 +1,200 @@
+"""Follow-ups after an answer, corrections, and the roles of the places a message names (session 7):
+a university or a town by another of its names proposed after an answer recomputes the same question;
+"from <country>" is the student's origin, never the host; a mobility type named only as a hedged
+alternative stays unknown. Wordings are the tests' own."""
+import datetime as dt
+
+import pytest
+
+from actions.answer import ActionAnswer
+from actions.conversation import ActionFaq, ActionNotUnderstood
+from actions.places import host_institution_town, institution_town
+from actions.understanding import follow_up_place, hedged_types, is_what_if, read_message
+from rules_core import Situation, decide
+from tests.test_actions import run, slots_set, tracker
+
+TODAY = dt.date(2026, 12, 7)
+NEAR = dict(question="ask_funding", level="bachelor", semester=4, mobility_type="erasmus_plus",
+            host_city="Trier", country_of_origin="FR", eu_national=True, earlier_mobilities=[],
+            refused_or_cancelled_place=False, is_extension=False,
+            last_decision={"question": "ask_funding", "outcome": "no", "conclusions": [], "values": []})
+FAR = {**NEAR, "host_city": "Copenhagen",
+       "last_decision": {"question": "ask_funding", "outcome": "yes", "conclusions": [], "values": []}}
+
+
+@pytest.mark.parametrize("text", [
+    "alright, and the university of namur? same courses there",
+    "and TU Dortmund",
+    "what about KU Leuven instead",
+    "et l'uni de Gand alors",
+    "ok fine. and if i pick the uni in porto instead? cheaper",
+    "et bruges à la place ?",
+    "oups c pas trèves c'est copenhague 🙈 ça change qqch",
+    "sorry not trier, its barcelona",
+])
+def test_a_short_follow_up_naming_another_university_or_town_is_a_what_if(text):
+    assert is_what_if(text)
+
+
+@pytest.mark.parametrize("text", [
+    "and do I need a visa?",
+    "thanks, and the learning agreement?",
+    "it's expensive but ok",
+    "can I do an internship instead?",
+    "ok merci",
+])
+def test_a_follow_up_without_a_new_place_or_fact_is_no_what_if(text):
+    assert not is_what_if(text)
+
+
+@pytest.mark.parametrize("text, town", [
+    ("a semester at the Universität Wien", "Wien"),
+    ("HEC Lausanne next spring", "Lausanne"),
+    ("the TU in Dresden", "Dresden"),
+    ("Erasmus at Ghent university", "Ghent"),
+    ("I was picked for UNAM", "Mexico City"),
+    ("grant from the University of Luxembourg?", None),
+    ("my bachelor at uni.lu", None),
+])
+def test_a_university_names_the_town_it_is_in(text, town):
+    assert (institution_town(text) or None) == town
+
+
+def test_a_university_the_student_studied_at_before_is_not_the_host():
+    assert host_institution_town("before coming here I did two years at univ of Porto") is None
+
+
+def test_a_town_ruled_out_in_a_correction_is_not_the_one_proposed():
+    assert follow_up_place("c pas nancy c'est varsovie").casefold() == "varsovie"
+
+
+def test_a_student_who_names_only_a_new_university_after_a_grant_answer_gets_the_grant_for_it():
+    state = tracker("alright, and the university of namur? same courses there", "faq", detected="en", language="en",
+                    **NEAR)
+    state.latest_message["response_selector"] = {"faq": {"response": {"utter_action": "utter_faq/transcript"}}}
+    messages, events = run(ActionFaq(), state)
+    slots = slots_set(events)
+    assert slots["host_city"].casefold() == "namur" and slots["last_decision"]["outcome"] == "yes"
+    assert "Art. 5(1)" in messages[-1]["text"]
+
+
+def test_a_town_named_by_its_french_name_in_place_of_the_last_one_recomputes_the_grant():
+    messages, events = run(ActionAnswer(), tracker("et trèves plutôt ?", "ask_learning_agreement", detected="fr",
+                                                   language="fr", **FAR))
+    slots = slots_set(events)
+    assert slots.get("question", "ask_funding") == "ask_funding" and slots["last_decision"]["outcome"] == "no"
+    assert "art. 5(4)" in messages[-1]["text"]
+
+
+def test_a_correction_not_this_town_but_that_one_recomputes_the_same_question():
+    state = tracker("oups c pas trèves c'est copenhague 🙈 ça change qqch", "nlu_fallback", detected="fr",
+                    language="fr", **NEAR)
+    messages, events = run(ActionNotUnderstood(), state)
+    slots = slots_set(events)
+    assert slots["host_city"].casefold() == "copenhague" and slots["last_decision"]["outcome"] == "yes"
+
+
+@pytest.mark.parametrize("text, entities, origin, host", [
+    ("I'm a student from Brazil and I got a place at Ghent university, is there a grant?",
+     ["Brazil", "Ghent"], "BR", "Ghent"),
+    ("je viens du Sénégal et je pars à Lyon en erasmus, j'ai droit à une bourse ?",
+     ["Sénégal", "Lyon"], "SN", "Lyon"),
+])
+def test_the_country_a_student_comes_from_is_the_origin_never_the_host(text, entities, origin, host):
+    tagged = [{"entity": "location", "value": value, "start": text.index(value), "end": text.index(value) + len(value)}
+              for value in entities]
+    facts = read_message(text, "ask_funding", tagged, None, TODAY).facts
+    assert facts["country_of_origin"] == origin and facts["host_city"] == host and "host_country" not in facts
+
+
+@pytest.mark.parametrize("text, types", [
+    ("no idea whether my faculty has a partnership with them or if I'd go as a free mover", {"free_mover"}),
+    ("c'est soit du SEMP soit du free mover, je vérifie", {"semp", "free_mover"}),
+    ("global exchange or free mover, dunno yet", {"global_exchange", "free_mover"}),
+    ("je sais pas si ce sera erasmus ou autre chose", {"erasmus_plus"}),
+])
+def test_a_mobility_type_named_only_as_a_hedged_alternative_stays_unknown(text, types):
+    entities = [{"entity": "mobility_type", "value": "free_mover"}] if "free mover" in text else []
+    reading = read_message(text, "ask_fees", entities, None, TODAY)
+    assert hedged_types(text) == types
+    assert "mobility_type" not in reading.facts and "mobility_type" in reading.unsure
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("I'm on erasmus, not sure if I'll choose Porto or Braga", "erasmus_plus"),
+    ("erasmus for sure, no idea if i get the grant or not", "erasmus_plus"),
+])
+def test_a_mobility_type_stated_beside_another_doubt_is_kept(text, kind):
+    assert read_message(text, "ask_funding", [], None, TODAY).facts["mobility_type"] == kind
+
+
+def test_a_master_student_hesitating_between_two_types_without_a_ul_grant_gets_a_plain_no():
+    # in Madrid every type is possible, and Erasmus+ would be funded: only the types named settle it
+    situation = Situation(level="master", host_city="Madrid", country_of_origin="LB", earlier_mobilities=[],
+                          refused_or_cancelled_place=False)
+    assert decide("ask_funding", situation, ["mobility_type"]).outcome.value == "conditional"
+    hedged = ["mobility_type", "mobility_type=global_exchange", "mobility_type=free_mover"]
+    assert decide("ask_funding", situation, hedged).outcome.value == "no"
+
+
+def test_the_types_a_student_hesitates_between_are_kept_with_the_unknown_fact():
+    from actions.extract import read_message_facts
+
+    state = tracker("will I get money? it's global exchange or free mover, dunno yet", "ask_funding", detected="en",
+                    language="en", level="master")
+    unknown = slots_set(read_message_facts(state))["unknown_facts"]
+    assert set(unknown) == {"mobility_type", "mobility_type=global_exchange", "mobility_type=free_mover"}
+
+
+# -- the same question for someone else ------------------------------------------------------------
+
+OLS = dict(question="ask_language_test", level="bachelor", mobility_type="erasmus_plus", host_city="Porto",
+           native_speaker=True, country_of_origin="PT", eu_national=True,
+           last_decision={"question": "ask_language_test", "outcome": "no", "conclusions": [], "values": []})
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("fr", "et ma coloc allemande qui vient aussi ?"),
+    ("en", "and what about my flatmate, she's german"),
+])
+def test_a_follow_up_about_a_friend_answers_the_same_question_for_the_friend_without_changing_the_student(lang, text):
+    from actions.someone_else import about_someone_else
+
+    assert about_someone_else(text)
+    messages, events = run(ActionNotUnderstood(), tracker(text, "nlu_fallback", detected=lang, language=lang, **OLS))
+    slots = slots_set(events)
+    assert "native_speaker" not in slots and "country_of_origin" not in slots  # the student's own facts stay
+    record = slots["last_decision"]
+    assert record["question"] == "ask_language_test" and record["outcome"] in ("yes", "conditional")
+    assert record["asked"]["situation"]["country_of_origin"] == "DE" and "native_speaker" in record["asked"]["unknown"]
+    assert "12(1)" in messages[-1]["text"]
+
+
+@pytest.mark.parametrize("text", [
+    "my friend told me I might get an exemption",
+    "mon pote dit que je dois partir, c'est vrai ?",
+])
+def test_a_friend_named_in_the_student_s_own_question_is_no_follow_up_about_them(text):
+    from actions.someone_else import about_someone_else
+
+    assert not about_someone_else(text)
+
+
+@pytest.mark.parametrize("text", [
+    "I'm just back from Spain, can I go to Ghent next year?",
+    "my credits come from Portugal, do they count?",
+    "je viens de recevoir ma place pour Lyon",
+])
+def test_a_place_the_student_returns_from_or_that_credits_come_from_is_no_origin(text):
+    from actions.places import origin_country
+
+    assert origin_country(text) is None
+
+
+def test_a_question_clearly_asked_with_a_trailing_instead_is_that_question_not_the_one_just_answered():
+    from actions.extract import read_message_facts
+
+    state = tracker("can I still get the erasmus grant if I go to Lyon instead?", "ask_funding", detected="en",
+                    language="en", **{**NEAR, "question": "ask_fees",
+                                      "last_decision": {"question": "ask_fees", "outcome": "info"}})
+    assert slots_set(read_message_facts(state))["question"] == "ask_funding"
