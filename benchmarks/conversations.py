@@ -1,11 +1,11 @@
 """Plays the held-out conversations (tests/conversations/*.yml) against the real assistant, as a
 student would, and reports how many end with the right answer.
 
-    .venv/bin/python -m benchmarks.conversations [--set main|dev2|dev3|fresh|fresh2|fresh3] [--lang fr|en] [--limit N] [--out results/conversations.json]
+    .venv/bin/python -m benchmarks.conversations [--set main|dev2|dev3|dev4|fresh|fresh2|fresh3] [--lang fr|en] [--limit N] [--out results/conversations.json]
 
-Six sets, none trained on. Development sets, whose failures are read to find causes: `main`
+Seven sets, none trained on. Development sets, whose failures are read to find causes: `main`
 (tests/conversations/*.yml, 200, written 2026-12-01), `dev2` (tests/conversations/dev2/, 100,
-written session 6) and `dev3` (100, written session 7). Sealed sets (no `--show`, no transcripts
+written session 6), `dev3` and `dev4` (100 each, written session 7). Sealed sets (no `--show`, no transcripts
 kept): `fresh` (120, session 5), `fresh2` (100, session 6) and `fresh3` (100, written at the start
 of session 7, played only at its end); they tell whether the fixes made on the development sets
 generalise.
@@ -40,7 +40,8 @@ DECIDED = ("yes", "no", "conditional", "needs_staff")
 # ago"), so that a result does not change with the calendar.
 SETS = {"main": (CONVERSATIONS, "2026-12-01"), "fresh": (CONVERSATIONS / "fresh", "2026-12-07"),
         "dev2": (CONVERSATIONS / "dev2", "2026-12-07"), "fresh2": (CONVERSATIONS / "fresh2", "2026-12-07"),
-        "dev3": (CONVERSATIONS / "dev3", "2026-12-07"), "fresh3": (CONVERSATIONS / "fresh3", "2026-12-07")}
+        "dev3": (CONVERSATIONS / "dev3", "2026-12-07"), "fresh3": (CONVERSATIONS / "fresh3", "2026-12-07"),
+        "dev4": (CONVERSATIONS / "dev4", "2026-12-07")}
 # Sets nobody reads: their failures are never shown, so their figure says whether fixes generalise.
 SEALED = ("fresh", "fresh2", "fresh3")
 GUARDED = ("main", "dev2")  # tests/test_heldout_conversations.py plays these; passing.txt names their passes
