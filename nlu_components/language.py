@@ -49,17 +49,35 @@ def _lexicons() -> Dict[str, FrozenSet[str]]:
     return {lang: frozenset(own) for lang, own in words.items()}
 
 
-def detect(text: str) -> Optional[str]:
-    """'fr', 'en', 'de', 'lb', or None when the text gives too few clues."""
-    tokens = [t.casefold() for t in _WORDS.findall(_ORDINALS.sub(" ", text or ""))]
-    if not tokens:
-        return None
+# Names students use whatever their language ("the Fonds de mobilité"): no evidence of French.
+_PROPER_NAMES = re.compile(r"\bfonds? de (?:la )?mobilit[ée]\b", re.IGNORECASE)
+
+
+def _scores(text: str) -> Dict[str, float]:
+    tokens = [t.casefold() for t in _WORDS.findall(_ORDINALS.sub(" ", _PROPER_NAMES.sub(" ", text or "")))]
     lexicons = _lexicons()
     scores = {lang: 0.0 for lang in lexicons}
     for token in tokens:
         holders = [lang for lang, words in lexicons.items() if token in words]
         for lang in holders:  # a word several languages hold is weak evidence for each
             scores[lang] += 1 / len(holders)
+    return scores
+
+
+def lean(text: str) -> Optional[str]:
+    """French or English, on the faintest evidence ("indian passport, lux residence permit. visa??"):
+    for a conversation's first message, where there is no earlier language to keep."""
+    scores = _scores(text)
+    if scores["fr"] == scores["en"]:
+        return None
+    return "fr" if scores["fr"] > scores["en"] else "en"
+
+
+def detect(text: str) -> Optional[str]:
+    """'fr', 'en', 'de', 'lb', or None when the text gives too few clues."""
+    if not _WORDS.search(text or ""):
+        return None
+    scores = _scores(text)
     if re.search(r"[éèêàçùâîôûœ]", text or "", re.IGNORECASE):
         scores["fr"] += 1
     if scores["de"] > 0 and re.search(r"[äöüß]", text or "", re.IGNORECASE):
@@ -85,4 +103,6 @@ def conversation_language(detected: Optional[str], previous: Optional[str], prio
         return previous
     if prior and prior[:2].lower() in SUPPORTED:
         return prior[:2].lower()
+    if detected is None and text and lean(text):  # a first message with few clues: the faintest decide
+        return lean(text)
     return "fr"

@@ -23,6 +23,10 @@ PATTERNS = [
     # "can a person at the mobility office check my file?"
     re.compile(rf"{PERSON}\W+(?:\w+\W+){{0,5}}?(?:check|look at|review|go through|regarde[rz]?|vérifie[rz]?|"
                rf"examine[rz]?|étudie[rz]?)\b.{{0,30}}\b(?:my|mon|ma|mes)\b", re.I),
+    # "could someone from the office please call me back?", "qqn peut me rappeler ?"
+    re.compile(rf"{PERSON}\W+(?:\w+\W+){{0,6}}?(?:call|phone|ring|e-?mail|contact) me\b", re.I),
+    re.compile(r"\b(?:call me back|give me a (?:call|ring)|me rappeler|rappele[rz]-moi|appele[rz]-moi|m.appeler|"
+               r"me t[ée]l[ée]phoner)\b", re.I),
     re.compile(r"\b(?:un humain|une vraie personne|real human|human (?:please|pls|plz)|humain (?:stp|svp|pls)|"
                r"agent (?:please|pls)|quelqu.un de dispo|someone available)\b", re.I),
 ]

@@ -76,6 +76,18 @@ def test_a_sentence_in_the_other_language_switches_the_conversation_language():
     assert slots_set(events)["language"] == "fr"
 
 
+def test_a_first_message_with_few_english_clues_is_answered_in_english():
+    _, events = run_reading(tracker("chinese passport, lux residence card. erasmus in vienna. visa??", "ask_visa",
+                                    detected=None, language=None))
+    assert slots_set(events)["language"] == "en"
+
+
+def test_the_fonds_de_mobilite_named_in_an_english_message_is_no_french():
+    from nlu_components.language import detect
+
+    assert detect("do I get the Fonds de mobilité for my exchange in Japan?") == "en"
+
+
 def test_a_bare_yes_answers_the_pending_yes_no_question():
     _, events = run_reading(tracker("oui", "affirm", detected="fr",
                                                           requested_fact="native_speaker"))

@@ -13,7 +13,8 @@ from nlu_components.person_words import asks_for_a_person
                                   "y a quelqu'un de dispo ?", "put me in touch with the mobility office",
                                   "est-ce qu'une personne du bureau peut regarder mon dossier ?",
                                   "could someone at the mobility office check my exemption file?",
-                                  "is someone available now?"])
+                                  "is someone available now?", "can somebody from the office phone me tomorrow?",
+                                  "quelqu'un du bureau peut me rappeler svp ?", "please give me a call, it's about my file"])
 def test_a_request_for_a_person_is_recognised_however_it_is_written(text):
     assert asks_for_a_person(text)
 
@@ -23,6 +24,8 @@ def test_a_request_for_a_person_is_recognised_however_it_is_written(text):
                                   "je dois contacter l'université d'accueil ?", "how do I reach Lisbon",
                                   "can I talk about my exemption", "i need someone to sign my LA",
                                   "what does the SPOC do?", "who is the coordinator for Erasmus in law",
-                                  "is the mobility office available in August?", "who checks my learning agreement?"])
+                                  "is the mobility office available in August?", "who checks my learning agreement?",
+                                  "I will call my parents tonight", "dois-je appeler l'université d'accueil ?",
+                                  "the host said they will email me the LA"])
 def test_a_question_that_mentions_people_is_not_a_request_for_one(text):
     assert not asks_for_a_person(text)
