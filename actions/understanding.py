@@ -718,7 +718,10 @@ QUESTION_CUES = [
     ({"ask_departure_semester", "ask_extension"}, "ask_mobility_count",
      r"one more (?:exchange|mobility|semester)|another (?:exchange|mobility|erasmus)|(?:a |my )?second (?:exchange|mobility)|"
      r"(?:une )?(?:deuxième|2e|seconde) mobilit|encore une mobilit|refaire une? (?:mobilit|[ée]change|erasmus)|"
-     r"repartir une (?:deuxième|2e) fois|count(?:s|ed)? as (?:a |my )?(?:second|2nd|another)|compte comme (?:une )?(?:2e|deuxième|seconde)",
+     r"repartir une (?:deuxième|2e) fois|count(?:s|ed)? as (?:a |my )?(?:second|2nd|another)|compte comme (?:une )?(?:2e|deuxième|seconde)|"
+     # "j'en ai fait un au S2, je peux en refaire un au S4 ?", "can I do another one?": a mobility again
+     r"\ben (?:re-?faire|refaire|faire encore|faire une? (?:autre|deuxi[eè]me|2e|seconde?))\b|"
+     r"\b(?:another|a second|a 2nd) one\b|\bencore une? (?:fois|mobilit|s[ée]jour|semestre|[ée]change|erasmus)",
      r"^$"),
     ({"ask_extension"}, "ask_fees", r"\bpa(?:y|ie|yer)\b|frais|fees|tuition|minerval|inscription", r"^$"),
     ({"ask_cancellation"}, "ask_funding", r"bourse|grant|fonds|funding|financ|money|argent", r"^$"),
