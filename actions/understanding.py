@@ -723,6 +723,14 @@ QUESTION_CUES = [
      r"\ben (?:re-?faire|refaire|faire encore|faire une? (?:autre|deuxi[eè]me|2e|seconde?))\b|"
      r"\b(?:another|a second|a 2nd) one\b|\bencore une? (?:fois|mobilit|s[ée]jour|semestre|[ée]change|erasmus)",
      r"^$"),
+    # "2nd bachelor now, faut refaire une mobilité ?": whether one MUST go again is the obligation (Art. 24, 25);
+    # whether one MAY go again is the number of mobilities (Art. 28)
+    ({"ask_mobility_count"}, "ask_obligation",
+     r"(?:\bfaut(?:-il)?|\bdois[- ]je|\bje dois|\bje devrai[s]?|\boblig[ée]e? de|\b(?:have|need|required|obliged) to|\bmust)\s+"
+     r"(?:(?:que je |qu.on |i |encore |quand m[eê]me |vraiment |really |still |then )\s*)*"
+     r"(?:refaire|refasse|repartir|reparte|re-?do|redo|go (?:abroad |on exchange )?again|do (?:it|one|the mobility) again|"
+     r"(?:do|make) (?:another|a second|a 2nd|one more)|faire une? (?:autre|deuxi[eè]me|2e|seconde?|nouvelle) (?:mobilit|"
+     r"s[ée]jour|semestre|[ée]change))", r"\b(?:can|could|may|peux|pourrai\w*|puis)\b"),
     ({"ask_extension"}, "ask_fees", r"\bpa(?:y|ie|yer)\b|frais|fees|tuition|minerval|inscription", r"^$"),
     ({"ask_cancellation"}, "ask_funding", r"bourse|grant|fonds|funding|financ|money|argent", r"^$"),
     ({"ask_learning_agreement", "ask_application"}, "ask_deadlines",
