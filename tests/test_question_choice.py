@@ -35,7 +35,8 @@ def test_an_emoji_or_a_dotted_name_does_not_make_a_sentence():
 class _Model:
     """A stand-in classifier: each text gets the probabilities its first word names."""
     classes_ = np.array(["ask_departure_semester", "ask_funding", "out_of_scope", "faq/support"])
-    table = {"context": [0.6, 0.1, 0.2, 0.1], "clear": [0.05, 0.85, 0.05, 0.05], "vague": [0.3, 0.3, 0.1, 0.3]}
+    table = {"unsure": [0.28, 0.22, 0.25, 0.25], "sure": [0.7, 0.1, 0.1, 0.1], "other": [0.1, 0.1, 0.7, 0.1],
+             "clear": [0.05, 0.85, 0.05, 0.05], "vague": [0.3, 0.3, 0.1, 0.3]}
 
     def predict_proba(self, texts):
         return np.array([self.table[t.split()[0].strip("?.").lower()] for t in texts])
@@ -46,14 +47,19 @@ def _classifier():
     return TfidfIntentClassifier({**TfidfIntentClassifier.get_default_config(), **config}, None, None, _Model())
 
 
-def test_a_clear_question_sentence_outweighs_the_situation_told_around_it():
-    probabilities = _classifier().probabilities("context about my semester in Madrid. clear question about money?")
+def test_a_clear_question_sentence_decides_a_long_message_read_unsurely_as_a_whole():
+    probabilities = _classifier().probabilities("unsure story about my semester in Madrid. clear question about money?")
     assert _Model.classes_[int(np.argmax(probabilities))] == "ask_funding"
 
 
-def test_a_vague_question_sentence_leaves_the_whole_message_to_decide():
-    probabilities = _classifier().probabilities("context about my semester in Madrid. vague who do I ask?")
-    assert list(probabilities) == _Model.table["context"]
+@pytest.mark.parametrize("text", [
+    "unsure story about my semester in Madrid. vague who do I ask?",  # the question alone says too little
+    "sure story about my semester in Madrid. clear question about money?",  # the whole message already names one
+    "other service's story. clear question about money?",  # plainly another service's message
+])
+def test_the_whole_message_decides_when_its_question_is_vague_or_its_reading_is_already_sure(text):
+    probabilities = _classifier().probabilities(text)
+    assert list(probabilities) == _Model.table[text.split()[0]]
 
 
 # -- the University's grant named in a few words ------------------------------------------------
