@@ -707,6 +707,13 @@ REFUSED_PLACE = re.compile(
 # The question the student asks, when words say it more surely than the classifier: (the classifier's
 # intents it corrects, the question, the words that ask it, words that keep the classifier's choice).
 QUESTION_CUES = [
+    # "my 60 ECTS from Porto, do they count so I don't have to go abroad?": credits from before, asked as a
+    # way out of the obligation, are the exemption's ground 2° (Art. 2(1)), not a stay's validation
+    ({"ask_validation", "ask_credit_conversion"}, "ask_exemption",
+     r"\b(?:so|so that|then|and)\s+i\s+(?:do(?:n.?t| not)|would(?:n.?t| not)|won.?t|no longer)\s+(?:have|need)\s+to\s+"
+     r"(?:go|leave|study|do (?:the|a|my|any) (?:mobility|semester|exchange))|"
+     r"\b(?:pour|afin de|comme [çc]a|et)\s+(?:je\s+)?(?:ne\s+|n.)?(?:pas|plus|aie pas|ai pas|ai plus)\s*(?:avoir [àa]|devoir|"
+     r"besoin de|à)\s+partir", r"^$"),
     ({"ask_credit_conversion", "ask_extension"}, "ask_validation",
      r"valid[ée]e?s?\b|validated|be valid\b|reconnue?s?\b|recogni[sz]ed|(?:compte|comptera|count|counts|counted)\s+"
      r"(?:pour|comme|as|for|toward)|ça passe|still count|is it enough|suffi(?:t|sant)|enough for the mobility",

@@ -119,3 +119,17 @@ def test_a_question_about_grades_on_the_transcript_gets_recognition_even_when_th
 def test_a_question_about_the_transcript_s_journey_keeps_the_selector_s_topic():
     messages, _ = run(ActionFaq(), faq_tracker("l'université de Prague envoie mon relevé directement ?", "transcript"))
     assert [m["text"] for m in messages] == [response_text("utter_faq/transcript", "fr")]
+
+
+# -- credits from before, asked as a way out ------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "I did a year in Bologna before coming here, 60 credits: will they count so that I don't need to go abroad?",
+    "mes crédits de Lyon d'avant l'uni comptent, comme ça je n'ai pas besoin de partir ?",
+])
+def test_credits_from_before_asked_as_a_way_out_of_going_abroad_are_the_exemption_question(text):
+    assert refine_question("ask_validation", text) == "ask_exemption"
+
+
+def test_whether_a_stay_with_too_few_credits_counts_stays_the_validation_question():
+    assert refine_question("ask_validation", "does my semester in Lund count if I only had 24 ects?") == "ask_validation"
