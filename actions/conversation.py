@@ -209,6 +209,11 @@ class ActionFaq(TurnAction):
             return answer(dispatcher, tracker)
         selected = ((message.get("response_selector") or {}).get("faq") or {}).get("response") or {}
         topic = selected.get("utter_action")
+        named_topic = named_faq_topic(message.get("text") or "")
+        if named_topic:
+            # "do my grades from Seoul go on my transcript?": the words that name a topic (the grades, Art. 22)
+            # outweigh a neighbouring topic the selector preferred (how the transcript travels, Art. 21)
+            topic = f"{FAQ_RESPONSES}/{named_topic}"
         lang = language(tracker)
         if not (topic and topic.startswith(FAQ_RESPONSES + "/") and utter(dispatcher, domain, topic, lang)):
             utter(dispatcher, domain, "utter_help", lang)  # no topic chosen: say what the assistant does

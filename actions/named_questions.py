@@ -56,6 +56,9 @@ NOT_OURS_STRICT = re.compile(r"their (?:own )?(?:\w+ )?students|leurs? (?:propre
                              r"doctorant", re.I)
 NOT_OURS = NOT_OURS_STRICT.pattern + r"|for their|do they\b|ont-ils"
 
+# The University of Luxembourg as students name it ("uni.lu", "l'uni", "the university").
+_THE_UNIVERSITY = (r"(?:uni\.lu|uni|university|universit[ée]|ul|university of luxembourg|universit[ée] du luxembourg)"
+                   r"(?![\w.-]*\s+(?:de|of|in|à|a)\s+(?!luxembourg)[A-Z])")
 FUNDING = re.compile(
     # "is it out of the 100km zone so I get funding?": the 100 km line is the grant's rule (Art. 5(4))
     r"\b100\s?(?:km|kilom\w*)\b.{0,60}\b(?:fund\w*|grant|bourse|financ\w*|money|argent|scholarship)"
@@ -66,10 +69,21 @@ FUNDING = re.compile(
     # "j'aurai la bourse erasmus ?", "qui me verse la bourse ?", "who pays the grant?", "do i get money for it?"
     r"|\b(?:j.?aurai[st]?|aurai[st]?[- ]je|on aura|je touche\w*|touche[- ]t[- ]on|vers\w*|pai\w*|pay\w*)\s+"
     r"(?:\w+\s+){0,2}?(?:la |une |ma |the |my |a |any )?(?:bourse|grant|funding|fonds de mobilit\w*)\b"
-    r"|\b(?:bourse|grant|fonds de mobilit\w*)\b[^.?!]{0,40}\b(?:pour moi|for me|paid|vers[ée]e|pay[ée]e)\b",
+    r"|\b(?:bourse|grant|fonds de mobilit\w*)\b[^.?!]{0,40}\b(?:pour moi|for me|paid|vers[ée]e|pay[ée]e)\b"
+    # "grant from uni.lu for Basel?", "bourse de l'uni pour Bâle ?", "aide financière de l'université pour ce séjour ?":
+    # the University's own grant, named by who gives it
+    rf"|\b(?:grant|scholarship|funding|money|bourse|financement|argent|aide financi[eè]re|soutien financier)\s+"
+    rf"(?:from|of|by|de|par)\s+(?:the\s+|l['’]\s?)?{_THE_UNIVERSITY}"
+    # "bourse possible ou pas ?", "grant possible?", "is there any funding for that?"
+    r"|\b(?:bourse|grant|funding|financement|scholarship)\s+(?:possible|envisageable|available)\b"
+    r"|\b(?:any|some|a)\s+(?:funding|grant|scholarship|financial (?:help|aid|support))\s+for\s+(?:that|this|it|"
+    r"my (?:exchange|semester|stay|mobility|erasmus|trip))\b"
+    r"|\b(?:un |une |du |le )?(?:financement|bourse|aide financi[eè]re)\s+pour\s+(?:ça|ca|cela|ce s[ée]jour|ma mobilit[ée]|"
+    r"mon (?:s[ée]jour|semestre|erasmus|[ée]change))\b",
     re.I)
 # State study aid and loans are another service's (actions/data/redirects.yml): never the circular's grant.
-NOT_FUNDING = re.compile(r"cedies|aide financi|state (?:study )?aid|student loan|pr[eê]t (?:[ée]tudiant|de l.[ée]tat)|"
+NOT_FUNDING = re.compile(r"cedies|aide financi(?![eè]re\s+(?:from|of|by|de|par)\s+(?:the\s+|l['’]\s?)?"
+                         + _THE_UNIVERSITY + r")|state (?:study )?aid|student loan|pr[eê]t (?:[ée]tudiant|de l.[ée]tat)|"
                          r"l.[ée]tat|" + NOT_OURS, re.I)
 
 # "how many ECTS minimum do I need in my learning agreement?": the learning agreement's minimum (Art. 8)

@@ -817,6 +817,13 @@ REFUSED_PLACE = re.compile(
 # The question the student asks, when words say it more surely than the classifier: (the classifier's
 # intents it corrects, the question, the words that ask it, words that keep the classifier's choice).
 QUESTION_CUES = [
+    # "my 60 ECTS from Porto, do they count so I don't have to go abroad?": credits from before, asked as a
+    # way out of the obligation, are the exemption's ground 2° (Art. 2(1)), not a stay's validation
+    ({"ask_validation", "ask_credit_conversion"}, "ask_exemption",
+     r"\b(?:so|so that|then|and)\s+i\s+(?:do(?:n.?t| not)|would(?:n.?t| not)|won.?t|no longer)\s+(?:have|need)\s+to\s+"
+     r"(?:go|leave|study|do (?:the|a|my|any) (?:mobility|semester|exchange))|"
+     r"\b(?:pour|afin de|comme [çc]a|et)\s+(?:je\s+)?(?:ne\s+|n.)?(?:pas|plus|aie pas|ai pas|ai plus)\s*(?:avoir [àa]|devoir|"
+     r"besoin de|à)\s+partir", r"^$"),
     ({"ask_credit_conversion", "ask_extension"}, "ask_validation",
      r"valid[ée]e?s?\b|validated|be valid\b|reconnue?s?\b|recogni[sz]ed|(?:compte|comptera|count|counts|counted)\s+"
      r"(?:pour|comme|as|for|toward)|ça passe|still count|is it enough|suffi(?:t|sant)|enough for the mobility",
@@ -828,8 +835,19 @@ QUESTION_CUES = [
     ({"ask_departure_semester", "ask_extension"}, "ask_mobility_count",
      r"one more (?:exchange|mobility|semester)|another (?:exchange|mobility|erasmus)|(?:a |my )?second (?:exchange|mobility)|"
      r"(?:une )?(?:deuxième|2e|seconde) mobilit|encore une mobilit|refaire une? (?:mobilit|[ée]change|erasmus)|"
-     r"repartir une (?:deuxième|2e) fois|count(?:s|ed)? as (?:a |my )?(?:second|2nd|another)|compte comme (?:une )?(?:2e|deuxième|seconde)",
+     r"repartir une (?:deuxième|2e) fois|count(?:s|ed)? as (?:a |my )?(?:second|2nd|another)|compte comme (?:une )?(?:2e|deuxième|seconde)|"
+     # "j'en ai fait un au S2, je peux en refaire un au S4 ?", "can I do another one?": a mobility again
+     r"\ben (?:re-?faire|refaire|faire encore|faire une? (?:autre|deuxi[eè]me|2e|seconde?))\b|"
+     r"\b(?:another|a second|a 2nd) one\b|\bencore une? (?:fois|mobilit|s[ée]jour|semestre|[ée]change|erasmus)",
      r"^$"),
+    # "2nd bachelor now, faut refaire une mobilité ?": whether one MUST go again is the obligation (Art. 24, 25);
+    # whether one MAY go again is the number of mobilities (Art. 28)
+    ({"ask_mobility_count"}, "ask_obligation",
+     r"(?:\bfaut(?:-il)?|\bdois[- ]je|\bje dois|\bje devrai[s]?|\boblig[ée]e? de|\b(?:have|need|required|obliged) to|\bmust)\s+"
+     r"(?:(?:que je |qu.on |i |encore |quand m[eê]me |vraiment |really |still |then )\s*)*"
+     r"(?:refaire|refasse|repartir|reparte|re-?do|redo|go (?:abroad |on exchange )?again|do (?:it|one|the mobility) again|"
+     r"(?:do|make) (?:another|a second|a 2nd|one more)|faire une? (?:autre|deuxi[eè]me|2e|seconde?|nouvelle) (?:mobilit|"
+     r"s[ée]jour|semestre|[ée]change))", r"\b(?:can|could|may|peux|pourrai\w*|puis)\b"),
     ({"ask_extension"}, "ask_fees", r"\bpa(?:y|ie|yer)\b|frais|fees|tuition|minerval|inscription", r"^$"),
     ({"ask_cancellation"}, "ask_funding", r"bourse|grant|fonds|funding|financ|money|argent", r"^$"),
     ({"ask_learning_agreement", "ask_application"}, "ask_deadlines",
