@@ -44,7 +44,7 @@ SETS = {"main": (CONVERSATIONS, "2026-12-01"), "fresh": (CONVERSATIONS / "fresh"
         "dev4": (CONVERSATIONS / "dev4", "2026-12-07")}
 # Sets nobody reads: their failures are never shown, so their figure says whether fixes generalise.
 SEALED = ("fresh", "fresh2", "fresh3")
-GUARDED = ("main", "dev2")  # tests/test_heldout_conversations.py plays these; passing.txt names their passes
+GUARDED = ("main", "dev2", "dev3", "dev4")  # tests/test_heldout_conversations.py plays these; passing.txt names their passes
 
 
 def cites(expected: str, references: List[str]) -> bool:
@@ -244,14 +244,14 @@ def main(argv=None) -> int:
             elapsed = time.perf_counter() - start
         finally:
             servers.stop()
-    if args.record:  # this set's passes replace its names; the other guarded set's names stay
+    if args.record:  # this set's passes replace its names; the other guarded sets' names stay
         path = CONVERSATIONS / "passing.txt"
         played = {r["name"] for r in results}
         kept = [line for line in path.read_text(encoding="utf-8").splitlines()
                 if line.strip() and not line.startswith("#") and line not in played]
         names = sorted(set(kept) | {r["name"] for r in results if r["passed"]})
-        lines = ["# Development-set conversations that pass (main and dev2): tests/test_heldout_conversations.py",
-                 "# fails if one stops passing. Written by python -m benchmarks.conversations --record [--set dev2]."]
+        lines = ["# Development-set conversations that pass (main, dev2, dev3, dev4): tests/test_heldout_conversations.py",
+                 "# fails if one stops passing. Written by python -m benchmarks.conversations --record [--set dev2|dev3|dev4]."]
         path.write_text("\n".join(lines + names) + "\n", encoding="utf-8")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
