@@ -179,6 +179,11 @@ STATED_EXTENSION = re.compile(r"\b(?:i.?m extending|extending my|i (?:will|want 
                               r"j.ai prolongé|prolongé au|prolongée? (?:au|jusqu|d.un)|en prolongation|if i extend (?:my|it)|"
                               r"(?:si je|je veux|jveux|je voudrais|j.aimerais) prolonger (?:mon|ma|au|à|a|d.un|jusqu)|"
                               r"si je prolonge (?:mon|ma|au|à|a|d.un|jusqu))", re.I)
+# Another mobility asked about ("refaire un erasmus au S5", "another exchange after that"): not an extension.
+NEW_MOBILITY = re.compile(r"\brefaire (?:un|une)\b|\brepartir\b|\banother (?:erasmus|mobility|exchange|one)\b|"
+                          r"\bune autre (?:mobilit|fois)|\bun autre (?:erasmus|échange|echange)\b|\bnew (?:mobility|exchange)\b|"
+                          r"\bnouvelle mobilit|\bone more (?:mobility|exchange|erasmus)\b", re.I)
+EXTENSION_WORDS = re.compile(r"prolong|extend|extension|rester plus|stay longer", re.I)
 UNSURE_BETWEEN = re.compile(
     r"not sure|don.?t know|do not know|no idea|unsure|undecided|either|or maybe|sais pas|sait pas|pas encore|"
     r"pas sûr|pas sur|hésite|hesite|ne connais pas|aucune idée|peut-être|peut etre|yet\b", re.I)
@@ -1179,6 +1184,9 @@ def read_message(text: str, intent: Optional[str], entities: Iterable[dict], req
             reading.facts.setdefault("force_majeure", said.pop())
     if STATED_EXTENSION.search(text) and requested is None:  # "I'm extending my Erasmus+ stay in Porto"
         reading.facts.setdefault("is_extension", True)
+    elif requested is None and NEW_MOBILITY.search(text) and not EXTENSION_WORDS.search(text):
+        # "and after that, could I do another erasmus in S5?": a new mobility, whatever was extended before
+        reading.facts["is_extension"] = False
     if REFUSED_PLACE.search(text) and requested != "earlier_mobilities":  # "I declined my Erasmus+ place"
         reading.facts.setdefault("refused_or_cancelled_place", True)
 

@@ -555,3 +555,16 @@ def test_the_type_of_a_mobility_already_done_is_not_the_type_of_the_one_asked_ab
 def test_a_type_named_for_the_next_mobility_after_one_done_is_the_planned_type():
     found = facts("did an erasmus in Lund, is a second one possible with global exchange?", intent="ask_mobility_count")[0]
     assert found.get("mobility_type") == "global_exchange"
+
+
+@pytest.mark.parametrize("text", [
+    "and once that is over, could I go on another exchange to Oslo in my sixth semester?",
+    "après ça, je pourrais refaire un séjour erasmus au S6 à Porto ?",
+])
+def test_another_mobility_asked_about_after_an_extension_is_no_extension(text):
+    assert facts(text, intent="ask_mobility_count")[0].get("is_extension") is False
+
+
+def test_an_extension_stated_with_a_second_mobility_question_stays_an_extension():
+    found = facts("si je prolonge mon erasmus au S4, est-ce une nouvelle mobilité ?", intent="ask_mobility_count")[0]
+    assert found.get("is_extension") is True
