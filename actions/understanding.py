@@ -145,10 +145,21 @@ BOOL_ANSWERS = {
                 r"(?:un |mon )?(?:boulot|travail|job) (?:d.été|étudiant)|vacances|holidays?\b|homesick|mal du pays|"
                 r"ne me plaisait pas|pas aimé|j.aimais pas|wanted to (?:come|go) home|voulais rentrer"),
         (True, r"hospital|hôpital|hopital|accident|stroke|avc|décès|deces|died|death|earthquake|séisme|seisme|guerre|war\b"
-               r"|maladie grave|serious(?:ly)? ill"),
+               r"|maladie grave|serious(?:ly)? ill|heart attack|crise cardiaque|infarctus|cancer|passed away|décédée?|"
+               r"funeral|obsèques|obseques|enterrement|disaster|catastrophe|flood|inondation|pand[eé]mi|covid|"
+               r"attentat|terror|\b(?:father|mother|dad|mum|mom|parents?|brother|sister|grand(?:ma|pa|mother|father)|"
+               r"husband|wife|son|daughter|child|père|pere|mère|mere|papa|maman|frère|frere|s(?:œ|oe)ur|"
+               r"grand-?(?:mère|mere|père|pere)|mari|femme|fils|fille|enfant)\b[^.!?]{0,40}(?:\bill\b|sick|malade)"),
     ],
 }
 
+# A serious event told beside a return, in any order ("my dad had a stroke, I need to fly home"): the
+# student claims force majeure without a "because".
+RETURN_WORDS = re.compile(r"came back|come back|coming back|came home|go home|going home|went home|fly home|flew home|"
+                          r"flying home|get home|back home|\breturn|rentr|revenir|revenu|quitter|interromp|abandonn|"
+                          r"cut (?:it|my \w+) short|what happens (?:to|with) my (?:semester|mobility|erasmus|exchange|stay)|"
+                          r"qu.est[- ]ce qui (?:se passe|arrive) (?:pour|avec) (?:mon|ma) (?:semestre|mobilit|erasmus|séjour)",
+                          re.I)
 # A return or an interruption with its reason: only then does a reason word speak of force majeure.
 RETURN_REASON = re.compile(r"(?:came back|come back|coming back|came home|went home|go home|fly home|flew home|left|leave|"
                            r"quit|return|rentr|revenu|revenir|parti|quitté|abandonn|interromp).{0,120}(?:because|bc|cuz|since|"
@@ -168,6 +179,11 @@ STATED_EXTENSION = re.compile(r"\b(?:i.?m extending|extending my|i (?:will|want 
                               r"j.ai prolongé|prolongé au|prolongée? (?:au|jusqu|d.un)|en prolongation|if i extend (?:my|it)|"
                               r"(?:si je|je veux|jveux|je voudrais|j.aimerais) prolonger (?:mon|ma|au|à|a|d.un|jusqu)|"
                               r"si je prolonge (?:mon|ma|au|à|a|d.un|jusqu))", re.I)
+# Another mobility asked about ("refaire un erasmus au S5", "another exchange after that"): not an extension.
+NEW_MOBILITY = re.compile(r"\brefaire (?:un|une)\b|\brepartir\b|\banother (?:erasmus|mobility|exchange|one)\b|"
+                          r"\bune autre (?:mobilit|fois)|\bun autre (?:erasmus|échange|echange)\b|\bnew (?:mobility|exchange)\b|"
+                          r"\bnouvelle mobilit|\bone more (?:mobility|exchange|erasmus)\b", re.I)
+EXTENSION_WORDS = re.compile(r"prolong|extend|extension|rester plus|stay longer", re.I)
 UNSURE_BETWEEN = re.compile(
     r"not sure|don.?t know|do not know|no idea|unsure|undecided|either|or maybe|sais pas|sait pas|pas encore|"
     r"pas sûr|pas sur|hésite|hesite|ne connais pas|aucune idée|peut-être|peut etre|yet\b", re.I)
@@ -181,6 +197,24 @@ _HEDGE = re.compile(r"\b(?:not sure|unsure|don.?t know|do not know|dunno|idk|no 
                     r"aucune id[ée]e|soit|h[ée]site|maybe|peut[- ][êe]tre|ou bien|or maybe|v[ée]rifie)\b", re.I)
 _OR_BEFORE = re.compile(r"\b(?:or|ou|soit|either)\s+(?:if\s+|si\s+|whether\s+)?(?:[\w'’.+-]+\s+){0,5}$", re.I)
 _OR_AFTER = re.compile(r"^\s*,?\s*(?:[\w'’.+-]+\s+){0,2}?(?:or|ou)\s+(?!not\b|pas\b|non\b|no\b)", re.I)
+
+
+# A mobility told as done ("did erasmus", "j'ai fait un erasmus"), and one more asked about.
+DONE_TYPE = re.compile(r"(?:\bdid|\bdone|\bhad|went on|was on|finished|completed|j.ai (?:déjà |deja )?(?:fait|eu)|"
+                       r"jai (?:deja )?(?:fait|eu)|j.étais en|j.etais en|déjà fait|deja fait)\s+(?:an?\s+|my\s+|un\s+|une\s+|"
+                       r"mon\s+|ma\s+|en\s+|the\s+|mes\s+)?(?:erasmus|e\+|semp|global[- ]?exchange|free[- ]?mover)", re.I)
+ANOTHER_ONE = re.compile(r"\banother\s+(?:one|mobility|exchange|semester abroad)\b|\bone more\b|\ba second (?:one|mobility|"
+                         r"exchange|semester abroad)\b|\bune autre\b|\bencore une\b|\bune (?:2e|deuxi[eè]me|seconde)\b", re.I)
+
+
+def earlier_type_only(text: str, options) -> bool:
+    """Whether every mobility type named is that of a mobility done before the student asks about
+    another one ("did erasmus in vienna, can I do another one?"): the planned type is not said."""
+    another, done = ANOTHER_ONE.search(text), DONE_TYPE.search(text)
+    if not another or not done:
+        return False
+    named = [m.start() for _, pattern in options for m in re.finditer(pattern, text, re.I)]
+    return bool(named) and all(start < another.start() for start in named) and done.start() <= min(named)
 
 
 def hedged_types(text: str) -> set:
@@ -619,7 +653,10 @@ def _dates_in(text: str) -> bool:
 # A semester said as an ordinal word, owned: "mon premier semestre", "in my third semester" ("a second
 # semester" is one more, not the second of the programme).
 ORDINAL_SEMESTER = re.compile(r"\b(?:mon|ma|my|au|le|en|in|the|during|pendant)\s+(?:tout\s+|très\s+|very\s+)?(premi[eè]re?|first|"
-                              r"troisième|third|quatrième|fourth|cinquième|fifth|sixième|sixth)\s+(?:semestre|semester)\b", re.I)
+                              r"troisième|third|quatrième|fourth|cinquième|fifth|sixième|sixth)\s+(?:semestre|semester)\b|"
+                              # "my second semester", "mon deuxième semestre": owned, the programme's semester 2
+                              # ("le second semestre" may be the year's spring term, "a second semester" one more)
+                              r"\b(?:mon|my)\s+(second|deuxi[eè]me)\s+(?:semestre|semester)\b", re.I)
 
 
 def _number_fact(text: str, requested: Optional[str]) -> Dict[str, Any]:
@@ -631,7 +668,7 @@ def _number_fact(text: str, requested: Optional[str]) -> Dict[str, Any]:
         facts["semester"] = int(semester[1] or semester[2])
     ordinal = ORDINAL_SEMESTER.search(text)
     if ordinal and "semester" not in facts:  # "mon tout premier semestre", "in my third semester"
-        word = ordinal[1].casefold()
+        word = (ordinal[1] or ordinal[2]).casefold().replace("deuxieme", "deuxième")
         facts["semester"] = 1 if word.startswith("premi") else NUMBER_WORDS[word]
     if requested == "exemption_grounds":  # credits earned elsewhere are not the credits enrolled abroad
         return facts
@@ -911,8 +948,14 @@ def named_question(text: str) -> Optional[str]:
 # What exactly the student asks of a question (rules_core.decision.ASPECTS), in their words.
 ASPECT_CUES = {
     "change_alone": r"(?:modif|chang|drop|retir|enlev|remplac|swap|\badd\b|ajout)\w*\b.{0,90}(?:(?:by|on) (?:my|him|her)"
-                    r"sel[fv]|on my own|moi[- ]?m[eê]me|\bseule?\b|tout seul|sans (?:demander|l.accord|rien demander|"
-                    r"prévenir)|without (?:asking|telling|approval|anyone.s approval)|unilateral)",
+                    r"sel[fv]|\bmy ?self\b|on my own|moi[- ]?m[eê]me|\bseule?\b|tout seul|sans (?:demander|l.accord|rien demander|"
+                    r"prévenir|passer par)|without (?:asking|telling|approval|anyone.s approval|going through)|unilateral)|"
+                    # "the prof there said it's ok, can I just swap it?": a change on one party's word only
+                    r"(?:prof\w*|teacher|lecturer|enseignant|coordinat\w*)\b[^.?!]{0,60}(?:said|says|told me|agreed|ok|fine|"
+                    r"d.accord|dit que)[^?]{0,80}(?:modif|chang|drop|retir|enlev|remplac|swap|ajout)|"
+                    r"(?:modif|chang|drop|retir|enlev|remplac|swap|ajout)\w*\b[^?]{0,80}(?:prof\w*|teacher|lecturer|"
+                    r"enseignant)\b[^.?!]{0,40}(?:said|says|told me|agreed|(?:is|it.?s|its) (?:ok|fine)|d.accord|dit que|"
+                    r"est ok|ça va)",
     "leave_silently": r"without telling|sans (?:prévenir|rien dire|le dire|dire)|just not (?:go|turn up|show up)|"
                       r"simplement ne pas (?:y )?aller|pas y aller sans|ghost",
     "next_year": r"next (?:academic )?year|the year after|following year|l.année (?:prochaine|suivante|d.après)|"
@@ -1109,7 +1152,13 @@ def read_message(text: str, intent: Optional[str], entities: Iterable[dict], req
             reading.unsure.append("mobility_type")
             reading.candidates["mobility_type"] = sorted(found)
             continue
-        if fact == "mobility_type" and len(found) > 1 and PAST_TENSE_OR_DONE.search(text) and requested is None:
+        if fact == "mobility_type" and requested is None and found and earlier_type_only(affirmed, options):
+            # "did erasmus in vienna last year, can I do another one?": the type of the mobility done,
+            # not of the one asked about, which is still to be known.
+            reading.facts.pop("mobility_type", None)
+            continue
+        if fact == "mobility_type" and len(found) > 1 and (PAST_TENSE_OR_DONE.search(text) or DONE_TYPE.search(text)) \
+                and requested is None:
             # "au S3 j'ai fait erasmus à Trèves, là je repars en global exchange": students tell what
             # they did first, then the plan the question is about.
             reading.facts[fact] = max(((m.start(), value) for value, pattern in options
@@ -1124,13 +1173,20 @@ def read_message(text: str, intent: Optional[str], entities: Iterable[dict], req
     if requested not in ("special_statuses", "exemption_grounds"):
         for fact, value in stated_situations(text).items():
             reading.facts.setdefault(fact, value)
-    if requested != "force_majeure" and RETURN_REASON.search(text):
-        # "I came back after 7 weeks because my father had a stroke": the reason said in passing.
+    if requested != "force_majeure" and (RETURN_REASON.search(text) or RETURN_WORDS.search(text)):
+        # "I came back after 7 weeks because my father had a stroke": the reason said in passing;
+        # "my dad had a stroke, I must fly home": a serious event told beside the return, without a
+        # "because", claims force majeure too (a mere return word says no reason against it).
         said = {value for value, pattern in BOOL_ANSWERS["force_majeure"] if re.search(pattern, text, re.I)}
+        if not RETURN_REASON.search(text):
+            said &= {True}
         if len(said) == 1:
             reading.facts.setdefault("force_majeure", said.pop())
     if STATED_EXTENSION.search(text) and requested is None:  # "I'm extending my Erasmus+ stay in Porto"
         reading.facts.setdefault("is_extension", True)
+    elif requested is None and NEW_MOBILITY.search(text) and not EXTENSION_WORDS.search(text):
+        # "and after that, could I do another erasmus in S5?": a new mobility, whatever was extended before
+        reading.facts["is_extension"] = False
     if REFUSED_PLACE.search(text) and requested != "earlier_mobilities":  # "I declined my Erasmus+ place"
         reading.facts.setdefault("refused_or_cancelled_place", True)
 
@@ -1203,6 +1259,15 @@ def read_message(text: str, intent: Optional[str], entities: Iterable[dict], req
             and not re.search(r"semest", text, re.I):
         reading.weak.append("semester")  # a year code only ("B1", "M1"): the semester is a guess
     explicit = EXPLICIT_SEMESTER.search(text)
+    code = SEMESTER_CODE.search(text)
+    if code and not explicit and not dates and not LANGUAGE_LEVEL_CONTEXT.search(text):
+        # "M1 here, can I go in my second semester?": the semester the student names in words wins
+        # over the one guessed from the year code.
+        said = _number_fact(text, None).get("semester")
+        if said:
+            reading.facts["semester"] = said
+            if "semester" in reading.weak:
+                reading.weak.remove("semester")
     if explicit and not dates:  # "jsuis en B1, jpeux partir en s2 ?": the planned semester is 2
         reading.facts["semester"] = int(explicit[1])
         several = list(EXPLICIT_SEMESTER.finditer(text))

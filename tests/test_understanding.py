@@ -492,3 +492,79 @@ def test_the_town_a_grant_is_asked_for_is_the_host(text, town):
 @pytest.mark.parametrize("text", ["je veux une bourse pour partir", "a grant for the semester"])
 def test_a_grant_asked_for_something_that_is_no_town_names_no_host(text):
     assert "host_city" not in read_message(text, "ask_funding", [], None, TODAY).facts
+
+
+@pytest.mark.parametrize("text, semester", [
+    ("I'm an M1 student, would my second semester be ok to go abroad?", 2),
+    ("en M1, est-ce que je peux partir pendant mon deuxième semestre", 2),
+    ("B2 student here, could I leave during my fifth semester?", 5),
+])
+def test_a_semester_the_student_names_in_words_wins_over_the_year_code(text, semester):
+    found = facts(text, intent="ask_departure_semester", entities=[{"entity": "semester", "value": "M1", "text": "M1"}]
+                  if "M1" in text else ())[0]
+    assert found["semester"] == semester
+
+
+def test_a_second_semester_said_without_owning_it_is_not_read_as_semester_two():
+    assert facts("je suis en L3 et je pars au second semestre", intent="ask_departure_semester")[0]["semester"] == 3
+
+
+@pytest.mark.parametrize("text", [
+    "my mum is in hospital back home, I have to leave Porto now, what about my exchange?",
+    "mon père a eu un AVC, je dois rentrer de Valence au plus vite",
+    "there was a flood in my home town and I need to go home, what happens with my mobility",
+    "ma soeur est gravement malade, je dois rentrer chez moi",
+])
+def test_a_serious_event_told_beside_a_return_is_a_force_majeure_claim(text):
+    assert facts(text, intent="ask_interruption")[0].get("force_majeure") is True
+
+
+@pytest.mark.parametrize("text", [
+    "I need to go home, I am bored here",
+    "going home for christmas, does my semester still count?",
+])
+def test_a_return_without_a_serious_event_claims_no_force_majeure(text):
+    assert facts(text, intent="ask_interruption")[0].get("force_majeure") is not True
+
+
+@pytest.mark.parametrize("text", [
+    "could I swap a module in my learning agreement by myself? my host lecturer agreed",
+    "le professeur de l'université d'accueil m'a dit que c'est ok, je peux changer un cours de mon LA ?",
+    "can i drop a course from my LA myself",
+])
+def test_a_change_of_the_learning_agreement_on_ones_own_or_one_partys_word_is_the_change_alone_aspect(text):
+    from actions.understanding import aspects_of
+
+    assert "change_alone" in aspects_of(text)
+
+
+def test_how_to_change_the_learning_agreement_is_not_a_change_alone():
+    from actions.understanding import aspects_of
+
+    assert "change_alone" not in aspects_of("what is the procedure to modify my LA?")
+
+
+@pytest.mark.parametrize("text", [
+    "I went on erasmus to Lund in my third semester, may I do one more?",
+    "j'ai déjà fait un erasmus à Prague, est-ce que je peux en faire une autre ?",
+])
+def test_the_type_of_a_mobility_already_done_is_not_the_type_of_the_one_asked_about(text):
+    assert "mobility_type" not in facts(text, intent="ask_mobility_count")[0]
+
+
+def test_a_type_named_for_the_next_mobility_after_one_done_is_the_planned_type():
+    found = facts("did an erasmus in Lund, is a second one possible with global exchange?", intent="ask_mobility_count")[0]
+    assert found.get("mobility_type") == "global_exchange"
+
+
+@pytest.mark.parametrize("text", [
+    "and once that is over, could I go on another exchange to Oslo in my sixth semester?",
+    "après ça, je pourrais refaire un séjour erasmus au S6 à Porto ?",
+])
+def test_another_mobility_asked_about_after_an_extension_is_no_extension(text):
+    assert facts(text, intent="ask_mobility_count")[0].get("is_extension") is False
+
+
+def test_an_extension_stated_with_a_second_mobility_question_stays_an_extension():
+    found = facts("si je prolonge mon erasmus au S4, est-ce une nouvelle mobilité ?", intent="ask_mobility_count")[0]
+    assert found.get("is_extension") is True

@@ -114,22 +114,27 @@ def decide_learning_agreement(situation: Situation) -> Decision:
         out.add("learning_agreement.master_no_minimum", master(LEARNING_AGREEMENT))
         return out.decision(q, Outcome.needs_staff)
     alone = asked("change_alone")  # the date cannot change "never on your own": not asked for it
-    out.attempt(lambda f, o: needs(f, "level") if alone or f.unknown("course_start_date")
-                else needs(f, "level", "course_start_date"))
+    # Nor can the level: every change is validated by the student, the programme director and the
+    # host at both levels (Art. 8(3); the Master section says the same), so it is asked only for "who signs".
+    out.attempt(lambda f, o: (needs(f, "level") if asked("who_signs") else None) if alone
+                else needs(f, "level") if f.unknown("course_start_date") else needs(f, "level", "course_start_date"))
     if out.missing:
         return out.decision(q, Outcome.missing_facts)
     if alone:
-        level_cite = art(8, 3) if f.need("level") == Level.bachelor else master(LEARNING_AGREEMENT)
+        level = f.get("level")
         if asked("who_signs"):  # "who signs it, and can I change it myself?": the three signatories first
-            if f.need("level") == Level.bachelor:
+            if level == Level.bachelor:
                 out.add("learning_agreement.bachelor_content", art(8, 1), ects=parameters.value("minimum_ects"))
             else:
                 out.add("learning_agreement.master_content", master(LEARNING_AGREEMENT))
-        out.add("learning_agreement.never_unilateral", level_cite)
+        unilateral = {Level.bachelor: [art(8, 3)], Level.master: [master(LEARNING_AGREEMENT)],
+                      None: [art(8, 3), master(LEARNING_AGREEMENT)]}[level]
+        out.add("learning_agreement.never_unilateral", *unilateral)
         if f.get("course_start_date") is None:
             days = parameters.value("learning_agreement_change_window_days")
-            out.add("learning_agreement.change_deadline_general", art(8, 2) if f.need("level") == Level.bachelor
-                    else master(LEARNING_AGREEMENT), days=days)
+            window = {Level.bachelor: [art(8, 2)], Level.master: [master(LEARNING_AGREEMENT)],
+                      None: [art(8, 2), master(LEARNING_AGREEMENT)]}[level]
+            out.add("learning_agreement.change_deadline_general", *window, days=days)
         else:
             art_8_2_change_deadline(f, out)
         return out.decision(q, Outcome.no)
@@ -275,6 +280,19 @@ def decide_interruption(situation: Situation) -> Decision:
     f = out.facts
     q = Question.ask_interruption
     minimum = parameters.value("interruption_minimum_days")
+    if f.get("force_majeure") is True and f.get("stay_days") is None and \
+            (f.get("departure_date") is None or f.get("return_date") is None):
+        # A serious event the student states (a relative's stroke, an accident, a disaster): force
+        # majeure is examined case by case (Art. 19), so the office looks at once; the 90-day rule
+        # is explained, with the date it means when the departure is known, not asked for first.
+        until = shortest_return(f, minimum)
+        if until is not None:
+            out.compute("shortest_return_date", until, art(19, 1), unit="date")
+        out.add("interruption.force_majeure_claim", art(19, 1), art(19, 2), minimum=minimum)
+        out.add("interruption.general" if until is None else "interruption.general_until", art(19, 1), art(19, 2),
+                minimum=minimum, until=until)
+        out.add("interruption.report", art(18))
+        return out.decision(q, Outcome.needs_staff)
     if f.unknown("departure_date", "return_date") and f.get("stay_days") is None:
         # Return date not known yet: the rule, with the date it means when the departure is known.
         until = shortest_return(f, minimum)
