@@ -1102,6 +1102,11 @@ def _third_country_origin(text: str) -> bool:
     return third_country_ground(codes)
 
 
+# "j'hésite entre la TU Kaiserslautern et Metz", "torn between KU Leuven and Ghent": no host settled yet.
+PLACES_HESITATED = re.compile(r"\b(?:entre|between)\b[^.?!]{1,60}\b(?:et|and|ou|or)\b|\bj?h[ée]sit\w*|\bundecided\b|"
+                              r"\b(?:torn|choosing|choose|choisir)\s+between\b", re.I)
+
+
 def read_message(text: str, intent: Optional[str], entities: Iterable[dict], requested: Optional[str],
                  today: dt.date) -> Reading:
     """All the facts one message gives, the answer to the pending question included."""
@@ -1198,7 +1203,9 @@ def read_message(text: str, intent: Optional[str], entities: Iterable[dict], req
             if fold_word(match[1]) in ruled_out_places(text) or re.match(r"\s*(?:ou|or)\b", text[match.end(1):], re.I):
                 continue  # "pas à Metz"; "à Paris ou Lyon ?": not settled yet
             named = named_place(match[1]) or named  # the last one: "erasmus à Trèves au S3, là je repars à Tokyo"
-        if not named:  # "a semester at HEC montreal", "UNAM in mexico city", "uni basel": the host's university
+        if not named and not PLACES_HESITATED.search(text):
+            # "a semester at HEC montreal", "UNAM in mexico city", "uni basel": the host's university (not
+            # one of two the student hesitates between: "entre la tu kaiserslautern et metz")
             from actions.places import host_institution_town
 
             named = host_institution_town(text)

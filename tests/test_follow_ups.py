@@ -298,3 +298,9 @@ def test_a_plain_thanks_still_gets_the_courtesy_reply():
 
     messages, events = run(ActionSmallTalk(), tracker("thanks a lot!", "thank", detected="en", language="en"))
     assert messages and "last_decision" not in slots_set(events)
+
+
+def test_a_university_the_student_still_hesitates_about_against_another_town_is_no_host():
+    facts = read_message("bourse erasmus ? j'hésite toujours entre la tu dresden et nancy", "ask_funding", [], None,
+                         TODAY).facts
+    assert "host_city" not in facts and "host_country" not in facts
