@@ -232,5 +232,30 @@ class ActionSmallTalk(TurnAction):
 
     async def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                       domain: Dict[Text, Any]) -> List[EventType]:
+        text = (tracker.latest_message or {}).get("text") or ""
+        if intent_of(tracker) in ("thank", "greet") and (tracker.latest_message or {}).get("language") in (None, *SUPPORTED):
+            # "ok merci. et qui doit le signer ?": the thanks come with a question, which is answered
+            asked = asked_beside_small_talk(text)
+            if asked:
+                from actions.extract import with_events
+
+                events: List[EventType] = [SlotSet("question", asked)]
+                return events + answer(dispatcher, with_events(tracker, events), question=asked)
+            if tracker.get_slot("question") and tracker.get_slot("last_decision") and "?" in text and is_what_if(text):
+                return answer(dispatcher, tracker)  # "thanks! and for Gent?": the same question, another host
         utter(dispatcher, domain, SMALL_TALK.get(intent_of(tracker), "utter_help"), language(tracker))
         return []
+
+
+def asked_beside_small_talk(text: str) -> Optional[str]:
+    """The question a thanks or a greeting also asks ("thanks, and who signs it?"): named by its words,
+    or by what exactly it asks of a question (rules_core.decision.ASPECTS)."""
+    from actions.understanding import aspects_of
+    from rules_core.decision import ASPECTS
+
+    if "?" not in text:
+        return None
+    named = named_question(text)
+    if named:
+        return named
+    return next((ASPECTS[aspect] for aspect in aspects_of(text) if aspect in ASPECTS), None)

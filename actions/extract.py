@@ -138,7 +138,8 @@ def read_message_facts(tracker: Tracker) -> List[EventType]:
         return events
     reading = read_message(message.get("text") or "", intent, message.get("entities") or [], requested,
                            today(tracker))
-    if requested and not reading.facts and UNSURE.search(message.get("text") or ""):
+    # "jsais pas, juste que je suis pas européen": not known, whatever other fact the message adds
+    if requested and requested not in reading.facts and UNSURE.search(message.get("text") or ""):
         events.append(SlotSet("fact_not_known", requested))  # read by the office's report
         unknown = list(tracker.get_slot("unknown_facts") or [])
         # The rules core then answers with the conditions instead of asking again.

@@ -32,6 +32,9 @@ INSTITUTION_BEFORE = re.compile(
     r"|(?-i:\b(?:TU|KU|FU|HU|LMU|TH|ETH|UC|UCL|UPC|UPV|UAB|UAM|UNI|HEC)\b))"
     r"\.?\s+(?:(?i:of|de|du|des|d'|d’|di|der|des|in|at|à|a|la|le)\s+)*"
     r"([^\W\d_][\w'’-]*(?:[ -][^\W\d_][\w'’-]*)?)")
+# A short prefix written in lower case ("tu kaiserslautern", "ku leuven"): only with the town right after it,
+# a word of four letters at least, so that the French "tu" ("tu pars à Lyon", "tu as sur…") is not read as one.
+INSTITUTION_BEFORE_LOWER = re.compile(r"(?<![\w.])(?i:tu|ku|fu|hu|th|eth|lmu)\s+([^\W\d_][\w'’-]{3,}(?:[ -][^\W\d_][\w'’-]*)?)")
 # ... or after it: "Leuven university", "la fac de Nancy" is before, "Trier uni" after.
 INSTITUTION_AFTER = re.compile(r"\b([^\W\d_][\w'’-]*)\s+(?i:uni|univ|university|universit[äa]t|universiteit|college)\b")
 
@@ -98,7 +101,7 @@ def institution_towns(text: str):
     for name, town in KNOWN_INSTITUTIONS.items():
         for match in re.finditer(rf"(?<![\w.]){re.escape(name)}(?![\w.])", folded):
             found.append((match.start(), town))
-    for pattern in (INSTITUTION_BEFORE, INSTITUTION_AFTER):
+    for pattern in (INSTITUTION_BEFORE, INSTITUTION_BEFORE_LOWER, INSTITUTION_AFTER):
         for match in pattern.finditer(text):
             town = _town(match[1])
             if town and to_iso(town) != "LU" and town.casefold() not in INSTITUTION_WORDS:

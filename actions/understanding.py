@@ -217,6 +217,24 @@ def earlier_type_only(text: str, options) -> bool:
     return bool(named) and all(start < another.start() for start in named) and done.start() <= min(named)
 
 
+# "c free mover, pas erasmus", "not Erasmus, global exchange", "plutôt free mover qu'Erasmus": a type the
+# student says is not theirs is no fact; the other one named is.
+NEGATED_TYPE = re.compile(r"(?:\b(?:pas|plus|not|no longer|non|rather than|instead of|au lieu d.|plut[ôo]t qu.|"
+                          r"et non)|\bqu.)\s*(?:(?:en|in|an|a|un|une|par|via|with|avec|d.|de|du|the|le|la|l.)\s*)?"
+                          + _TYPE_NAME + r"(?![\w+])", re.I)
+
+
+def negated_types(text: str) -> set:
+    """The mobility types the student rules out ("pas erasmus", "not a free mover")."""
+    ruled = set()
+    for match in NEGATED_TYPE.finditer(text or ""):
+        if match[0].casefold().startswith("qu") and not re.search(r"plut[ôo]t\b[^,.;!?]{0,40}$", text[:match.start()],
+                                                                   re.I):
+            continue  # "qu'Erasmus" only after "plutôt … que"
+        ruled |= {value for value, pattern in KEYWORDS["mobility_type"] if re.search(pattern, match[0], re.I)}
+    return ruled
+
+
 def hedged_types(text: str) -> set:
     """The mobility types the student names only as alternatives they are unsure of."""
     hedged = set()
@@ -531,6 +549,9 @@ STOP_PLACES = {"what", "about", "and", "but", "pour", "instead", "place", "the",
                "mon", "ton", "son", "par", "sur", "des", "une", "est", "who", "can", "will", "may", "her", "his"}
 
 
+YES_NO_REASON_WORDS = 25  # a yes or a no, then a sentence or two of reason: still the answer
+
+
 def yes_no(text: str, intent: Optional[str]) -> Optional[bool]:
     """A yes or a no; "je ne sais pas" / "no idea" is neither."""
     if UNSURE.search(text or ""):
@@ -547,9 +568,9 @@ def yes_no(text: str, intent: Optional[str]) -> Optional[bool]:
         return True
     if short in NO or (words and words[0] in NO and (len(words) <= 3 or explained)):
         return False
-    # "no im just a normal full time student", "oui le français c'est ma langue maternelle": a yes or
-    # a no first, then the reason.
-    if words and len(words) <= 12 and "?" not in (text or ""):
+    # "no im just a normal full time student", "oui le français c'est ma langue maternelle", "yeah i came
+    # over for my studies, i share a flat in esch": a yes or a no first, then the reason, whatever places it names.
+    if words and len(words) <= YES_NO_REASON_WORDS and "?" not in (text or ""):
         if words[0] in YES - {"y", "o"}:
             return True
         if words[0] in NO - {"n"}:
@@ -1092,6 +1113,15 @@ def stated_situations(text: str) -> Dict[str, Any]:
     return facts
 
 
+# "je suis pas européen", "not an EU citizen", "non-EU student", "hors UE", "extra-européen".
+NOT_EUROPEAN = re.compile(
+    r"\b(?:pas|not|non|never been|no)\s*[- ]?(?:une?\s+|an?\s+)?(?:citoyen(?:ne)?\s+|ressortissant(?:e)?\s+)?"
+    r"(?:europ[ée]en(?:ne)?s?|european|from the eu\b|de l.ue\b|de l.union europ[ée]enne)|"
+    r"\bnon[- ](?:eu|ue)\b|\bnot (?:an? )?eu (?:citizen|national|student|passport)|"
+    r"\bhors[- ](?:ue|union europ[ée]enne|europe)\b|\bextra[- ]?(?:europ[ée]en(?:ne)?s?|eu)\b|"
+    r"\boutside (?:the )?(?:eu|european union|europe)\b", re.I)
+
+
 def _third_country_origin(text: str) -> bool:
     """A non-EU nationality or place named beside a school diploma (ground 5° of Art. 2(1))."""
     from rules_core.gazetteer import gazetteer
@@ -1106,9 +1136,18 @@ def _third_country_origin(text: str) -> bool:
         for candidate in (" ".join(words[i:i + 2]), words[i]):
             if len(candidate) > 3 and candidate.casefold() not in STOP_PLACES:
                 places = gazetteer().lookup(candidate)
-                codes |= {to_iso(candidate)} | ({places[0].country} if places and candidate[0].isupper() else set())
+                # "Praia", or "à praia" / "in praia" in lower case: a town named as where the school was
+                placed = candidate[0].isupper() or (
+                    re.search(rf"\b(?:à|a|au|in|at|from|en|de|du)\s+{re.escape(candidate)}\b", text, re.I)
+                    and places and places[0].population >= TOWN_IN_PASSING)
+                codes |= {to_iso(candidate)} | ({places[0].country} if places and placed else set())
     codes.discard(None)
     return third_country_ground(codes)
+
+
+# "j'hésite entre la TU Kaiserslautern et Metz", "torn between KU Leuven and Ghent": no host settled yet.
+PLACES_HESITATED = re.compile(r"\b(?:entre|between)\b[^.?!]{1,60}\b(?:et|and|ou|or)\b|\bj?h[ée]sit\w*|\bundecided\b|"
+                              r"\b(?:torn|choosing|choose|choisir)\s+between\b", re.I)
 
 
 def read_message(text: str, intent: Optional[str], entities: Iterable[dict], requested: Optional[str],
@@ -1135,6 +1174,12 @@ def read_message(text: str, intent: Optional[str], entities: Iterable[dict], req
             reading.facts.pop("mobility_type", None)
             reading.unsure.append("mobility_type")
             continue
+        if fact == "mobility_type":
+            ruled_out = negated_types(text)
+            if ruled_out and found - ruled_out:  # "c free mover à la HTW, pas erasmus": the other one
+                found -= ruled_out
+                if reading.facts.get(fact) in ruled_out:
+                    reading.facts.pop(fact)
         hedged = hedged_types(text) if fact == "mobility_type" else set()
         if hedged and not (found - hedged):
             # "not sure if they have an agreement with uni.lu or if i'd be a free mover": a type named only
@@ -1203,6 +1248,10 @@ def read_message(text: str, intent: Optional[str], entities: Iterable[dict], req
         if requested == "eu_national" or requested == "country_of_origin" or "eu_national" not in reading.facts:
             reading.facts["eu_national"] = is_eu(code)
 
+    if NOT_EUROPEAN.search(text) and reading.facts.get("eu_national") is not True:
+        # "juste que je suis pas européen", "I'm non-EU": a third-country origin, its country unsaid
+        reading.facts.setdefault("eu_national", False)
+
     if requested is None and not {"host_city", "host_country"} & set(reading.facts):
         # "erasmus in metz next sem": a town named in lower case right after the mobility is the host
         named = None
@@ -1210,7 +1259,9 @@ def read_message(text: str, intent: Optional[str], entities: Iterable[dict], req
             if fold_word(match[1]) in ruled_out_places(text) or re.match(r"\s*(?:ou|or)\b", text[match.end(1):], re.I):
                 continue  # "pas à Metz"; "à Paris ou Lyon ?": not settled yet
             named = named_place(match[1]) or named  # the last one: "erasmus à Trèves au S3, là je repars à Tokyo"
-        if not named:  # "a semester at HEC montreal", "UNAM in mexico city", "uni basel": the host's university
+        if not named and not PLACES_HESITATED.search(text):
+            # "a semester at HEC montreal", "UNAM in mexico city", "uni basel": the host's university (not
+            # one of two the student hesitates between: "entre la tu kaiserslautern et metz")
             from actions.places import host_institution_town
 
             named = host_institution_town(text)

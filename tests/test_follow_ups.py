@@ -198,3 +198,109 @@ def test_a_question_clearly_asked_with_a_trailing_instead_is_that_question_not_t
                     language="en", **{**NEAR, "question": "ask_fees",
                                       "last_decision": {"question": "ask_fees", "outcome": "info"}})
     assert slots_set(read_message_facts(state))["question"] == "ask_funding"
+
+
+# -- dev4 follow-ups (session 7): wordings are the tests' own ------------------------------------
+
+@pytest.mark.parametrize("text, town", [
+    ("alright and tu dresden then?", "dresden"),
+    ("et la ku leuven ?", "leuven"),
+])
+def test_a_technical_university_named_in_lower_case_is_a_follow_up_on_its_town(text, town):
+    assert is_what_if(text) and (institution_town(text) or "").casefold() == town
+
+
+@pytest.mark.parametrize("text", ["tu as des infos sur la bourse ?", "est-ce que tu sais si je dois partir ?",
+                                  "tu peux m'aider pour mon erasmus à Lyon ?"])
+def test_the_french_pronoun_tu_is_no_university(text):
+    assert institution_town(text) is None
+
+
+def test_a_student_who_names_a_lower_case_technical_university_after_a_refused_grant_gets_the_grant_for_it():
+    state = tracker("hmm and tu darmstadt?", "nlu_fallback", detected="en", language="en", **NEAR)
+    messages, events = run(ActionNotUnderstood(), state)
+    slots = slots_set(events)
+    assert slots["host_city"].casefold() == "darmstadt" and slots["last_decision"]["outcome"] == "yes"
+
+
+@pytest.mark.parametrize("text, said", [
+    ("yeah i came over from braga to study here, i share a flat near the esch campus with two friends", True),
+    ("nope, i still sleep at my parents place in thionville every night and take the train to belval", False),
+    ("oui je suis venue au luxembourg pour mes cours, je loue un studio à esch depuis septembre", True),
+])
+def test_a_yes_or_no_then_a_long_reason_naming_places_answers_the_pending_yes_no_question(text, said):
+    facts = read_message(text, "inform", [], "resides_temporarily_elsewhere", TODAY).facts
+    assert facts["resides_temporarily_elsewhere"] is said
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("oh wait it's global exchange in seoul, not erasmus", "global_exchange"),
+    ("non attends, c'est pas erasmus, je pars en free mover", "free_mover"),
+    ("plutôt en free mover qu'en erasmus finalement", "free_mover"),
+    ("erasmus+ actually, not free mover", "erasmus_plus"),
+])
+def test_a_mobility_type_the_student_rules_out_is_not_the_fact_the_other_one_is(text, kind):
+    tagged = [{"entity": "mobility_type", "value": "erasmus_plus", "start": text.casefold().index("erasmus"),
+               "end": text.casefold().index("erasmus") + 7}]
+    assert read_message(text, "inform", tagged, None, TODAY).facts["mobility_type"] == kind
+
+
+def test_a_correction_of_the_mobility_type_after_a_fees_answer_recomputes_the_fees():
+    fees = dict(question="ask_fees", level="bachelor", semester=4, mobility_type="erasmus_plus", host_city="Trier",
+                last_decision={"question": "ask_fees", "outcome": "info", "conclusions": [], "values": []})
+    state = tracker("oups non, c'est en free mover à trèves, pas en erasmus", "inform", detected="fr", language="fr",
+                    **fees)
+    messages, events = run(ActionAnswer(), state)
+    assert slots_set(events)["mobility_type"] == "free_mover"
+    assert "art. 11(4)" in " ".join(m["text"] or "" for m in messages)
+
+
+@pytest.mark.parametrize("text", ["je sais pas trop, je suis juste pas européenne", "not sure, i'm a non-EU student",
+                                  "no idea, I am not an EU citizen"])
+def test_saying_one_is_not_european_is_a_non_eu_origin(text):
+    assert read_message(text, "inform", [], "exemption_grounds", TODAY).facts["eu_national"] is False
+
+
+@pytest.mark.parametrize("text", ["j'ai passé mon baccalauréat à dakar l'an dernier",
+                                  "i got my high school diploma in lagos in 2024"])
+def test_a_school_leaving_diploma_from_a_third_country_town_in_lower_case_is_ground_5(text):
+    assert "third_country_diploma" in read_message(text, "inform", [], None, TODAY).facts["exemption_grounds"]
+
+
+def test_a_school_leaving_diploma_from_an_eu_town_is_no_ground_5():
+    assert "exemption_grounds" not in read_message("mon bac je l'ai eu à nancy", "inform", [], None, TODAY).facts
+
+
+def test_a_diploma_told_after_a_cannot_settle_answer_recomputes_the_exemption():
+    state = tracker("bon, le lycée je l'ai fini à dakar", "inform", detected="fr", language="fr",
+                    question="ask_exemption", level="bachelor", semester=2, country_of_origin="SN",
+                    eu_national=False, unknown_facts=["exemption_grounds"], handoff_offered="needs_staff")
+    messages, events = run(ActionAnswer(), state)
+    assert slots_set(events)["exemption_grounds"] == ["third_country_diploma"]
+    assert "art. 2(1) 5°" in " ".join(m["text"] or "" for m in messages)
+
+
+@pytest.mark.parametrize("lang, text", [("fr", "super merci ! et qui doit signer le contrat d'études ?"),
+                                        ("en", "cool thanks. who has to sign it though?")])
+def test_a_thanks_that_also_asks_who_signs_the_learning_agreement_gets_the_answer(lang, text):
+    from actions.conversation import ActionSmallTalk
+
+    slots = dict(question="ask_learning_agreement", level="bachelor", semester=4, course_start_date="2027-02-22",
+                 last_decision={"question": "ask_learning_agreement", "outcome": "info", "conclusions": [],
+                                "values": []})
+    messages, events = run(ActionSmallTalk(), tracker(text, "thank", detected=lang, language=lang, **slots))
+    assert "8(1)" in " ".join(m["text"] or "" for m in messages)
+    assert slots_set(events)["last_decision"]["question"] == "ask_learning_agreement"
+
+
+def test_a_plain_thanks_still_gets_the_courtesy_reply():
+    from actions.conversation import ActionSmallTalk
+
+    messages, events = run(ActionSmallTalk(), tracker("thanks a lot!", "thank", detected="en", language="en"))
+    assert messages and "last_decision" not in slots_set(events)
+
+
+def test_a_university_the_student_still_hesitates_about_against_another_town_is_no_host():
+    facts = read_message("bourse erasmus ? j'hésite toujours entre la tu dresden et nancy", "ask_funding", [], None,
+                         TODAY).facts
+    assert "host_city" not in facts and "host_country" not in facts
