@@ -783,6 +783,13 @@ STATED_STATUSES = {
         r"(?:chang\w*|switch\w*|r[ée]orient\w*|transf[ée]r\w*)\b.{0,40}(?:bachelor|programme|program|formation|fili[eè]re|licence)"
         r".{0,200}valid|valid\w*.{0,80}(?:chang\w*|switch\w*|r[ée]orient\w*)\b.{0,30}(?:bachelor|programme|program|"
         r"formation|fili[eè]re|licence)",
+    # "switched from bachelor econ to bachelor law, did erasmus in vienna during econ": validation not said
+    SpecialStatus.programme_change_after_mobility:
+        r"(?:chang\w*|switch\w*|r[ée]orient\w*|transf[ée]r\w*)\b.{0,40}(?:bachelor|programme|program|formation|fili[eè]re|licence)"
+        r".{0,200}\b(?:did|done|had|fait|after|apr[eè]s|during|pendant)\b.{0,30}\b(?:erasmus|exchange|mobilit\w*|[ée]change|"
+        r"semester abroad|semestre [àa] l.[ée]tranger|semest\w+ (?:in|at|à|a|en) [A-Z])"
+        r"|\b(?:did|done|had|fait|after|apr[eè]s)\b.{0,30}\b(?:erasmus|exchange|mobilit\w*|[ée]change)\b.{0,120}"
+        r"(?:chang\w*|switch\w*|r[ée]orient\w*|transf[ée]r\w*)\b.{0,40}(?:bachelor|programme|program|formation|fili[eè]re|licence)",
     SpecialStatus.employment_programme: r"en cours d.emploi|alongside (?:my )?(?:job|employment)|(?:while|whilst) working full[- ]time",
     # "j'ai eu mon bachelor à l'uni.lu et je commence un 2e bachelor", "graduated from uni.lu, now a second bachelor"
     SpecialStatus.ul_bachelor_obtained:
@@ -1016,7 +1023,7 @@ GO_AGAIN = re.compile(r"\brepart\w*|\brefaire\b|(?:une )?(?:2e|deuxi[eè]me|seco
                       r"another (?:mobility|semester abroad|exchange)|\bonce more\b|(?:faut|dois|doit|oblig\w*|have to|"
                       r"need to|must)\b.{0,40}(?:partir|mobilit|abroad|go\b)", re.I)
 # Asked by a student whose situation is Art. 24(1) or 25: the obligation's own question, whatever it resembles.
-OBLIGATION_SITUATIONS = ("programme_change_validated_mobility", "ul_bachelor_obtained")
+OBLIGATION_SITUATIONS = ("programme_change_validated_mobility", "programme_change_after_mobility", "ul_bachelor_obtained")
 OBLIGATION_NEIGHBOURS = {None, "ask_obligation", "ask_mobility_count", "ask_interruption", "ask_departure_semester",
                          "ask_validation", "out_of_scope", "nlu_fallback", "faq"}
 
@@ -1059,6 +1066,8 @@ def stated_situations(text: str) -> Dict[str, Any]:
     "jsuis inscrite en 2 bachelors"), as facts the rules core derives the legal category from."""
     facts: Dict[str, Any] = {}
     statuses = [status.value for status, pattern in STATED_STATUSES.items() if re.search(pattern, text, re.I)]
+    if "programme_change_validated_mobility" in statuses and "programme_change_after_mobility" in statuses:
+        statuses.remove("programme_change_after_mobility")  # the validation said settles it
     if statuses:
         facts["special_statuses"] = statuses
     own = situations.without_childhood(text)  # "as a kid" is no child of one's own

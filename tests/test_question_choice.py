@@ -200,3 +200,20 @@ def test_a_what_if_asked_before_a_pending_fact_is_still_read_when_the_fact_is_an
               {"event": "slot", "name": "requested_fact", "value": "earlier_mobilities"},
               {"event": "user", "text": "none"}]
     assert _since_last_answer(tracker("none", events=events)) == ["none", "and if I go in autumn 2027 instead?"]
+
+
+@pytest.mark.parametrize("text", [
+    "I transferred from the history bachelor to geography; I did a semester in Lyon during history. must I go again?",
+    "j'ai fait un échange à Porto puis j'ai changé de licence, je dois refaire une mobilité ?",
+])
+def test_a_programme_change_after_a_mobility_not_said_validated_asks_the_obligation_of_art_24(text):
+    assert stated_situations(text)["special_statuses"] == ["programme_change_after_mobility"]
+    assert refine_question("ask_mobility_count", text) == "ask_obligation"
+
+
+def test_a_programme_change_after_a_mobility_is_told_not_offered_as_a_button():
+    from actions.answer import fact_buttons
+    from rules_core.engine import fact_request
+
+    payloads = [b["payload"] for b in fact_buttons(fact_request("special_statuses"), "en")]
+    assert not any("programme_change_after_mobility" in p for p in payloads)
