@@ -71,17 +71,6 @@ def question_message(tracker: Tracker) -> Dict[str, Any]:
     return tracker.latest_message or {}
 
 
-def _since_last_answer(tracker: Tracker) -> List[str]:
-    """The student's messages since the last answer was given, the latest first."""
-    texts: List[str] = []
-    for event in reversed(tracker.events or []):
-        if event.get("event") == "slot" and event.get("name") == "last_decision" and texts:
-            break
-        if event.get("event") == "user":
-            texts.append(event.get("text") or "")
-    return texts or [(tracker.latest_message or {}).get("text") or ""]
-
-
 def question_text(tracker: Tracker) -> str:
     """The text of the student's message that asked the current question."""
     return question_message(tracker).get("text") or ""
@@ -183,8 +172,8 @@ def _answer(dispatcher: CollectingDispatcher, tracker: Tracker, question: str, l
         dispatcher.utter_message(text=messages.text("set_aside", lang, facts=labels))
     unknown = list(tracker.get_slot("unknown_facts") or [])
     aspects = aspects_of(question_text(tracker))
-    if any(is_what_if(text) and later_academic_year(text, today(tracker)) for text in _since_last_answer(tracker)):
-        # "and if I wait until next year?", even when a fact was asked and answered after it
+    latest = (tracker.latest_message or {}).get("text") or ""
+    if is_what_if(latest) and later_academic_year(latest, today(tracker)):  # "and if I wait until next year?"
         aspects.append("later_academic_year")
     decision = decide(question, situation, unknown, aspects)
     previous_request = tracker.get_slot("requested_fact")

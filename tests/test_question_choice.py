@@ -175,11 +175,6 @@ def test_an_e_mail_that_asks_without_a_question_mark_still_asks():
     assert not asks("I am in my third year and I go to Riga as a free mover. Kind regards")
 
 
-def test_a_place_offered_and_then_declined_is_a_refused_place():
-    text = "I was given an Erasmus place in Gdansk last month but I declined it, now I go to Tallinn as free mover."
-    assert read_message(text, "ask_funding", [], None, dt.date(2026, 12, 7)).facts["refused_or_cancelled_place"] is True
-
-
 def test_a_host_term_that_goes_on_after_the_stay_is_no_full_host_term():
     text = "no, the term there runs until the end of july and i leave earlier"
     assert read_message(text, "ask_validation", [], "full_host_term", dt.date(2026, 12, 7)).facts["full_host_term"] is False
@@ -188,18 +183,6 @@ def test_a_host_term_that_goes_on_after_the_stay_is_no_full_host_term():
 @pytest.mark.parametrize("text", ["pas sûr si c'est du global exchange ou pas", "no idea if it's semp or not"])
 def test_a_type_named_with_or_not_stays_unknown(text):
     assert hedged_types(text)
-
-
-def test_a_what_if_asked_before_a_pending_fact_is_still_read_when_the_fact_is_answered():
-    from actions.answer import _since_last_answer
-    from tests.test_actions import tracker
-
-    events = [{"event": "user", "text": "I turned down my place in Oslo, grant for Lund?"},
-              {"event": "slot", "name": "last_decision", "value": {"question": "ask_funding"}},
-              {"event": "user", "text": "and if I go in autumn 2027 instead?"},
-              {"event": "slot", "name": "requested_fact", "value": "earlier_mobilities"},
-              {"event": "user", "text": "none"}]
-    assert _since_last_answer(tracker("none", events=events)) == ["none", "and if I go in autumn 2027 instead?"]
 
 
 @pytest.mark.parametrize("text", [
