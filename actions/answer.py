@@ -22,6 +22,10 @@ from rules_core.render import offer_payload, render_fact_value, render_option
 BUTTON_ENTITY = {"level": "level", "mobility_type": "mobility_type"}
 
 
+# Situations a student tells in words but never picks from a list ("I changed Bachelor after my Erasmus").
+TOLD_NOT_OFFERED = {"programme_change_after_mobility"}
+
+
 def fact_buttons(request: FactRequest, lang: str) -> Optional[List[Dict[str, str]]]:
     """Quick replies for closed-set answers; their payloads are read by the extraction action."""
     if request.kind == "bool":
@@ -33,7 +37,7 @@ def fact_buttons(request: FactRequest, lang: str) -> Optional[List[Dict[str, str
                 for o in request.options or []]
     if request.kind == "multi_choice":
         return [{"title": render_option(request.fact, o, lang), "payload": f'/inform{{"fact_value":"{o}"}}'}
-                for o in request.options or []] + \
+                for o in request.options or [] if o not in TOLD_NOT_OFFERED] + \
                [{"title": render_option(request.fact, "none", lang), "payload": '/inform{"fact_value":"none"}'}]
     if request.kind == "mobilities":
         labels = {"fr": ("Non", "Oui, financée", "Oui, non financée"), "en": ("No", "Yes, funded", "Yes, not funded")}

@@ -14,6 +14,7 @@ from actions.faq_topics import named_faq_topic
 from actions.responses import utter
 from actions.staff_desk import offer_handoff
 from actions.redirects import who_can_help
+from actions.named_questions import asks
 from actions.understanding import is_what_if, named_question, refine_question
 from actions.answer import answer, no_failures
 from actions.slots import FACT_SLOTS, known_facts
@@ -199,7 +200,7 @@ class ActionFaq(TurnAction):
                       domain: Dict[Text, Any]) -> List[EventType]:
         message = tracker.latest_message or {}
         named = named_question(message.get("text") or "")
-        if named and "?" in (message.get("text") or ""):
+        if named and asks(message.get("text") or ""):
             # "if I take the internship, do I still have to go abroad?": the rules core's answer, with its articles
             return [SlotSet("question", named)] + answer(dispatcher, tracker, question=named)
         if tracker.get_slot("question") and (

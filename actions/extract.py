@@ -20,6 +20,7 @@ from actions.redirects import who_for_topic
 from actions.staff_desk import transcript
 from actions.staff_mobility import asks_own_staff_mobility
 from actions.slots import to_slot_value, valid_alone
+from actions.named_questions import asks
 from actions.understanding import UNSURE, follow_up_place, is_what_if, opens_as_what_if, named_question, read_message, refine_question
 from rules_core.countries import to_iso
 from nlu_components.language import SUPPORTED, conversation_language
@@ -116,7 +117,7 @@ def read_message_facts(tracker: Tracker) -> List[EventType]:
     corrected_town = None if what_if else corrected_host_town(text, requested)
     if corrected_town:
         answers_pending = False
-    named = named_question(text) if intent in ("nlu_fallback", "out_of_scope", "faq") and "?" in text else None
+    named = named_question(text) if intent in ("nlu_fallback", "out_of_scope", "faq") and asks(text) else None
     after_extension = None
     if asked_instead and not what_if:
         pass  # the question its words name, set above

@@ -70,6 +70,12 @@ FUNDING = re.compile(
     r"|\b(?:j.?aurai[st]?|aurai[st]?[- ]je|on aura|je touche\w*|touche[- ]t[- ]on|vers\w*|pai\w*|pay\w*)\s+"
     r"(?:\w+\s+){0,2}?(?:la |une |ma |the |my |a |any )?(?:bourse|grant|funding|fonds de mobilit\w*)\b"
     r"|\b(?:bourse|grant|fonds de mobilit\w*)\b[^.?!]{0,40}\b(?:pour moi|for me|paid|vers[ée]e|pay[ée]e)\b"
+    # "la bourse c'est l'uni qui la verse ou l'epfl ?", "the grant, who pays it?": who pays the grant
+    r"|\b(?:bourse|grant|fonds de mobilit\w*)\b[^.?!]{0,60}\b(?:qui|who|which (?:uni\w*|one))\b[^.?!]{0,30}"
+    r"\b(?:la |le |l.|it |me |m.)?(?:verse|versent|paie|paye|pays|finance|g[èe]re|manages?)\b"
+    # "whether I can still apply for the Fonds de mobilité", "postuler pour la bourse"
+    r"|\b(?:apply|applying|candidater|postuler|demander|request)\s+(?:for|to|pour|à|a|au)?\s*(?:the |la |le |une |a )?"
+    r"(?:fonds de mobilit\w*|mobility (?:fund|grant)|erasmus\+? grant|bourse|grant|funding|financement)\b"
     # "grant from uni.lu for Basel?", "bourse de l'uni pour Bâle ?", "aide financière de l'université pour ce séjour ?":
     # the University's own grant, named by who gives it
     rf"|\b(?:grant|scholarship|funding|money|bourse|financement|argent|aide financi[eè]re|soutien financier)\s+"
@@ -96,6 +102,20 @@ EXTRA_QUESTIONS: List[Tuple[str, "re.Pattern[str]", Optional["re.Pattern[str]"]]
     ("ask_obligation", OBLIGATION, re.compile(NOT_OBLIGATION.pattern + "|" + NOT_OURS, re.I)),
     ("ask_funding", FUNDING, NOT_FUNDING),
 ]
+
+
+# A question asked without a question mark, as in an e-mail: "My question is whether I can …",
+# "je voudrais savoir si …".
+ASKS_INDIRECTLY = re.compile(r"\bmy question is (?:whether|if)\b|\bi (?:would like|.d like|wanted|want|would love) to know "
+                             r"(?:whether|if)\b|\bi(?: am|.m) wondering (?:whether|if)\b|\bi wonder (?:whether|if)\b|"
+                             r"\bcould you (?:please )?(?:tell me|let me know) (?:whether|if)\b|\bma question (?:est|c.est|serait)"
+                             r"(?: de savoir)? si\b|\bje (?:voudrais|souhaiterais|souhaite|aimerais|veux|voulais) savoir si\b|"
+                             r"\bje me demande si\b|\bpourriez-vous (?:me dire|m.indiquer) si\b", re.I)
+
+
+def asks(text: str) -> bool:
+    """Whether the message asks something: a question mark, or a question asked the way e-mails do."""
+    return "?" in (text or "") or bool(ASKS_INDIRECTLY.search(text or ""))
 
 
 def about_others(text: str) -> bool:

@@ -28,6 +28,8 @@ DIPLOMA_TYPES = (
     (re.compile(r"\bdeug\b|\bdeust\b", re.I), 4, True),
     (re.compile(r"\bhnd\b|associate(?:.s)? degree", re.I), 4, True),
     (re.compile(r"\bbts\b|\bbtsa\b", re.I), 4, False),
+    # a Portuguese or Spanish licenciatura, an Italian laurea: undergraduate degrees that exist only abroad
+    (re.compile(r"\blicenciatura\b|\blaurea(?:\s+triennale)?\b", re.I), 6, True),
     (re.compile(r"\blicence(?:\s+pro\w*)?\b|\bbachel(?:or|ier)(?:.s)?\b|\bbsc\b|\bb\.?sc\.?\b", re.I), 6, False),
     (re.compile(r"\bmaster(?:.s)?\b|\bmsc\b", re.I), 4, False),
     (re.compile(r"\bdipl[ôo]mée?\b|\bdipl[ôo]mes?\b|\bdiploma\b|\bdegree\b", re.I), None, False),

@@ -139,6 +139,12 @@ BOOL_ANSWERS = {
         # "c'est ma langue maternelle" speaks of the teaching language; "my mother tongue is X" does not say.
         (True, r"c.est ma langue maternelle|it.?s my (?:mother tongue|native language|first language)"),
     ],
+    # "no the semester there runs until july": the host's term goes on after the stay ends
+    "full_host_term": [
+        (False, r"\b(?:semester|term|trimester|semestre|trimestre|year|ann[ée]e|courses?|cours)\s+(?:there\s+|l[àa][- ]bas\s+)?"
+                r"(?:goes|runs|lasts|ends|continues|is|finit|se termine|dure|va|continue)\s+(?:on\s+)?(?:till|until|to|into|jusqu)"
+                r"|\bnot the (?:whole|full|complete|entire)\b|\bpas (?:tout|le semestre (?:entier|complet))"),
+    ],
     "force_majeure": [
         (False, r"choix (?:perso|personnel)|personal (?:choice|reasons?)|(?:didn.?t|did not|don.?t) (?:like|enjoy)|plaît pas|plait pas"
                 r"|rien de grave|nothing serious|my (?:own )?choice|(?:summer |student |holiday )?job\b|jobs? d.été|"
@@ -196,7 +202,9 @@ _HEDGE = re.compile(r"\b(?:not sure|unsure|don.?t know|do not know|dunno|idk|no 
                     r"still checking|checking if|je sais pas|je ne sais pas|j.?sais pas|jsp|sais pas|pas s[ûu]re?|"
                     r"aucune id[ée]e|soit|h[ée]site|maybe|peut[- ][êe]tre|ou bien|or maybe|v[ée]rifie)\b", re.I)
 _OR_BEFORE = re.compile(r"\b(?:or|ou|soit|either)\s+(?:if\s+|si\s+|whether\s+)?(?:[\w'’.+-]+\s+){0,5}$", re.I)
-_OR_AFTER = re.compile(r"^\s*,?\s*(?:[\w'’.+-]+\s+){0,2}?(?:or|ou)\s+(?!not\b|pas\b|non\b|no\b)", re.I)
+_OR_AFTER = re.compile(r"^\s*,?\s*(?:[\w'’.+-]+\s+){0,2}?(?:or|ou)\s+(?!not\b|pas\b|non\b|no\b)"
+                       # "aucune idée si c erasmus ou pas", "no idea if it's erasmus or not": whether it is that type at all
+                       r"|^\s*,?\s*(?:or|ou)\s+(?:not|pas|non)\b", re.I)
 
 
 # A mobility told as done ("did erasmus", "j'ai fait un erasmus"), and one more asked about.
@@ -825,11 +833,21 @@ STATED_STATUSES = {
                              r"inscription|law|bachelor|programme|studies)",
     SpecialStatus.double_enrolment: r"(?:inscrite?s?|enrolled|enroll?ed|je suis|i.?m|i am)\s+(?:en|in|dans)\s+(?:2|deux|two)\s+"
                                     r"(?:bachelors?|licences?|programmes?|programs?|formations?)|(?:2|deux|two)\s+bachelors?\s+"
-                                    r"(?:en m[eê]me temps|at (?:the same time|once))|double (?:inscription|enrol\w*)",
+                                    r"(?:en m[eê]me temps|at (?:the same time|once))|double (?:inscription|enrol\w*)|"
+                                    # "doing 2 bachelors at uni", "je fais deux licences"
+                                    r"\b(?:doing|taking|studying|following|do|study|fais|suis|suivre|suis inscrite? dans)\s+(?:2|deux|two)\s+"
+                                    r"(?:bachelors|licences|programmes|programs|formations)\b",
     SpecialStatus.programme_change_validated_mobility:
         r"(?:chang\w*|switch\w*|r[ée]orient\w*|transf[ée]r\w*)\b.{0,40}(?:bachelor|programme|program|formation|fili[eè]re|licence)"
         r".{0,200}valid|valid\w*.{0,80}(?:chang\w*|switch\w*|r[ée]orient\w*)\b.{0,30}(?:bachelor|programme|program|"
         r"formation|fili[eè]re|licence)",
+    # "switched from bachelor econ to bachelor law, did erasmus in vienna during econ": validation not said
+    SpecialStatus.programme_change_after_mobility:
+        r"(?:chang\w*|switch\w*|r[ée]orient\w*|transf[ée]r\w*)\b.{0,40}(?:bachelor|programme|program|formation|fili[eè]re|licence)"
+        r".{0,200}\b(?:did|done|had|fait|after|apr[eè]s|during|pendant)\b.{0,30}\b(?:erasmus|exchange|mobilit\w*|[ée]change|"
+        r"semester abroad|semestre [àa] l.[ée]tranger|semest\w+ (?:in|at|à|a|en) [A-Z])"
+        r"|\b(?:did|done|had|fait|after|apr[eè]s)\b.{0,30}\b(?:erasmus|exchange|mobilit\w*|[ée]change)\b.{0,120}"
+        r"(?:chang\w*|switch\w*|r[ée]orient\w*|transf[ée]r\w*)\b.{0,40}(?:bachelor|programme|program|formation|fili[eè]re|licence)",
     SpecialStatus.employment_programme: r"en cours d.emploi|alongside (?:my )?(?:job|employment)|(?:while|whilst) working full[- ]time",
     # "j'ai eu mon bachelor à l'uni.lu et je commence un 2e bachelor", "graduated from uni.lu, now a second bachelor"
     SpecialStatus.ul_bachelor_obtained:
@@ -942,7 +960,11 @@ NAMED_QUESTIONS = [
     ("ask_application", r"(?:l.uni\w*|\bul\b|universit[ée]|university|\bthey|\bils)\s+(?:[\w.]+\s+){0,3}(?:peu[tv]\w*|can|could|"
                         r"pourrai\w*|may|might|will|va|vont)\s+(?:\w+\s+){0,2}(?:annul|cancel|retir|withdraw)\w*\s+"
                         r"(?:ma |my |la |the |mon )?(?:candidature|application|nomination|place)"),
-    ("ask_exemption", r"\b(?:exempt\w*|dispens\w*|waiver)\b|(?:ects|crédits?|credits?)\b.{0,100}(?:don.?t (?:have|need) to|"
+    ("ask_exemption", r"\b(?:exempt\w*|dispens\w*|waiver)\b|"
+                      # "can i skip the erasmus thing?", "je peux zapper la mobilité ?": to be let off the obligation
+                      r"\b(?:skip\w*|get out of|zapp\w*|sauter|[ée]viter|[ée]chapper [àa])\s+(?:the\s+|my\s+|this\s+|that\s+|la\s+|"
+                      r"ma\s+|cette\s+|l.\s?)?(?:whole\s+)?(?:erasmus|mobility|mobilit[ée]|exchange|semester abroad|study abroad|"
+                      r"semestre [àa] l.[ée]tranger|going abroad)\b|(?:ects|crédits?|credits?)\b.{0,100}(?:don.?t (?:have|need) to|"
                       r"do not (?:have|need) to|pas besoin de|plus besoin de|ne (?:dois|doit) (?:plus|pas)|skip)"),
     ("ask_obligation", r"(?:faut(?:-il)?|dois[- ]je|je dois|obligatoire de|oblig[ée]e? de)(?:\s+(?:quand|même|vraiment|"
                        r"forcément|absolument|toujours|encore|obligatoirement))*\s+(?:que je |qu.on )?(?:parte|partir|"
@@ -1004,7 +1026,11 @@ ASPECT_CUES = {
     "who_signs": r"qui (?:doit |va )?sign|who (?:has to |must |needs to |will |should )?signs?\b|signed by whom|"
                  r"signatures? (?:of|du|de)",
     "go_twice": r"(?:partir|parte|pars|aller|go|leave|do (?:it|the mobility|a mobility))\b.{0,30}(?:2|deux|two)\s+fois|"
-                r"(?:deux|2) mobilit[ée]s|\btwice\b|two (?:mobilities|exchanges|semesters abroad)",
+                r"(?:deux|2|two) (?:mobilit[ée]s|mobilities)|\btwice\b|(?:two|2) (?:exchanges|semesters abroad)",
+    # "la bourse c'est l'uni qui la verse ou l'epfl ?", "who pays the grant?": who pays or manages it
+    "who_pays": r"\b(?:qui|who|which (?:uni\w*|one|institution))\b[^.?!]{0,40}\b(?:la |le |l.|it |me |m.)?(?:verse|versent|"
+                r"paie|paye|pays|finance|g[èe]re|manages?)\b|\b(?:pay[ée]e?|vers[ée]e|financ[ée]e?|g[ée]r[ée]e?) par qui\b|"
+                r"\bpaid (?:out )?by whom\b|\bwho (?:is )?(?:paying|funding|managing)\b",
     "certificate_replaced": NAMED_QUESTIONS[1][1],
     "grade_deadline": QUESTION_CUES[-1][2],
     "ul_cancels_application": NAMED_QUESTIONS[2][1],
@@ -1057,7 +1083,7 @@ GO_AGAIN = re.compile(r"\brepart\w*|\brefaire\b|(?:une )?(?:2e|deuxi[eè]me|seco
                       r"another (?:mobility|semester abroad|exchange)|\bonce more\b|(?:faut|dois|doit|oblig\w*|have to|"
                       r"need to|must)\b.{0,40}(?:partir|mobilit|abroad|go\b)", re.I)
 # Asked by a student whose situation is Art. 24(1) or 25: the obligation's own question, whatever it resembles.
-OBLIGATION_SITUATIONS = ("programme_change_validated_mobility", "ul_bachelor_obtained")
+OBLIGATION_SITUATIONS = ("programme_change_validated_mobility", "programme_change_after_mobility", "ul_bachelor_obtained")
 OBLIGATION_NEIGHBOURS = {None, "ask_obligation", "ask_mobility_count", "ask_interruption", "ask_departure_semester",
                          "ask_validation", "out_of_scope", "nlu_fallback", "faq"}
 
@@ -1065,9 +1091,13 @@ OBLIGATION_NEIGHBOURS = {None, "ask_obligation", "ask_mobility_count", "ask_inte
 def obligation_situation_question(intent: Optional[str], text: str) -> Optional[str]:
     """ask_obligation for "I changed Bachelor after a validated mobility / I start a second Bachelor
     after a UL one: must I go again?", when the classifier heard something near it or nothing."""
-    if intent not in OBLIGATION_NEIGHBOURS or not GO_AGAIN.search(text or ""):
+    if intent not in OBLIGATION_NEIGHBOURS:
         return None
     statuses = stated_situations(text or "").get("special_statuses") or []
+    if "double_enrolment" in statuses and re.search(ASPECT_CUES["go_twice"], text or "", re.I):
+        return "ask_obligation"  # "in two bachelors: two mobilities?": one, in the Bachelor of one's choice (Art. 26)
+    if not GO_AGAIN.search(text or ""):
+        return None
     return "ask_obligation" if any(s in OBLIGATION_SITUATIONS for s in statuses) else None
 
 
@@ -1096,6 +1126,8 @@ def stated_situations(text: str) -> Dict[str, Any]:
     "jsuis inscrite en 2 bachelors"), as facts the rules core derives the legal category from."""
     facts: Dict[str, Any] = {}
     statuses = [status.value for status, pattern in STATED_STATUSES.items() if re.search(pattern, text, re.I)]
+    if "programme_change_validated_mobility" in statuses and "programme_change_after_mobility" in statuses:
+        statuses.remove("programme_change_after_mobility")  # the validation said settles it
     if statuses:
         facts["special_statuses"] = statuses
     own = situations.without_childhood(text)  # "as a kid" is no child of one's own

@@ -37,6 +37,8 @@ class SpecialStatus(str, Enum):
     employment_programme = "employment_programme"  # Art. 2(2), "en cours d'emploi"
     double_enrolment = "double_enrolment"  # Art. 26
     programme_change_validated_mobility = "programme_change_validated_mobility"  # Art. 24(1)
+    # Art. 24(1) too, but whether that mobility was validated is not said: it counts only once validated
+    programme_change_after_mobility = "programme_change_after_mobility"
     ul_bachelor_obtained = "ul_bachelor_obtained"  # Art. 25
 
 

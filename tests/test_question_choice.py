@@ -2,11 +2,14 @@
 tell the situation, a question named in a few words is not redirected as another service's, and the
 words that ask (must / may go again, the grades) choose between neighbouring questions.
 Wordings are the tests' own."""
+import datetime as dt
+
 import numpy as np
 import pytest
 
 from actions.conversation import ActionFaq
-from actions.understanding import named_question, refine_question
+from actions.named_questions import asks
+from actions.understanding import aspects_of, hedged_types, named_question, read_message, refine_question, stated_situations
 from nlu_components.intent_classifier import TfidfIntentClassifier, question_sentences
 from tests.test_actions import faq_tracker, response_text, run
 
@@ -133,3 +136,67 @@ def test_credits_from_before_asked_as_a_way_out_of_going_abroad_are_the_exemptio
 
 def test_whether_a_stay_with_too_few_credits_counts_stays_the_validation_question():
     assert refine_question("ask_validation", "does my semester in Lund count if I only had 24 ects?") == "ask_validation"
+
+
+# -- session 7, dev4: let off, two programmes at once, who pays, e-mails ---------------------------
+
+@pytest.mark.parametrize("text", [
+    "i hold a laurea from Bologna, 3 years. is there a way to skip the mobility?",
+    "j'ai déjà une licenciatura de Coimbra (3 ans), je peux zapper la mobilité ?",
+])
+def test_asking_to_skip_the_mobility_is_the_exemption_and_a_licenciatura_or_laurea_is_a_foreign_diploma(text):
+    assert named_question(text) == "ask_exemption"
+    assert "foreign_diploma_four_semesters" in stated_situations(text)["exemption_grounds"]
+
+
+@pytest.mark.parametrize("text", [
+    "i'm doing two bachelors, history and maths. do I need two mobilities?",
+    "je fais deux licences en parallèle, faut partir deux fois ?",
+])
+def test_a_student_in_two_programmes_asking_whether_to_go_twice_asks_the_obligation(text):
+    assert refine_question("ask_mobility_count", text) == "ask_obligation"
+    assert "double_enrolment" in stated_situations(text)["special_statuses"]
+    assert "go_twice" in aspects_of(text)
+
+
+@pytest.mark.parametrize("text", [
+    "SEMP in Zurich next year: the grant, who pays it, uni.lu or ETH?",
+    "semp à genève, la bourse c'est qui qui la paie ?",
+])
+def test_asking_who_pays_the_grant_is_the_funding_question_about_who_pays(text):
+    assert named_question(text) == "ask_funding"
+    assert "who_pays" in aspects_of(text)
+
+
+def test_an_e_mail_that_asks_without_a_question_mark_still_asks():
+    text = ("Good afternoon, I am in my third year. I would like to know whether I can apply for the "
+            "Fonds de mobilité for a semester in Riga as a free mover. Kind regards")
+    assert asks(text) and named_question(text) == "ask_funding"
+    assert not asks("I am in my third year and I go to Riga as a free mover. Kind regards")
+
+
+def test_a_host_term_that_goes_on_after_the_stay_is_no_full_host_term():
+    text = "no, the term there runs until the end of july and i leave earlier"
+    assert read_message(text, "ask_validation", [], "full_host_term", dt.date(2026, 12, 7)).facts["full_host_term"] is False
+
+
+@pytest.mark.parametrize("text", ["pas sûr si c'est du global exchange ou pas", "no idea if it's semp or not"])
+def test_a_type_named_with_or_not_stays_unknown(text):
+    assert hedged_types(text)
+
+
+@pytest.mark.parametrize("text", [
+    "I transferred from the history bachelor to geography; I did a semester in Lyon during history. must I go again?",
+    "j'ai fait un échange à Porto puis j'ai changé de licence, je dois refaire une mobilité ?",
+])
+def test_a_programme_change_after_a_mobility_not_said_validated_asks_the_obligation_of_art_24(text):
+    assert stated_situations(text)["special_statuses"] == ["programme_change_after_mobility"]
+    assert refine_question("ask_mobility_count", text) == "ask_obligation"
+
+
+def test_a_programme_change_after_a_mobility_is_told_not_offered_as_a_button():
+    from actions.answer import fact_buttons
+    from rules_core.engine import fact_request
+
+    payloads = [b["payload"] for b in fact_buttons(fact_request("special_statuses"), "en")]
+    assert not any("programme_change_after_mobility" in p for p in payloads)

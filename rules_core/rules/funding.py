@@ -177,6 +177,12 @@ def art_5_1_grant(f: Facts, out: Findings) -> Outcome:
 
 def decide(situation: Situation) -> Decision:
     out = Findings(Facts(situation))
+    if asked("who_pays") and out.facts.get("mobility_type") == T.semp:
+        # "who pays my SEMP grant, uni.lu or the Swiss host?": the Swiss host funds and manages it, on its own
+        # conditions (Art. 5(8)); the University's exclusions are not what was asked.
+        level_cite = [master(FUNDING)] if out.facts.get("level") == Level.master else []
+        out.add("funding.semp_swiss_host", art(5, 8), *level_cite)
+        return out.decision(Question.ask_funding, Outcome.conditional)
     results = [out.attempt(rule) for rule in EXCLUSIONS]
     if any(result is True for result in results):
         out.conclusions = [c for c in out.conclusions if c.key not in _NOT_A_BAR]

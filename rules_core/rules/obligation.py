@@ -72,6 +72,16 @@ def art_26_double_enrolment(f: Facts, out: Findings) -> None:
 
 
 @rule
+def art_24_1_if_validated(f: Facts, out: Findings) -> bool:
+    """A Bachelor changed after a mobility whose validation is not said: it counts only if it was
+    completed and validated (Art. 24(1)); otherwise the obligation stands."""
+    if S.programme_change_after_mobility in _statuses(f):
+        out.add("obligation.programme_change_if_validated", art(24, 1))
+        return True
+    return False
+
+
+@rule
 def art_2_2_employment_programme(f: Facts, out: Findings) -> bool:
     if S.employment_programme in _statuses(f):
         out.add("obligation.employment_programme", art(2, 2))
@@ -108,6 +118,7 @@ def decide_obligation(situation: Situation) -> Decision:
         # "enrolled in two bachelors: do I go twice?": no, one mobility, in the Bachelor of one's choice.
         return out.decision(q, Outcome.no)
     may_be_exempted = art_2_2_employment_programme(f, out)
+    may_be_exempted = art_24_1_if_validated(f, out) or may_be_exempted
     out.add("obligation.internship_does_not_count", art(1, 3))
     out.add("obligation.exemption_possible", art(2, 1))
     if special_situations_unsaid(f):
