@@ -199,7 +199,7 @@ def short_reply(text: str) -> bool:
 def _answers_pending(text: str, intent: str, message: Dict[str, Any], requested: str, tracker: Tracker) -> bool:
     """ "30 ects", "une, erasmus à bologne, avec la bourse": a short reply that answers the pending
     question is that answer, even when its words sound like another question to the classifier."""
-    if "?" in text or len(text.split()) > 30:  # a longer reply without a question still answers
+    if asks(text) or len(text.split()) > 30:  # a longer reply without a question still answers
         return False
     reading = read_message(text, intent, message.get("entities") or [], requested, today(tracker))
     return requested in reading.facts

@@ -113,9 +113,17 @@ ASKS_INDIRECTLY = re.compile(r"\bmy question is (?:whether|if)\b|\bi (?:would li
                              r"\bje me demande si\b|\bpourriez-vous (?:me dire|m.indiquer) si\b", re.I)
 
 
+# A question typed without its mark after another sentence: "M1 here. can i go in my second semester",
+# "j'ai fini le S2, je peux partir au S3" (a sentence that opens like a question, after one that tells).
+ASKS_UNMARKED = re.compile(r"[.!;,]\s*(?:(?:can|could|may|do|does|must|should|will|would)\s+(?:i|we)|is\s+it|are\s+there|"
+                           r"est[- ]ce\s+qu|puis[- ]je|dois[- ]je|faut[- ]il|peut[- ]on|je\s+peux|jpeux|j.peux|"
+                           r"je\s+dois|jdois|on\s+peut)\b", re.I)
+
+
 def asks(text: str) -> bool:
-    """Whether the message asks something: a question mark, or a question asked the way e-mails do."""
-    return "?" in (text or "") or bool(ASKS_INDIRECTLY.search(text or ""))
+    """Whether the message asks something: a question mark, a question asked the way e-mails do, or one
+    typed without its mark after a sentence that tells."""
+    return "?" in (text or "") or bool(ASKS_INDIRECTLY.search(text or "")) or bool(ASKS_UNMARKED.search(text or ""))
 
 
 def about_others(text: str) -> bool:

@@ -567,3 +567,20 @@ def test_a_year_code_in_a_correction_does_not_undo_the_semester_said_before():
     events = read_message_facts(state)
     slots = slots_set(events)
     assert slots["level"] == "master" and "semester" not in slots and "question" not in slots
+
+
+def test_a_reply_that_answers_the_pending_fact_and_asks_another_question_without_its_mark_asks_it():
+    _, events = run_reading(tracker("M2 here. can i go abroad in my third semester or is that too late",
+                                    "ask_departure_semester", detected="en", language="en",
+                                    question="ask_learning_agreement", requested_fact="level"))
+    slots = slots_set(events)
+    assert slots["question"] == "ask_departure_semester"
+    assert slots["level"] == "master"
+
+
+def test_a_plain_reply_to_the_pending_fact_keeps_the_question():
+    _, events = run_reading(tracker("M2, in the data science programme", "ask_departure_semester", detected="en",
+                                    language="en", question="ask_learning_agreement", requested_fact="level"))
+    slots = slots_set(events)
+    assert "question" not in slots
+    assert slots["level"] == "master"
