@@ -129,6 +129,15 @@ def test_the_tracker_store_database_is_read_from_the_endpoints_file(tmp_path):
     assert tracker_db_url(settings) == f"sqlite:///{tmp_path / 'var' / 'tracker.db'}"
 
 
+def test_the_shipped_databases_follow_var_dir_so_a_chat_with_its_own_var_dir_never_reads_another(tmp_path):
+    moved = Settings.from_env({"VAR_DIR": str(tmp_path / "elsewhere")})
+    assert tracker_db_url(moved) == f"sqlite:///{tmp_path / 'elsewhere' / 'tracker.db'}"
+    assert event_broker_db_url(moved) == f"sqlite:///{tmp_path / 'elsewhere' / 'events.db'}"
+    # and Rasa is told the same directory (endpoints.yml reads ${VAR_DIR})
+    from bot.runtime import supervisor
+    assert supervisor._rasa_env(moved, {})["VAR_DIR"] == str(tmp_path / "elsewhere")
+
+
 def test_the_production_tracker_store_url_is_built_from_the_environment():
     settings = dataclasses.replace(Settings(), endpoints_file="endpoints.production.yml")
     url = tracker_db_url(settings, {"POSTGRES_HOST": "db", "POSTGRES_PORT": "5432", "POSTGRES_DB": "rasa",

@@ -31,6 +31,7 @@ def read_endpoints(settings: Settings, env: Mapping[str, str] = os.environ) -> D
     path = Path(settings.endpoints_file)
     if not path.is_absolute():
         path = settings.project_dir / path
+    env = {**env, "VAR_DIR": str(settings.var_dir)}  # as the supervisor hands it to Rasa
     raw = _ENV.sub(lambda m: env.get(m.group(1), ""), path.read_text(encoding="utf-8"))
     return yaml.safe_load(raw) or {}
 

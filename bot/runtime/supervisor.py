@@ -80,7 +80,9 @@ def _endpoint_variables(settings: Settings) -> List[str]:
 def _rasa_env(settings: Settings, parent: Mapping[str, str] = os.environ) -> Dict[str, str]:
     named = {name: parent[name] for name in _endpoint_variables(settings)
              if name in parent and name not in ADAPTER_ONLY}
-    return {**child_env(parent), **named, "RASA_AUTH_TOKEN": settings.rasa_auth_token}
+    # VAR_DIR as the settings resolved it (absolute): endpoints.yml keeps its databases there.
+    return {**child_env(parent), **named, "VAR_DIR": str(settings.var_dir),
+            "RASA_AUTH_TOKEN": settings.rasa_auth_token}
 
 
 def _action_env(settings: Settings, parent: Mapping[str, str] = os.environ) -> Dict[str, str]:
