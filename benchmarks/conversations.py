@@ -43,7 +43,7 @@ SETS = {"main": (CONVERSATIONS, "2026-12-01"), "fresh": (CONVERSATIONS / "fresh"
         "dev3": (CONVERSATIONS / "dev3", "2026-12-07"), "fresh3": (CONVERSATIONS / "fresh3", "2026-12-07"),
         "dev4": (CONVERSATIONS / "dev4", "2026-12-07")}
 # Sets nobody reads: their failures are never shown, so their figure says whether fixes generalise.
-SEALED = ("fresh", "fresh2", "fresh3")
+SEALED = ("fresh", "fresh2")
 GUARDED = ("main", "dev2", "dev3", "dev4")  # tests/test_heldout_conversations.py plays these; passing.txt names their passes
 
 

@@ -9,8 +9,10 @@ level, a programme type), the decision is computed for every value:
 - otherwise the answer is `conditional`, with one branch per value ("if you are a native
   speaker: … ; if not: …"), each with its own cited conclusions.
 
-Facts without a small set of values (dates, numbers, towns) cannot be branched on: they stay
-asked, and the channel decides when to hand the case to staff.
+The mobilities already done are branched on as "none" or "one, of unknown type and funding" (the
+funding then branches again, `branch_on_earlier_funding`). Facts without a small set of values
+(dates, numbers, towns) cannot be branched on: they stay asked, and the channel decides when to
+hand the case to staff.
 """
 from __future__ import annotations
 
@@ -37,13 +39,26 @@ def _possible_types(situation: Situation) -> List[Any]:
 POSSIBLE: dict = {"mobility_type": _possible_types}
 
 
+EARLIER_DONE = "earlier_mobility_done"  # not a Situation field: whether any mobility was done before
+
+
+def _earlier_mobilities(done: bool) -> list:
+    from rules_core.situation import EarlierMobility
+
+    return [EarlierMobility()] if done else []
+
+
+# Facts branched on through a yes/no of their own: the branch's name, and the fact's value for each answer.
+AS_YES_NO: Dict[str, Tuple[str, Callable[[bool], Any]]] = {"earlier_mobilities": (EARLIER_DONE, _earlier_mobilities)}
+
+
 def values_of(fact: str, situation: Optional[Situation] = None,
               candidates: Optional[Dict[str, List[Any]]] = None) -> Optional[List[Any]]:
     """The values a fact can take, when there are few of them: those possible with the other facts of
     `situation` (when given), and of those only the `candidates` the student named ("either Global
     Exchange or Free mover") when there are some."""
     request = fact_request(fact)
-    if request.kind == "bool":
+    if request.kind == "bool" or fact in AS_YES_NO:
         values: Optional[List[Any]] = [True, False]
     elif request.kind == "choice":
         values = list(request.options or [])
@@ -140,9 +155,10 @@ def branch_on_unknown(decide: Callable[[Situation], Decision], situation: Situat
             return decision.copy(update={"missing_facts": [fact_request(f) for f in ordered(known_first)]})
         return decision
     fact = pending[0]
+    branch_name, value_for = AS_YES_NO.get(fact, (fact, lambda value: value))
     cases = []
     for value in values_of(fact, situation, candidates):
-        alternative = _with(situation, fact, value)
+        alternative = _with(situation, fact, value_for(value))
         if alternative is not None:
             cases.append((value, branch_on_unknown(decide, alternative, unknown, depth + 1, candidates)))
     needed = [m.fact for _, d in cases if d.outcome == Outcome.missing_facts for m in d.missing_facts]
@@ -154,4 +170,4 @@ def branch_on_unknown(decide: Callable[[Situation], Decision], situation: Situat
     first = cases[0][1]
     if all(_same(first, d) for _, d in cases[1:]):
         return first  # the unknown fact does not change the answer
-    return _agreeing(cases) or _conditional(decision.question, fact, cases)
+    return _agreeing(cases) or _conditional(decision.question, branch_name, cases)

@@ -304,12 +304,25 @@ def test_i_dont_know_to_a_yes_no_fact_gets_the_answer_in_each_case_not_the_same_
     assert slots_set(events)["requested_fact"] is None
 
 
-def test_a_needed_fact_the_student_does_not_know_leads_to_an_offer_of_staff_not_a_loop():
+def test_i_dont_know_to_the_mobilities_already_done_gets_the_answer_with_and_without_one():
     messages, events = run(ActionAnswer(), tracker("no idea", "inform", detected="en", language="en",
                                                    question="ask_mobility_count", level="bachelor",
                                                    mobility_type="erasmus_plus", requested_fact="earlier_mobilities",
                                                    unknown_facts=["earlier_mobilities"]))
-    assert messages[0]["text"] == ("All right. Without that information (Mobilities already done), "
+    text = messages[0]["text"]
+    assert text.startswith("It depends on what you do not know yet (You have already done a mobility)")
+    assert "Art. 28(2)" in text and slots_set(events)["last_decision"]["outcome"] == "conditional"
+    assert not slots_set(events).get("handoff_offered")
+
+
+def test_a_needed_fact_the_student_does_not_know_leads_to_an_offer_of_staff_not_a_loop():
+    messages, events = run(ActionAnswer(), tracker("no idea", "inform", detected="en", language="en",
+                                                   question="ask_funding", level="bachelor",
+                                                   mobility_type="erasmus_plus", requested_fact="host_country",
+                                                   host_city="Zzyzx", earlier_mobilities=[], is_extension=False,
+                                                   refused_or_cancelled_place=False, excluded_for_misconduct=False,
+                                                   unknown_facts=["host_country"]))
+    assert messages[0]["text"] == ("All right. Without that information (Host country), "
                                    "I cannot settle your question.")
     assert slots_set(events)["handoff_offered"] is True and slots_set(events)["handoff_reason"] == "needs_staff"
     assert slots_set(events)["requested_fact"] is None
