@@ -251,7 +251,7 @@ def main(argv=None) -> int:
         kept = [line for line in path.read_text(encoding="utf-8").splitlines()
                 if line.strip() and not line.startswith("#") and line not in played]
         names = sorted(set(kept) | {r["name"] for r in results if r["passed"]})
-        lines = ["# Development-set conversations that pass (main, dev2, dev3, dev4): tests/test_heldout_conversations.py",
+        lines = ["# Development-set conversations that pass (main, dev2, dev3, dev4, fresh3): tests/test_heldout_conversations.py",
                  "# fails if one stops passing. Written by python -m benchmarks.conversations --record [--set dev2|dev3|dev4|fresh3]."]
         path.write_text("\n".join(lines + names) + "\n", encoding="utf-8")
     args.out.parent.mkdir(parents=True, exist_ok=True)
@@ -267,6 +267,11 @@ def main(argv=None) -> int:
     for outcome in outcomes:
         subset = [r for r in results if r["outcome"] == outcome]
         print(f"| {outcome} | {len(subset)} | {sum(r['passed'] for r in subset)} |")
+    if args.which in GUARDED and not args.record:  # what tests/test_heldout_conversations.py would fail on
+        recorded = {line.strip() for line in (CONVERSATIONS / "passing.txt").read_text(encoding="utf-8").splitlines()
+                    if line.strip() and not line.startswith("#")}
+        lost = sorted(r["name"] for r in results if not r["passed"] and r["name"] in recorded)
+        print(f"\nrecorded passes lost: {len(lost)}" + "".join(f"\n  - {name}" for name in lost))
     loops = sum(r["loop"] for r in results)
     print(f"\nconversations with a loop: {loops}; {elapsed:.0f} s; details in {args.out}")
     return 0
