@@ -924,6 +924,12 @@ QUESTION_CUES = [
      r"(?:refaire|refasse|repartir|reparte|re-?do|redo|go (?:abroad |on exchange )?again|do (?:it|one|the mobility) again|"
      r"(?:do|make) (?:another|a second|a 2nd|one more)|faire une? (?:autre|deuxi[eè]me|2e|seconde?|nouvelle) (?:mobilit|"
      r"s[ée]jour|semestre|[ée]change))", r"\b(?:can|could|may|peux|pourrai\w*|puis)\b"),
+    # "can i do my mobility in S5?": a semester asked about, and nothing about going more than once, is
+    # the departure semester (Art. 1(2)), not the number of mobilities
+    ({"ask_mobility_count"}, "ask_departure_semester",
+     r"\b(?:in|during|en|au|pendant|for)\s+(?:the\s+|mon\s+|my\s+|le\s+)?(?:s\s?[1-8]|semest(?:er|re)\s?[1-8]|[1-8](?:st|nd|rd|th|e|è|ème|eme)\s+semest\w*)\b",
+     r"again|another|second|2nd|twice|two|more than one|\b2\b|deux|deuxi[eè]me|2e\b|seconde?|encore|autre|re-?faire|"
+     r"repartir|plusieurs|combien|how many|one more"),
     ({"ask_extension"}, "ask_fees", r"\bpa(?:y|ie|yer)\b|frais|fees|tuition|minerval|inscription", r"^$"),
     ({"ask_cancellation"}, "ask_funding", r"bourse|grant|fonds|funding|financ|money|argent", r"^$"),
     ({"ask_learning_agreement", "ask_application"}, "ask_deadlines",

@@ -240,3 +240,15 @@ def test_a_what_if_that_names_the_same_question_keeps_it():
     after_grant = tracker("and if I go to Nancy instead, would I get the grant?", "ask_fees", detected="en",
                           language="en", question="ask_funding", last_decision={"question": "ask_funding"})
     assert slots_set(read_message_facts(after_grant)).get("question") in (None, "ask_funding")
+
+
+@pytest.mark.parametrize("text, question", [
+    ("is it ok to leave during semester 4? i'm in economics", "ask_departure_semester"),
+    ("jpeux faire mon echange au S3 ?", "ask_departure_semester"),
+    ("could I do a 2nd exchange in S6?", "ask_mobility_count"),
+    ("je peux repartir encore une fois au S6 ?", "ask_mobility_count"),
+])
+def test_a_semester_asked_about_without_going_twice_is_the_departure_semester_not_the_count(text, question):
+    from actions.understanding import refine_question
+
+    assert refine_question("ask_mobility_count", text) == question
