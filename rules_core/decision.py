@@ -77,6 +77,9 @@ class CircularRef(BaseModel):
     version: dt.date = CIRCULAR_VERSION
 
 
+OTHERWISE = "otherwise"  # a branch's fact when it holds in every case the other branches do not name
+
+
 class Branch(BaseModel):
     """What the answer would be with one value of a fact the student does not know."""
 
