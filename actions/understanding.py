@@ -787,7 +787,22 @@ def named_place(words: str) -> Optional[str]:
         places = gazetteer().lookup(candidate)
         if places and places[0].population >= TOWN_IN_PASSING:
             return candidate
+    # "erasmus a strasbourgh", "exchange in heidelbeg": a typo of a town, where the sentence puts the host
+    # (one long word: a short one is too often another word a letter away)
+    word = words.strip()
+    if " " not in word and len(word) >= FUZZY_IN_PASSING_LENGTH \
+            and word.casefold() not in TIME_WORDS | MONTHS.keys() | NEAR_TOWN_WORDS:
+        town = fuzzy_town(word)
+        places = gazetteer().lookup(town) if town else []
+        # a large town only: "stage en entreprise" is no typo of Enterprise (Alabama)
+        return town if places and places[0].population >= FUZZY_IN_PASSING_POPULATION else None
     return None
+
+
+FUZZY_IN_PASSING_LENGTH = 6
+# Words students write where a host goes that are a letter away from a large town (Enterprise, Nevada).
+NEAR_TOWN_WORDS = {"entreprise", "enterprise"}
+FUZZY_IN_PASSING_POPULATION = 100_000
 
 
 def fold_word(word: str) -> str:
