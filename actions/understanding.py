@@ -112,7 +112,6 @@ def _year_of(level: str) -> str:
             rf"\b{level}\s+(?:student\s+)?(?:here|ici)\b")
 
 
-
 # A keyword backup for the statistical entity extractor, which can miss a word in a long sentence.
 NEGATED_LEVEL = re.compile(r"\b(?:pas|plus|not|no longer|non)\s+(?:en\s+|in\s+|a\s+|an\s+|un\s+)?"
                            r"(?:licence|bachelor|master|msc|bsc|mastère)\b", re.I)
@@ -230,6 +229,8 @@ def planned_semester(text: str) -> Tuple[Optional[int], bool]:
     if len(planned) > 1 and PAST_TENSE_OR_DONE.search(text):  # "erasmus au S3, je repars au S5": the plan
         return number(planned[-1]), False
     return number(planned[0]), False
+
+
 PAST_TENSE_OR_DONE = re.compile(r"j.ai fait|j.ai déjà|jai fait|jai deja|i did|i.ve done|i have done|i already|"
                                 r"already did|last year|l.an dernier|l.année dernière|déjà fait|deja fait|was funded|"
                                 r"i had|j.avais|j'étais|i was", re.I)
@@ -711,7 +712,7 @@ def other_level_named(text: str, level: str) -> bool:
 # A year code the student was in before ("en M1 j'ai fait erasmus", "did erasmus in B3") or is not in.
 _CLAUSE_END = re.compile(r"[.,;!?()]|\s(?:et|and|mais|but|now|maintenant)\s", re.I)
 _CODE_DENIED = re.compile(r"\b(?:pas|plus|not|no longer|non)\s+(?:en\s+|in\s+)?$", re.I)
-# "I have B2", "B2 in German": a language level (CEFR), not the second Bachelor year
+# "I have B2", "niveau B2": a language level (CEFR), not the second Bachelor year
 _CEFR_CODE = re.compile(r"(?:\b(?:have|got|ai|avec|with|niveau|level|obtenu)\s+(?:a\s+|un\s+|le\s+|the\s+|my\s+|mon\s+)?$)", re.I)
 
 
