@@ -16,6 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import messages
 from actions.common import intent_of, language, today
 from actions.corrections import corrected_host_town
+from actions.languages import native_speaker, teaching_language
 from actions.redirects import who_for_topic
 from actions.staff_desk import transcript
 from actions.staff_mobility import asks_own_staff_mobility
@@ -158,6 +159,13 @@ def read_message_facts(tracker: Tracker) -> List[EventType]:
         if place:
             code = to_iso(place)
             reading.facts.update({"host_country": code} if code else {"host_city": place})
+    if "native_speaker" not in reading.facts and teaching_language(text):
+        # "and if I took the English-taught courses instead?": native or not of that language, by the mother
+        # tongue said before; not known, the native-speaker answer given for another language no longer holds.
+        earlier = [(said, pending == "native_speaker") for said, pending in earlier_messages(tracker)]
+        native = native_speaker(text, earlier, answering=requested == "native_speaker")
+        if native is not None or (what_if and tracker.get_slot("native_speaker") is not None):
+            reading.facts["native_speaker"] = native
     if corrected_town and "host_city" not in reading.facts:
         reading.facts["host_city"] = corrected_town
     if corrected_town:
@@ -178,6 +186,23 @@ def read_message_facts(tracker: Tracker) -> List[EventType]:
     if problems or tracker.get_slot("input_problems"):
         events.append(SlotSet("input_problems", problems or None))
     return events
+
+
+def earlier_messages(tracker: Tracker) -> List[tuple]:
+    """(text, the fact pending then) of the student's messages before the latest one, in this session."""
+    pending, said = None, []
+    for event in tracker.events:
+        if event.get("event") == "slot" and event.get("name") == "requested_fact":
+            pending = event.get("value")
+        elif event.get("event") == "user":
+            said.append((event.get("text") or "", pending))
+    if said and said[-1][0] == ((tracker.latest_message or {}).get("text") or ""):
+        said.pop()  # the latest message itself
+    return said[-EARLIER_MESSAGES:]
+
+
+# The last messages only: Rasa's history window keeps the last 20 turns (rasa_extensions/history_window.py)
+EARLIER_MESSAGES = 10
 
 
 def asks_for_someone_else(tracker: Tracker) -> bool:

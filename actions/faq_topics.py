@@ -23,6 +23,13 @@ NOT_MOBILITY = re.compile(r"\b(?:not|no|pas|hors)\s+(?:an?\s+|en\s+|d.|de\s+|on\
                           r"[ée]change)\b", re.I)
 
 TOPIC_CUES = {
+    # Art. 13: health cover during the stay abroad ("jai la CNS, couverte au canada pdt l'echange ?"); the same
+    # words about the cover at home are the CNS's (actions/data/redirects.yml)
+    "insurance": re.compile(
+        r"\b(?:insurance|insured|insure|assurances?|assur[ée]e?s?(?!\s+(?:que|qu.|de\s+(?:bien|faire)))|cns|mutuelle|"
+        r"s[ée]cu(?:rit[ée] sociale)?|social security|ehic|carte europ[ée]enne d.assurance(?: maladie)?|"
+        r"health (?:cover\w*|care|fund)|couverture (?:maladie|sant[ée]|m[ée]dicale|sociale)|medical (?:cover\w*|costs|"
+        r"bills|expenses)|frais m[ée]dicaux)\b", re.I),
     # Art. 21: how the transcript of records reaches the University, and whether a copy will do.
     "transcript": re.compile(
         r"\b(?:transcripts?|relev[ée]s? de notes|relev[ée]|tor|transcript of records)\b[^.?!]{0,80}\b(?:get|gets|reach\w*|"

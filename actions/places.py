@@ -23,14 +23,20 @@ KNOWN_INSTITUTIONS = {
     "université laval": "Quebec", "universite laval": "Quebec", "laval university": "Quebec", "ulaval": "Quebec",
 }
 # Words that name a university or school before its town: "uni liège", "TU Delft", "Université de Lille",
-# "University of Vienna", "HEC Montréal", "Hochschule Trier". Short upper-case prefixes are read as written
-# ("TU", "KU"), not as the words "tu" or "ku".
-INSTITUTION_BEFORE = re.compile(
+# "University of Vienna", "HEC Montréal", "Hochschule Trier", "u of toronto". Short upper-case prefixes are
+# read as written ("TU", "KU"), not as the words "tu" or "ku".
+_INSTITUTION_WORD = (
     r"(?:\b(?i:uni|univ|university|universit[ée]|universite|universidad|universidade|universit[àa]|universit[äa]t|"
     r"universiteit|uniwersytet|hochschule|fachhochschule|polytechnique|politecnico|polytech|[ée]cole|institut|"
-    r"institute|college|coll[èe]ge|iut|insa|iae|kedge|neoma|skema|essec|hec|epf|htw|fh)\b"
-    r"|(?-i:\b(?:TU|KU|FU|HU|LMU|TH|ETH|UC|UCL|UPC|UPV|UAB|UAM|UNI|HEC)\b))"
-    r"\.?\s+(?:(?i:of|de|du|des|d'|d’|di|der|des|in|at|à|a|la|le)\s+)*"
+    r"institute|college|coll[èe]ge|iut|insa|iae|kedge|neoma|skema|essec|hec|epf|htw|fh|u(?=\s+(?:of|de)\s))\b"
+    r"|(?-i:\b(?:TU|KU|FU|HU|LMU|TH|ETH|UC|UCL|UPC|UPV|UAB|UAM|UNI|HEC)\b))")
+INSTITUTION_BEFORE = re.compile(
+    _INSTITUTION_WORD + r"\.?\s+(?:(?i:of|de|du|des|d'|d’|di|der|des|in|at|à|a|la|le)\s+)*"
+    r"([^\W\d_][\w'’-]*(?:[ -][^\W\d_][\w'’-]*)?)")
+# ... or named by a region or a founder, its town said after it: "univ de lorraine in nancy", "Université
+# Paul Sabatier à Toulouse", "uni of the basque country (bilbao)".
+INSTITUTION_THEN_TOWN = re.compile(
+    _INSTITUTION_WORD + r"\.?((?:[ -][\w'’.-]+){0,4}?)\s*(?:\s(?i:in|at|à|a|en)\s+|\(\s*)"
     r"([^\W\d_][\w'’-]*(?:[ -][^\W\d_][\w'’-]*)?)")
 # A short prefix written in lower case ("tu kaiserslautern", "ku leuven"): only with the town right after it,
 # a word of four letters at least, so that the French "tu" ("tu pars à Lyon", "tu as sur…") is not read as one.
@@ -106,6 +112,12 @@ def institution_towns(text: str):
             town = _town(match[1])
             if town and to_iso(town) != "LU" and town.casefold() not in INSTITUTION_WORDS:
                 found.append((match.start(), town))
+    for match in INSTITUTION_THEN_TOWN.finditer(text):
+        if re.search(r"\blux|\buni\.lu", match[1], re.I):
+            continue  # "the University of Luxembourg in Belval": home
+        town = _town(match[2])
+        if town and to_iso(town) != "LU" and town.casefold() not in INSTITUTION_WORDS:
+            found.append((match.start(), town))
     return sorted(found, key=lambda item: item[0])  # stable: a known name before a guess at the same place
 
 

@@ -16,6 +16,7 @@ from typing import Any, Dict, Iterable, List, Optional, Tuple
 import yaml
 
 from actions import situations
+from actions.languages import native_speaker, teaching_language
 from rules_core.countries import is_eu, to_iso
 from rules_core.rules.obligation import third_country_ground
 from rules_core.situation import ExemptionGround, SpecialStatus
@@ -257,6 +258,13 @@ EXTENSION_ASKED = (r"\b(?:can|could|may|might|peux|pourrais|pourrai|puis|possibl
                    # "stay in Bergen into the spring", "rester à Lund encore un semestre" ("rester au Luxembourg au S3" is not)
                    rf"(?:in|at|à|a|en)\s+[\w'’-]+\s+(?:{_STAY_ON})))")
 EXTENSION_WORDS = re.compile(r"prolong|extend|extension|rester plus|stay longer", re.I)
+# Whether an extension is funded ("et une prolongation au S4, payée aussi ?", "would the extension get the grant
+# too?"): a funding question about an extension semester (not the fees paid for it).
+EXTENSION_FUNDED = (r"(?:prolong\w*|extension|extend\w*)\b[^.?!]{0,60}?\b(?:pay[ée]e?s?|paid|funded|financ\w*|bourse|grant|"
+                    r"money|argent|fonds)\b|\b(?:bourse|grant|funding|financement|money|argent|fonds)\s+(?:for|pour|de|during|"
+                    r"pendant|on)\s+(?:the\s+|la\s+|l.|my\s+|ma\s+|this\s+|cette\s+|an?\s+|une\s+)?"
+                    r"(?:prolong\w*|extension|extended)")
+NOT_FUNDING = r"\bfrais\b|\bfees?\b|tuition|minerval|inscription"
 UNSURE_BETWEEN = re.compile(
     r"not sure|don.?t know|do not know|no idea|unsure|undecided|either|or maybe|sais pas|sait pas|pas encore|"
     r"pas sûr|pas sur|hésite|hesite|ne connais pas|aucune idée|peut-être|peut etre|yet\b", re.I)
@@ -299,9 +307,21 @@ NEGATED_TYPE = re.compile(r"(?:\b(?:pas|plus|not|no longer|non|rather than|inste
                           + _TYPE_NAME + r"(?![\w+])", re.I)
 
 
+# A type named as a comparison or as another programme's feature, not the student's own: "does uni.lu pay
+# my grant like w erasmus?", "comme pour erasmus", "unlike erasmus", "does the erasmus OLS thing count?",
+# "l'OLS d'erasmus".
+OTHER_TYPE = re.compile(r"(?:\b(?:like|unlike|same as|as with|as for|as in|compared to|comme|contrairement [àa]|"
+                        r"pareil qu.|m[êe]me chose qu.)\s*(?:(?:w/?|with|for|in|avec|pour|en|on|the|l.|les|a|an)\s*)?"
+                        + _TYPE_NAME + r"(?![\w+])"
+                        r"|" + _TYPE_NAME + r"\s*(?:.s\s+)?(?:ols|online (?:language )?(?:test|assessment)|language test)\b"
+                        r"|\bols\s+(?:d.|de\s+l.|of\s+|from\s+)?(?:the\s+)?" + _TYPE_NAME + r"(?![\w+]))", re.I)
+
+
 def negated_types(text: str) -> set:
-    """The mobility types the student rules out ("pas erasmus", "not a free mover")."""
-    ruled = set()
+    """The mobility types the student rules out ("pas erasmus", "not a free mover") or names only to compare
+    ("like with erasmus", "the erasmus OLS")."""
+    ruled = {value for match in OTHER_TYPE.finditer(text or "") for value, pattern in KEYWORDS["mobility_type"]
+             if re.search(pattern, match[0], re.I)}
     for match in NEGATED_TYPE.finditer(text or ""):
         if match[0].casefold().startswith("qu") and not re.search(r"plut[ôo]t\b[^,.;!?]{0,40}$", text[:match.start()],
                                                                    re.I):
@@ -534,7 +554,9 @@ def is_what_if(text: str) -> bool:
     if not cue:
         return False
     reading = read_message(text, None, [], None, dt.date.today())
-    return bool(set(reading.facts) & SAME_QUESTION_FACTS) or bool(follow_up_place(text))
+    # "and if I took the English-taught courses instead?": another teaching language (Art. 12(1)'s native speaker)
+    return bool(set(reading.facts) & SAME_QUESTION_FACTS) or bool(follow_up_place(text)) \
+        or teaching_language(text) is not None
 
 
 def bare_place(text: str) -> Optional[str]:
@@ -674,8 +696,10 @@ def ruled_out_places(text: str) -> set:
     return {fold(m[1]) for m in RULED_OUT_PLACE.finditer(text or "")}
 
 
-COMPARED_LEVEL = re.compile(r"(?:\bfor|\bpour|\blike|\bcomme|\bthan|\bque|\bunlike|\bcontrairement aux)\s+(?:the\s+|les\s+|en\s+|in\s+)?$",
-                            re.I)
+COMPARED_LEVEL = re.compile(r"(?:\bfor|\bpour|\blike|\bcomme|\bthan|\bque|\bunlike|\bcontrairement aux"
+                            # "or is that only bachelor?", "c'est seulement en licence ?": another level, asked about
+                            r"|(?:\bthat|\bit|\bthis|\bor|\bou|\bc|\bça|\bca)\W{0,2}\w{0,3}\s+(?:only|just|seulement|"
+                            r"uniquement|juste))\s+(?:the\s+|les\s+|en\s+|in\s+)?$", re.I)
 
 
 # A level the student had before the one they are in: "in my bachelor we had to", "j'ai fini ma licence".
@@ -1066,8 +1090,14 @@ QUESTION_CUES = [
      r"[1-8](?:st|nd|rd|th|e|è|ème|eme)\s+semest\w*)\b",
      r"\bagain\b|repart|re-?faire|another|autre|second|2nd|\b2e\b|deuxi|twice|\bdeux\b|\btwo\b|\b2\b|how many|combien|"
      r"encore|already|d[ée]j[àa]|one more|j.ai fait|i did|i went|count|compte|\bonly one\b|une seule|plusieurs|more than one"),
+    ({"ask_extension"}, "ask_funding", EXTENSION_FUNDED, NOT_FUNDING),
     ({"ask_extension"}, "ask_fees", r"\bpa(?:y|ie|yer)\b|frais|fees|tuition|minerval|inscription", r"^$"),
-    ({"ask_cancellation"}, "ask_funding", r"bourse|grant|fonds|funding|financ|money|argent", r"^$"),
+    # "I refused my place, can I still get a grant?" is the grant's question; "what happens if I cancel? could I
+    # still go free mover with a grant?" asks the cancellation's consequences, the grant among them (Art. 18)
+    ({"ask_cancellation"}, "ask_funding", r"bourse|grant|fonds|funding|financ|money|argent",
+     r"what happens|what would happen|qu.est[- ]ce qu.il (?:se passe|arrive)|qu.est[- ]ce qui (?:se passe|arrive)|"
+     r"que se passe|\bsi (?:j.annule|je (?:refuse|renonce|d[ée]cline|me d[ée]siste|annule|laisse tomber))|"
+     r"\bif i (?:cancel|refuse|decline|withdraw|turn (?:it |the place |my place )?down|give (?:it |the place |my place )?up|drop)"),
     ({"ask_learning_agreement", "ask_application"}, "ask_deadlines",
      r"(?:my|mes|all|toutes? les|quelles sont les|what are (?:the|my)) (?:deadlines|dates limites|échéances|dates)|"
      r"(?:list|liste[rz]?|give me|donne[rz]?[- ]moi|énumère[rz]?)\b.{0,20}\b(?:deadlines|dates limites|échéances)|"
@@ -1157,7 +1187,10 @@ ASPECT_CUES = {
                             r"\bdoi[st]\b|\bdoivent|obligatoire|oblig[ée]|exig|n[ée]cessaire|besoin)[^?.!]{0,45}?"
                             r"\b(?:30|thirty|trente)\s*(?:ects|crédits?|credits?|cr[ée]dits?)\b|"
                             r"\b(?:30|thirty|trente)\s*(?:ects|crédits?|credits?)\s+(?:(?:is|are|sont|est)\s+)?(?:mandatory|"
-                            r"required|obligatory|compulsory|needed|necessary|obligatoires?|exig[ée]s|requis|n[ée]cessaires|minimum)",
+                            r"required|obligatory|compulsory|needed|necessary|obligatoires?|exig[ée]s|requis|n[ée]cessaires|minimum)|"
+                            # "is there a min 30 ects for us too?", "un minimum de 30 crédits ?"
+                            r"\b(?:min(?:imum)?\.?|at least|au moins)\s+(?:of\s+|de\s+|d.)?(?:30|thirty|trente)\s*"
+                            r"(?:ects|crédits?|credits?|cr[ée]dits?)\b",
     # "does it still count?", "ça compte qd même ?": whether the stay counts, not whether to go again
     "still_valid": r"(?:still|encore|toujours)\s+(?:be\s+|être\s+)?(?:valid|validée?|count|compte|reconnue?)|"
                    r"\b(?:ça|ca|cela|it|this|that|elle|(?:my|ma|mon) (?:mobilit[ée]|mobility|semest\w+|stay|séjour|exchange|"
@@ -1177,7 +1210,20 @@ ASPECT_CUES = {
     # "la bourse c'est l'uni qui la verse ou l'epfl ?", "who pays the grant?": who pays or manages it
     "who_pays": r"\b(?:qui|who|which (?:uni\w*|one|institution))\b[^.?!]{0,40}\b(?:la |le |l.|it |me |m.)?(?:verse|versent|"
                 r"paie|paye|pays|finance|g[èe]re|manages?)\b|\b(?:pay[ée]e?|vers[ée]e|financ[ée]e?|g[ée]r[ée]e?) par qui\b|"
-                r"\bpaid (?:out )?by whom\b|\bwho (?:is )?(?:paying|funding|managing)\b",
+                r"\bpaid (?:out )?by whom\b|\bwho (?:is )?(?:paying|funding|managing)\b|"
+                # "paid by uni.lu or by zurich?", "versée par l'uni ou par l'epfl ?": one of two payers
+                r"\b(?:paid|funded|financed|managed|vers[ée]e|pay[ée]e|financ[ée]e|g[ée]r[ée]e)\s+(?:out\s+)?(?:by|par)\s+"
+                r"[^?!]{1,30}?\s(?:or|ou)\s+(?:by\s+|par\s+)?\w",
+    # "does uni.lu pay my grant?", "uni.lu la verse ?", "is it paid by the university?": whether the home
+    # university pays it (a yes or a no)
+    "ul_pays": r"\b(?:does|do|will|would|is|can)\s+(?:uni\.?lu|(?:the\s+)?(?-i:UL)|the (?:uni|university)(?: of luxembourg)?|luxembourg|"
+               r"my (?:home )?uni(?:versity)?)\s+(?:still\s+|also\s+|then\s+)?(?:pay|fund|finance|give|cover|provide)(?:ing)?\b|"
+               r"\b(?:paid|funded|financed|given|managed)\s+(?:out\s+)?by\s+(?:uni\.?lu|(?-i:UL)\b|the (?:uni|university)\b|"
+               r"luxembourg|my (?:home )?uni)|"
+               r"(?:uni\.?lu|l.?(?-i:UL)\b|l.uni(?:versit[ée])?(?: du lux\w*)?)\s+(?:\w+\s+)?(?:me\s+|la\s+|le\s+|l.\s*|m.\s*)*"
+               r"(?:verse|paie|paye|finance|donne|accorde|g[èe]re)\b|"
+               r"\b(?:vers[ée]e?|pay[ée]e?|financ[ée]e?|donn[ée]e?|g[ée]r[ée]e?)\s+par\s+(?:uni\.?lu|l.?(?-i:UL)\b|l.uni\b|"
+               r"l.universit[ée]|le luxembourg)",
     "certificate_replaced": NAMED_QUESTIONS[1][1],
     "grade_deadline": QUESTION_CUES[-1][2],
     "ul_cancels_application": NAMED_QUESTIONS[2][1],
@@ -1347,8 +1393,10 @@ def read_message(text: str, intent: Optional[str], entities: Iterable[dict], req
             found = {value for value, pattern in options if value in found and (not other_level_named(affirmed, value) or not all(
                 compared_level(affirmed, m.start(), m.end()) for m in re.finditer(pattern, affirmed, re.I)))}
         if fact == "level" and len(found) > 1:  # "I just started the Master; in my bachelor we had to go"
+            # (or "je suis en master : c'est seulement en licence, les 30 crédits ?": a level asked about)
             found = {value for value, pattern in options
                      if any(not _earlier_level(affirmed, {"start": m.end() - len(m.group().split()[-1])})
+                            and not COMPARED_LEVEL.search(affirmed[:m.start()])
                             for m in re.finditer(pattern, affirmed, re.I))} or found
         if fact == "mobility_type" and WHICH_PROGRAMME_UNKNOWN.search(text):
             # "dont know yet which programme australia would be": the planned type is not known,
@@ -1415,6 +1463,9 @@ def read_message(text: str, intent: Optional[str], entities: Iterable[dict], req
             reading.facts.setdefault("force_majeure", said.pop())
     if STATED_EXTENSION.search(text) and requested is None:  # "I'm extending my Erasmus+ stay in Porto"
         reading.facts.setdefault("is_extension", True)
+    elif requested is None and re.search(EXTENSION_FUNDED, text, re.I) and not re.search(NOT_FUNDING, text, re.I):
+        # "et une prolongation au S4, payée aussi ?": the funding asked is that of an extension semester
+        reading.facts["is_extension"] = True
     elif requested is None and NEW_MOBILITY.search(text) and not EXTENSION_WORDS.search(text):
         # "and after that, could I do another erasmus in S5?": a new mobility, whatever was extended before
         reading.facts["is_extension"] = False
@@ -1454,6 +1505,10 @@ def read_message(text: str, intent: Optional[str], entities: Iterable[dict], req
         if named:
             code = to_iso(named)
             reading.facts.update({"host_country": code} if code else {"host_city": named})
+
+    native = native_speaker(text, answering=requested == "native_speaker")
+    if native is not None:  # "spanish is my first language, courses in spanish": native in the teaching language
+        reading.facts["native_speaker"] = native
 
     home = lifelong_home(text)
     if home:  # "born and raised in Luxembourg": whether that or the nationality is the origin, staff decide

@@ -132,6 +132,7 @@ ASPECTS = {
     "certificate_replaced": "ask_language_test",  # "can the OLS replace the host's certificate?" -> no, Art. 12(2)
     "ects_minimum": "ask_learning_agreement",  # "how many ECTS at least in my LA?" -> 30 (Bachelor), Master silent
     "who_pays": "ask_funding",  # "who pays my SEMP grant, uni.lu or the host?" -> the Swiss host, Art. 5(8)
+    "ul_pays": "ask_funding",  # "does uni.lu pay my SEMP grant?" -> no, the Swiss host does, Art. 5(8)
     "later_academic_year": "ask_funding",  # "and if I wait until next year?" after a refused place -> Art. 5(5) no longer bars
     "ects_thirty_required": "ask_learning_agreement",  # "must my LA have 30 ECTS?" -> yes (Bachelor), no (Master)
     "counts_as_another": "ask_mobility_count",  # "does extending count as my second mobility?" -> no, Art. 28(3)

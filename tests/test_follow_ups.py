@@ -304,3 +304,39 @@ def test_a_university_the_student_still_hesitates_about_against_another_town_is_
     facts = read_message("bourse erasmus ? j'hésite toujours entre la tu dresden et nancy", "ask_funding", [], None,
                          TODAY).facts
     assert "host_city" not in facts and "host_country" not in facts
+
+
+@pytest.mark.parametrize("text, town", [
+    ("bourse erasmus pour l'université de Picardie à Amiens ?", "Amiens"),
+    ("my erasmus place is the univ of burgundy in dijon, any grant?", "dijon"),
+    ("exchange at the Université Paul Valéry (Montpellier) in S5", "Montpellier"),
+    ("global exchange at u of ottawa next fall", "ottawa"),
+])
+def test_a_university_named_by_its_region_or_founder_then_its_town_is_hosted_in_that_town(text, town):
+    assert read_message(text, "ask_funding", [], None, TODAY).facts.get("host_city") == town
+
+
+def test_the_university_of_luxembourg_named_with_its_campus_town_is_home_not_a_host():
+    assert "host_city" not in read_message("bachelor at the university of luxembourg in esch, erasmus grant?",
+                                           "ask_funding", [], None, TODAY).facts
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("swiss-european mobility in Basel: is the money from uni.lu, like for erasmus?", "semp"),
+    ("semp à Genève, la bourse vient de l'uni comme pour erasmus ?", "semp"),
+    ("global exchange to Seoul, would my erasmus language test result count?", "global_exchange"),
+    ("free mover à Tokyo, l'OLS d'erasmus je dois le faire aussi ?", "free_mover"),
+])
+def test_a_mobility_type_named_only_to_compare_or_as_another_programme_s_test_is_not_the_student_s(text, kind):
+    tagged = [{"entity": "mobility_type", "value": "erasmus_plus", "start": text.casefold().index("erasmus"),
+               "end": text.casefold().index("erasmus") + 7}]
+    assert read_message(text, "inform", tagged, None, TODAY).facts["mobility_type"] == kind
+
+
+def test_a_what_if_naming_a_town_of_two_countries_neither_the_student_s_gets_the_grant_without_asking_the_country():
+    state = tracker("hmm and if i rank valencia (UPV) first instead", "nlu_fallback", detected="en", language="en",
+                    **{**NEAR, "host_city": "Lyon", "country_of_origin": "FR"})
+    messages, events = run(ActionNotUnderstood(), state)
+    slots = slots_set(events)
+    assert slots["host_city"].casefold() == "valencia" and slots["last_decision"]["outcome"] == "yes"
+    assert "Art. 5(1)" in messages[-1]["text"]

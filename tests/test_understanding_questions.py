@@ -1,6 +1,8 @@
 """Which question the student asks, and not losing it: the question named by its own words when the
 classifier misses, FAQ topics rescued, what-ifs kept, replies to a pending fact read as answers, and
 a lecturer's own trip told apart from a student's question (issue 9). Wordings are the tests' own."""
+import datetime as dt
+
 import pytest
 from rasa_sdk.events import ConversationPaused
 
@@ -12,6 +14,8 @@ from actions.staff_mobility import asks_own_staff_mobility
 from actions.understanding import bare_place, named_question
 from nlu_components.language import detect
 from tests.test_actions import response_text, run, run_reading, slots_set, tracker
+
+TODAY = dt.date(2027, 9, 20)
 
 
 # -- the question named by its own words ---------------------------------------------------------
@@ -70,6 +74,34 @@ def test_an_faq_topic_named_with_the_mobility_in_sight_is_that_topic(text, topic
 ])
 def test_the_same_words_about_the_university_s_own_studies_name_no_faq_topic(text):
     assert named_faq_topic(text) is None
+
+
+@pytest.mark.parametrize("text", [
+    "je suis affiliée à la CNS, ça me couvre au Japon pendant mon échange ?",
+    "is my health insurance still valid in Chile during the exchange semester?",
+    "am I insured while I'm on erasmus in Krakow or do I need something extra?",
+    "pendant ma mobilité à Séoul, la sécu luxembourgeoise rembourse les frais médicaux ?",
+])
+def test_health_cover_during_the_stay_abroad_is_the_insurance_topic(text):
+    assert named_faq_topic(text) == "insurance"
+
+
+@pytest.mark.parametrize("text", [
+    "how do I register with the CNS as a student in Luxembourg?",
+    "je dois m'assurer que mon learning agreement est signé avant de partir en erasmus ?",
+    "does the erasmus grant cover my rent in Valencia?",
+])
+def test_insurance_words_without_the_stay_abroad_or_meaning_make_sure_are_no_insurance_topic(text):
+    assert named_faq_topic(text) != "insurance"
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("fr", "g la CNS, je suis couvert en Australie pdt mon echange ??"),
+    ("en", "got CNS cover, does it work in Mexico during my exchange?"),
+])
+def test_health_cover_abroad_taken_for_the_cns_s_business_gets_the_insurance_answer(lang, text):
+    messages, events = run(ActionNotUnderstood(), tracker(text, "out_of_scope", detected=lang, language=lang))
+    assert messages[-1]["text"] == response_text("utter_faq/insurance", lang)
 
 
 @pytest.mark.parametrize("lang, text, intent", [
@@ -252,3 +284,91 @@ def test_a_semester_asked_about_without_going_twice_is_the_departure_semester_no
     from actions.understanding import refine_question
 
     assert refine_question("ask_mobility_count", text) == question
+
+
+# -- what exactly the funding, cancellation and learning-agreement questions ask ---------------------
+
+@pytest.mark.parametrize("text", [
+    "swiss-european exchange in Lugano: will uni.lu pay the grant?",
+    "does the university give me the grant for SEMP in Bern?",
+    "semp à Lausanne : l'université du Luxembourg finance la bourse ?",
+    "la bourse semp est-elle payée par l'université ?",
+])
+def test_whether_the_university_pays_the_grant_is_asked_as_a_yes_or_no(text):
+    from actions.understanding import aspects_of
+
+    assert "ul_pays" in aspects_of(text) and "who_pays" not in aspects_of(text)
+
+
+@pytest.mark.parametrize("text", ["is my semp grant paid by uni.lu or by the host in Geneva?",
+                                  "la bourse est versée par l'uni ou par l'EPFL ?"])
+def test_a_choice_between_two_payers_is_asked_as_who_pays(text):
+    from actions.understanding import aspects_of
+
+    assert "who_pays" in aspects_of(text)
+
+
+def test_asked_whether_uni_lu_pays_a_semp_grant_the_answer_is_no_at_once():
+    from actions.answer import ActionAnswer
+
+    messages, events = run(ActionAnswer(), tracker("semp in Basel, will uni.lu pay my grant like with erasmus?",
+                                                   "ask_funding", detected="en", language="en"))
+    slots = slots_set(events)
+    assert slots["mobility_type"] == "semp" and slots["last_decision"]["outcome"] == "no"
+    assert "Art. 5(8)" in messages[-1]["text"] and not slots.get("requested_fact")
+
+
+@pytest.mark.parametrize("text", [
+    "cool, and if I stay on for the summer semester as an extension, is that funded too?",
+    "d'accord. et la prolongation au semestre d'été, elle est financée ?",
+    "is there any grant for the extension?",
+])
+def test_whether_an_extension_is_funded_is_the_funding_question_about_an_extension(text):
+    from actions.understanding import read_message, refine_question
+
+    assert refine_question("ask_extension", text) == "ask_funding"
+    assert read_message(text, "ask_funding", [], None, TODAY).facts["is_extension"] is True
+
+
+@pytest.mark.parametrize("text", [
+    "no grant then, fine. but can I extend at all, and how?",
+    "do I pay the tuition fees again for the extension?",
+])
+def test_an_extension_question_that_only_mentions_money_or_asks_the_fees_is_not_about_its_funding(text):
+    from actions.understanding import refine_question
+
+    assert refine_question("ask_extension", text) != "ask_funding"
+
+
+@pytest.mark.parametrize("text, question", [
+    ("I have my Erasmus place in Bologna but might take a job. What happens if I withdraw? Any grant for a free "
+     "mover semester this year?", "ask_cancellation"),
+    ("si je laisse tomber ma place à Gand, je perds la bourse pour cette année ?", "ask_cancellation"),
+    ("I already declined my Erasmus place in Bologna, can I still get a grant as a free mover?", "ask_funding"),
+])
+def test_a_cancellation_s_consequences_stay_the_cancellation_question_a_refusal_done_asks_the_grant(text, question):
+    from actions.understanding import refine_question
+
+    assert refine_question("ask_cancellation", text) == question
+
+
+def test_a_master_student_asking_who_signs_and_whether_30_ects_apply_to_masters_too_is_a_master_student():
+    from actions.understanding import aspects_of, read_message
+
+    text = "MSc student here. who must sign my LA, and is a minimum of 30 credits also for us or only for bachelors?"
+    start = text.index("bachelors")
+    tagged = [{"entity": "level", "value": "bachelor", "start": start, "end": start + 9}]
+    assert read_message(text, "ask_learning_agreement", tagged, None, TODAY).facts["level"] == "master"
+    assert {"who_signs", "ects_thirty_required"} <= set(aspects_of(text))
+
+
+@pytest.mark.parametrize("text, other", [
+    ("I'm a master student, does the 30 ects rule apply to us or is it just bachelor?", "bachelor"),
+    ("je suis en master : le minimum de 30 crédits, c'est seulement en licence ?", "licence"),
+])
+def test_a_level_asked_about_as_the_only_one_a_rule_concerns_is_not_the_student_s(text, other):
+    from actions.understanding import read_message
+
+    start = text.index(other)
+    tagged = [{"entity": "level", "value": "bachelor", "start": start, "end": start + len(other)}]
+    assert read_message(text, "ask_learning_agreement", tagged, None, TODAY).facts["level"] == "master"

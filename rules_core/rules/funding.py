@@ -13,7 +13,7 @@ from rules_core import parameters
 from rules_core.citations import FUNDING, art, master
 from rules_core.decision import Decision, Outcome, Question
 from rules_core.engine import Facts, Findings, Missing, asked, rule
-from rules_core.rules.place import Proximity, host_country, host_distance
+from rules_core.rules.place import Proximity, host_country, host_distance, possible_host_countries
 from rules_core.situation import Level, MobilityType as T, Situation
 
 REVIEW = "review"  # a result that sends the case to staff
@@ -72,6 +72,11 @@ def art_5_3_country_of_origin(f: Facts, out: Findings):
         # The host's country or the student's is not known: the rule, as a condition of the grant.
         out.add("funding.origin_if", *cited(f, art(5, 3)))
         return IF_BEYOND
+    countries = possible_host_countries(f)
+    if len(countries) > 1 and f.need("country_of_origin") not in countries:
+        # No town of that name is in the student's country ("Barcelona" for a French student: Spain or
+        # Venezuela): the rule cannot apply, so which namesake is meant is not asked.
+        return False
     country = host_country(f)
     if country != f.need("country_of_origin"):
         return False
@@ -177,12 +182,16 @@ def art_5_1_grant(f: Facts, out: Findings) -> Outcome:
 
 def decide(situation: Situation) -> Decision:
     out = Findings(Facts(situation))
-    if asked("who_pays") and out.facts.get("mobility_type") == T.semp:
+    if (asked("who_pays") or asked("ul_pays")) and out.facts.get("mobility_type") == T.semp:
         # "who pays my SEMP grant, uni.lu or the Swiss host?": the Swiss host funds and manages it, on its own
-        # conditions (Art. 5(8)); the University's exclusions are not what was asked.
+        # conditions (Art. 5(8)); the University's exclusions are not what was asked. "Does uni.lu pay it?" is
+        # then a no, whatever the other facts: the University pays no SEMP grant.
         level_cite = [master(FUNDING)] if out.facts.get("level") == Level.master else []
-        out.add("funding.semp_swiss_host", art(5, 8), *level_cite)
-        return out.decision(Question.ask_funding, Outcome.conditional)
+        if asked("who_pays"):
+            out.add("funding.semp_swiss_host", art(5, 8), *level_cite)
+            return out.decision(Question.ask_funding, Outcome.conditional)
+        out.add("funding.semp_not_paid_by_university", art(5, 8), *level_cite)
+        return out.decision(Question.ask_funding, Outcome.no)
     results = [out.attempt(rule) for rule in EXCLUSIONS]
     if any(result is True for result in results):
         out.conclusions = [c for c in out.conclusions if c.key not in _NOT_A_BAR]

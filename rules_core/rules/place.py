@@ -83,6 +83,17 @@ def host_distance(f: Facts) -> HostDistance:
     return HostDistance(_classify(distance), place, round(distance, 1))
 
 
+def possible_host_countries(f: Facts) -> set:
+    """The countries the host may be in: the one given, else those of every town of that name
+    ("Barcelona": Spain or Venezuela)."""
+    country = f.get("host_country")
+    if country is not None:
+        return {country}
+    if f.get("host_city") is None:
+        raise Missing("host_city")
+    return {p.country for p in _candidates(f)}
+
+
 def host_country(f: Facts) -> str:
     """The host's country: given, or the one all places of that name share."""
     country = f.get("host_country")

@@ -107,6 +107,8 @@ def decide_learning_agreement(situation: Situation) -> Decision:
             return out.decision(q, Outcome.yes)
         # The Master section does not repeat the 30 ECTS minimum of Art. 8(1). Asked whether the 30 apply:
         # no; asked how many then: the circular gives no figure, the programme or the office says.
+        if asked("who_signs"):  # "who signs it, and are 30 ECTS needed for us too?": the signatories first
+            out.add("learning_agreement.master_content", master(LEARNING_AGREEMENT))
         if asked("ects_thirty_required") and not asked("ects_minimum"):
             out.add("learning_agreement.master_thirty_not_required", master(LEARNING_AGREEMENT),
                     ects=parameters.value("minimum_ects"))
@@ -116,8 +118,11 @@ def decide_learning_agreement(situation: Situation) -> Decision:
     alone = asked("change_alone")  # the date cannot change "never on your own": not asked for it
     # Nor can the level: every change is validated by the student, the programme director and the
     # host at both levels (Art. 8(3); the Master section says the same), so it is asked only for "who signs".
+    # "Who signs it?" does not turn on the dates either: the four weeks are then said in general.
+    signatories = asked("who_signs") and f.get("course_start_date") is None
     out.attempt(lambda f, o: (needs(f, "level") if asked("who_signs") else None) if alone
-                else needs(f, "level") if f.unknown("course_start_date") else needs(f, "level", "course_start_date"))
+                else needs(f, "level") if f.unknown("course_start_date") or signatories
+                else needs(f, "level", "course_start_date"))
     if out.missing:
         return out.decision(q, Outcome.missing_facts)
     if alone:
@@ -138,7 +143,13 @@ def decide_learning_agreement(situation: Situation) -> Decision:
         else:
             art_8_2_change_deadline(f, out)
         return out.decision(q, Outcome.no)
-    still_open = art_8_2_change_deadline(f, out)
+    if signatories:
+        window = [art(8, 2)] if f.need("level") == Level.bachelor else [master(LEARNING_AGREEMENT)]
+        out.add("learning_agreement.change_deadline_general", *window,
+                days=parameters.value("learning_agreement_change_window_days"))
+        still_open = True
+    else:
+        still_open = art_8_2_change_deadline(f, out)
     if out.missing:
         return out.decision(q, Outcome.missing_facts)
     if f.need("level") == Level.bachelor:
