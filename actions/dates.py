@@ -100,10 +100,19 @@ def date_facts(text: str, spans: List[tuple], requested: Optional[str], assumed:
 
 
 def _same_stay_years(facts: Dict[str, dt.date], without_year: set, text: str) -> None:
-    """ "from 14 Sept to 20 Nov 2026", "from 15 March to 10 June": one stay, so a start said without
-    its year is the year before the return."""
+    """One stay: a start said without its year takes the year written on the end ("1 oct to 23 dec
+    2027", "du 20/09 au 10/12/2027"), or the year before when that would put it after the end
+    ("from 14 Nov to 20 Feb 2028"); with no year at all ("from 15 March to 10 June"), the year before
+    the return when it would else come after it."""
     start, end = facts.get("departure_date"), facts.get("return_date")
-    if start and end and end < start and ("departure_date" in without_year or not re.search(r"\d{4}", text)):
+    if not (start and end):
+        return
+    if "departure_date" in without_year and "return_date" not in without_year:
+        same = _in_year(start, end.year)
+        if same is not None and same > end:
+            same = _in_year(start, end.year - 1)
+        facts["departure_date"] = same or start
+    elif end < start and ("departure_date" in without_year or not re.search(r"\d{4}", text)):
         facts["departure_date"] = _in_year(start, start.year - 1) or start
 
 

@@ -52,6 +52,9 @@ _DAY_RANGE = re.compile(rf"\b(?:du|from|between|entre(?: le)?)\s+(?P<first>\d{{1
 _YEAR_FIRST = re.compile(r"\b(\d{4})/(\d{1,2})/(\d{1,2})\b")
 _DATE_WORD_BEFORE = re.compile(r"(?:\b(?:le|du|au|on|the|from|until|jusqu.au|depuis|since|date)\s*)$", re.I)
 _NUMERIC = re.compile(r"\b(\d{1,2})[/.](\d{1,2})(?:[/.](\d{2,4}))?\b")
+# "1.10–23.12.2027", "du 1.10 au 23.12.2027": a dotted day.month is a date when a full dotted date ends its range.
+_DOTTED_RANGE_END = re.compile(r"\.?\s*(?:-|–|—|au|to|until|till|et|and|bis)\s*(?:le\s+|the\s+)?\d{1,2}\.\d{1,2}\.\d{2,4}\b",
+                               re.I)
 _ISO = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
 
 NUMBER_WORDS = {
@@ -374,7 +377,8 @@ def dated_spans(text: str, today: dt.date, future: bool = False, assumed: Option
     if not found:
         for m in _NUMERIC.finditer(text):
             year = int(m[3]) if m[3] else None
-            if year is None and "." in m[0]:
+            if year is None and "." in m[0] and not (_DOTTED_RANGE_END.match(text, m.end())
+                                                     and 1 <= int(m[2]) <= 12 and 1 <= int(m[1]) <= 31):
                 continue  # "GPA 3.0", "2.5 ECTS", "moyenne 14.5": a decimal number, not a date
             if year is None and int(m[2]) > 12 and not _DATE_WORD_BEFORE.search(text[:m.start()]):
                 continue  # "14/20 à l'examen": a grade; "le 12/13" stays an impossible date

@@ -151,3 +151,29 @@ def test_arriving_then_leaving_is_a_stay():
 
     facts = read_message("I arrive on 3 March and leave on 20 June 2027", "inform", [], None, dt.date(2026, 12, 1)).facts
     assert (facts["departure_date"], facts["return_date"]) == (dt.date(2027, 3, 3), dt.date(2027, 6, 20))
+
+
+@pytest.mark.parametrize("text", [
+    "I'll be in Osaka from 2 October to 20 December 2028",
+    "je serai à Lund du 02/10 au 20/12/2028",
+    "entre le 2 octobre et le 20 décembre 2028 à Bergen",
+    "stay in Sapporo 2.10–20.12.2028",
+    "séjour à Turku du 2.10 au 20.12.2028",
+    "oct 2 - dec 20 2028 in Kyoto",
+    "between Oct 2nd and Dec 20th 2028",
+])
+def test_a_range_whose_year_is_written_only_on_its_end_is_one_stay_within_that_year(text):
+    found, problems = dated(text, intent="ask_validation")
+    assert found == {"departure_date": dt.date(2028, 10, 2), "return_date": dt.date(2028, 12, 20)}
+    assert problems == []
+
+
+@pytest.mark.parametrize("text", ["from 12 November to 25 February 2029", "du 12/11 au 25/02/2029"])
+def test_a_range_end_year_gives_its_start_the_year_before_when_the_range_crosses_new_year(text):
+    found, _ = dated(text, intent="ask_validation")
+    assert found == {"departure_date": dt.date(2028, 11, 12), "return_date": dt.date(2029, 2, 25)}
+
+
+def test_a_decimal_number_beside_a_range_is_still_no_date():
+    assert dated("GPA 3.5, 30 ECTS", intent="ask_validation")[0] == {}
+
