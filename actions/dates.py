@@ -133,3 +133,64 @@ def _in_year(day: dt.date, year: int) -> Optional[dt.date]:
         return day.replace(year=year)
     except ValueError:  # 29 February in a common year
         return None
+
+
+# Semesters named as terms: "fall semester 2027", "the spring 2028 term", "semestre d'hiver", "printemps
+# 2028", "S5", "semestre 4", "5th semester". Summer and été only with a semester word (else the holidays).
+_SEASON_HALF = {"fall": 1, "autumn": 1, "automne": 1, "winter": 1, "hiver": 1,
+                "spring": 2, "printemps": 2, "summer": 2, "été": 2, "ete": 2}
+_TERM_WORD = r"(?:semest\w*|term|trimest\w*)"
+TERM = re.compile(
+    rf"\b(?:(?P<word_before>{_TERM_WORD})\s+(?:d.\s*|de\s+|of\s+)?(?:the\s+)?)?"
+    r"(?P<season>fall|autumn|automne|winter|hiver|spring|printemps|summer|été|ete)\b"
+    rf"(?:\s+(?P<word_after>{_TERM_WORD})\b)?(?:\s+(?:of\s+|de\s+|d.\s*)?(?P<year>20\d\d)\b)?"
+    rf"(?:\s+(?P<word_last>{_TERM_WORD})\b)?"
+    r"|\b(?:s|sem\.?\s?|semest(?:er|re)\s)(?P<number>[1-8])\b"
+    rf"|\b(?P<ordinal>[1-8])(?:st|nd|rd|th|e|ème|eme)\s+{_TERM_WORD}", re.I)
+# An extension word, then a few words and the preposition that leads to the term extended into: "extend
+# to spring 2028", "stay there for the fall semester too", "prolonger au semestre d'hiver", "rester le S5".
+_EXTENDED_INTO = re.compile(
+    r"\b(?:prolong\w*|extend\w*|extension|stay\w*|remain\w*|rest(?:er|e|erai\w*)|continu\w*)\b"
+    r"(?:\s+[\w'’]+){0,5}?\s+(?:to|into|for|until|till|through|over|in|au|à|a|aux|jusqu.?\s*(?:au|à|a|en)?|pour|sur|en|"
+    r"le|la|du|pendant|durant)\s+(?:the\s+|le\s+|la\s+|l.\s*|next\s+|following\s+)?$", re.I)
+_CLAUSE = re.compile(r"[?!;]|\.\s")
+
+
+def terms(text: str):
+    """The semesters the text names, in order: (position, Term, whether extension words lead to it)."""
+    from rules_core.rules.programmes import Term
+
+    found = []
+    for m in TERM.finditer(text or ""):
+        number = m["number"] or m["ordinal"]
+        if number:
+            term = Term.programme_semester(int(number))
+        else:
+            season = m["season"].casefold()
+            if season in ("summer", "été", "ete") and not (m["word_before"] or m["word_after"] or m["word_last"]):
+                continue
+            term = Term.season(_SEASON_HALF[season], int(m["year"]) if m["year"] else None)
+        before = text[max(0, m.start() - 80):m.start()]
+        cut = [c.end() for c in _CLAUSE.finditer(before)]
+        before = before[cut[-1]:] if cut else before
+        found.append((m.start(), term, bool(_EXTENDED_INTO.search(before))))
+    return found
+
+
+def extension_same_academic_year(text: str, answering: bool = False) -> Optional[bool]:
+    """Whether the extension the text tells stays within the academic year of its mobility, from the terms
+    it names ("erasmus in spring 2027, can I extend into fall 2027?", "S4 -> S5", "go in fall 2027 and
+    extend to spring 2028"): the term extension words lead to is the extension's, else the last of two; the
+    other one the mobility's. The rules core says what the two terms mean (Art. 17(1)). `answering`: the
+    reply to that very question, where one term alone does not say whose it is."""
+    from rules_core.rules.programmes import extension_within_academic_year
+
+    named = terms(text)
+    extension = next((term for _, term, led in named if led), None)
+    if extension is None and len(named) >= 2:
+        extension = named[-1][1]
+    others = [term for _, term, _ in named if term is not extension]
+    mobility = others[0] if others else None
+    if answering and not (mobility and extension):
+        return None
+    return extension_within_academic_year(mobility, extension)

@@ -1368,6 +1368,13 @@ def read_message(text: str, intent: Optional[str], entities: Iterable[dict], req
 
     if requested != "ects_enrolled" and situations.names_credits_abroad(reading.facts.get("exemption_grounds") or ()):
         reading.facts.pop("ects_enrolled", None)  # "j'ai eu 45 crédits à l'ULB": earned there, not enrolled abroad
+    if EXTENSION_WORDS.search(text) or intent == "ask_extension" or requested == "extension_same_academic_year":
+        # "erasmus in spring 2027, can I extend into fall 2027?": the two terms settle the academic year
+        from actions.dates import extension_same_academic_year
+
+        same = extension_same_academic_year(text, answering=requested == "extension_same_academic_year")
+        if same is not None:
+            reading.facts.setdefault("extension_same_academic_year", same)
     if requested and requested not in reading.facts:
         answer = _answer_to(requested, text, intent, button)
         if answer is not None:

@@ -177,3 +177,64 @@ def test_a_range_end_year_gives_its_start_the_year_before_when_the_range_crosses
 def test_a_decimal_number_beside_a_range_is_still_no_date():
     assert dated("GPA 3.5, 30 ECTS", intent="ask_validation")[0] == {}
 
+
+
+def extension_fact(text, requested=None, intent="ask_extension"):
+    return read_message(text, intent, [], requested, TODAY).facts.get("extension_same_academic_year")
+
+
+@pytest.mark.parametrize("text, same", [
+    ("exchange in Bergen in spring 2028, could I stay on through the autumn semester 2028?", False),
+    ("je pars au printemps 2028 à Gênes, est-ce que je peux prolonger au semestre d'automne 2028 ?", False),
+    ("I'm going in S6, can I extend into S7?", False),
+    ("mobilité au S3, je peux rester aussi au S4 ?", True),
+    ("my summer semester in Kraków, then the winter one too: can I extend?", False),
+    ("semestre d'hiver à Porto puis prolonger pendant le semestre d'été, possible ?", True),
+    ("if I leave in fall 2028 and extend to spring 2029, is that ok?", True),
+    ("can I extend into spring 2029 if my erasmus is in fall 2028?", True),
+    ("I'm in Bologna this autumn, could I extend it?", True),
+    ("erasmus in Lille in spring 2028, can I extend it?", False),
+])
+def test_the_terms_of_a_mobility_and_its_extension_say_whether_it_stays_in_one_academic_year(text, same):
+    assert extension_fact(text) is same
+
+
+@pytest.mark.parametrize("text", ["can I extend my stay over the summer?", "can I extend my erasmus in Oslo?",
+                                  "je peux prolonger mon échange à Riga ?"])
+def test_an_extension_without_a_term_named_leaves_the_academic_year_to_ask(text):
+    assert extension_fact(text) is None
+
+
+def test_a_reply_naming_both_terms_answers_the_academic_year_question_and_one_term_alone_does_not():
+    asked = "extension_same_academic_year"
+    assert extension_fact("spring 2028, then the fall 2028 semester", asked, "inform") is False
+    assert extension_fact("winter then summer semester", asked, "inform") is True
+    assert extension_fact("the autumn", asked, "inform") is None
+
+
+def test_only_a_winter_mobility_extended_into_the_summer_semester_stays_within_its_year_art_17_1():
+    from rules_core.rules.programmes import Term, extension_within_academic_year as within
+
+    assert within(Term.season(1, 2028), Term.season(2, 2029)) is True  # 2028/29 both
+    assert within(Term.season(2, 2028), Term.season(1, 2028)) is False  # 2027/28, then 2028/29
+    assert within(Term.season(1, 2028), Term.season(2, 2030)) is False
+    assert within(Term.programme_semester(5), Term.programme_semester(6)) is True
+    assert within(Term.programme_semester(4), Term.programme_semester(5)) is False
+    assert within(None, Term.season(1)) is False and within(Term.season(1), None) is True
+    assert within(Term.season(1, 2028), Term.season(2, 2028)) is None  # spring 2028 comes before fall 2028
+    assert within(None, None) is None
+
+
+def test_a_what_if_moving_the_mobility_to_the_autumn_recomputes_the_extension_instead_of_asking_to_rephrase():
+    from actions.conversation import ActionNotUnderstood
+    from tests.test_actions import run, slots_set, tracker
+
+    before = dict(question="ask_extension", mobility_type="erasmus_plus", host_city="Innsbruck", language="en",
+                  extension_same_academic_year=False,
+                  last_decision={"question": "ask_extension", "outcome": "no", "conclusions": [], "values": []})
+    messages, events = run(ActionNotUnderstood(), tracker(
+        "ok and suppose I go in autumn 2028 then extend it to the spring 2029 semester, does that work?",
+        "nlu_fallback", detected="en", **before))
+    slots = slots_set(events)
+    assert slots["extension_same_academic_year"] is True and slots["last_decision"]["outcome"] == "conditional"
+    assert "Art. 17(1)" in messages[-1]["text"]
