@@ -13,6 +13,11 @@ from typing import Dict, List, Optional, Sequence, Tuple
 DATE_FACTS = ("course_start_date", "change_date", "departure_date", "return_date")
 HOST_TERM_END = "host_term_end"  # "the semester there goes until end of June": the host's term, no fact of the student
 
+# A change of the courses or of the learning agreement: "swap", "drop", "trade", "remplacer", "laisser tomber"…
+# (also read by actions.named_questions, where these words ask the learning agreement's question).
+CHANGE_WORDS = (r"\b(?:(?:chang|modif|amend|updat|swap|switch|replac|substitut|remplac|ajout|retir|enlev|supprim|"
+                r"l[âa]ch)\w*|drop(?:s|ped|ping)?|add(?:s|ed|ing)?|trad(?:e|es|ed|ing)|[ée]changer|laisser tomber)\b")
+
 # Cue words, each read in the words between the previous date and this one, with how far before
 # the date they may stand; the one closest to the date decides, ties to the first listed.
 _TO = r"\b(?:to|until|till|til|through|au|jusqu.?(?:au|à|a|en)?)\s+(?:the\s+|le\s+)?"
@@ -27,8 +32,7 @@ CUES: Sequence[Tuple[str, re.Pattern, int]] = (
         r"\b(?:start|begin|began|begun|commenc|d[ée]but|d[ée]marr|repren)\w*"
         r"|\b(?:start|beginning|d[ée]but|commencement)\s+(?:of\s+|des\s+|du\s+)(?:the\s+|my\s+|mes\s+)?"
         r"(?:courses|classes|lectures|cours|semest\w*|term)\b|\b(?:la|de|à la|a la)\s+rentr[ée]e\b|\brentr[ée]e\s+(?:universitaire|des cours|acad\w*)", re.I), 25),
-    ("change_date", re.compile(r"\b(?:chang|modif|amend|updat|swap|switch|remplac|ajout|retir|enlev)\w*|"
-                               r"\b(?:add|drop)(?:ing)?\b", re.I), 70),
+    ("change_date", re.compile(CHANGE_WORDS, re.I), 70),
     ("return_date", re.compile(_TO + "$", re.I), 0),
     ("return_date", re.compile(
         r"\b(?:came (?:home|back)|come (?:home|back)|coming (?:home|back)|got back|get back|returned|return(?:ing)?|"

@@ -416,7 +416,7 @@ UNSURE = re.compile(r"sais pas|sait pas|aucune idée|pas sûr|no idea|no clue|do
 
 WHAT_IF = re.compile(
     r"^\W*(?:(?:et|and|but|mais|ok|okay|oki|d.accord|alors|so|hmm*|euh*|uh+|oh|ah|bon|dsl|sorry|right|alright|cool)\W+)*"
-    r"(?:si\b|s.il\b|if\b|what if|what about|how about|et pour"
+    r"(?:si\b|s.il\b|if\b|what if|what about|how about|even if\b|m[êe]me si\b|et pour"
     r"|and for|pour\b|en\b|à\b|a\b|in\b|with\b|avec\b|sans\b|without\b|not\b|pas\b|non\b|no\b|instead"
     r"|why not\b|pourquoi pas\b"
     # a correction of what was just said: "wait sorry i meant M1", "pardon je voulais dire Gand"
@@ -1027,6 +1027,15 @@ ASPECT_CUES = {
                    r"(?:is|est)[- ](?:it|elle|ma mobilit[ée]|my (?:mobility|semester|exchange))\s+(?:still\s+)?(?:valid|validée?)",
     "counts_as_another": r"(?:count|compte)\w*\s+(?:as|comme|pour)\s+(?:a |an |my |une |ma )?(?:2e|2nd|second|deuxième|seconde|"
                          r"another|autre|new|nouvelle|extra)",
+    # "and if my prof there and my director both sign it?", "même si tout le monde signe ?": signatures
+    # offered against the limit
+    "signed_by_all": r"\b(?:both|all(?: three| of them)?|every(?:one|body)|the (?:two|three) of them|tous (?:les )?(?:deux|trois)|"
+                     r"toutes? (?:les )?(?:deux|trois)|les (?:deux|trois)|tout le monde)\b[^.?!]{0,30}\bsign\w*|"
+                     r"\bsign\w*\b[^.?!]{0,30}\b(?:both|all three|by all|by everyone|tous les (?:deux|trois)|"
+                     r"par tout le monde|par les (?:deux|trois)|par tous)\b|"
+                     r"\b(?:prof\w*|director|directeur|directrice|coordinat\w*|host|accueil|uni\w*)\b[^.?!]{0,60}"
+                     r"\b(?:and|et)\b[^.?!]{0,60}\bsign(?:s|e|ent|ed|ent|aient|ait|er)?\b|"
+                     r"\bwith (?:all|both|every)\b[^.?!]{0,20}\bsignatures?\b|\bavec (?:toutes )?(?:les|leurs) (?:deux |trois )?signatures\b",
     "who_signs": r"qui (?:doit |va )?sign|who (?:has to |must |needs to |will |should )?signs?\b|signed by whom|"
                  r"signatures? (?:of|du|de)",
     "go_twice": r"(?:partir|parte|pars|aller|go|leave|do (?:it|the mobility|a mobility))\b.{0,30}(?:2|deux|two)\s+fois|"
@@ -1043,6 +1052,16 @@ ASPECT_CUES = {
 
 def aspects_of(text: str) -> List[str]:
     return [aspect for aspect, cue in ASPECT_CUES.items() if re.search(cue, text or "", re.I)]
+
+
+def follow_up_aspects(text: str, question: Optional[str]) -> List[str]:
+    """What a follow-up asks anew of the question just answered ("and if my prof and my director both sign
+    it?" after "can I change my courses on 15 March?"): its aspects of that question, when it opens as one."""
+    from rules_core.decision import ASPECTS
+
+    if not question or not (opens_as_what_if(text) or FOLLOW_UP_CUE.search(text or "")):
+        return []
+    return [aspect for aspect in aspects_of(text) if ASPECTS.get(aspect) == question]
 
 
 # "in the autumn of 2027", "printemps 2028": a term of a given year, on the day it roughly begins.

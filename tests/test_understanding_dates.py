@@ -238,3 +238,42 @@ def test_a_what_if_moving_the_mobility_to_the_autumn_recomputes_the_extension_in
     slots = slots_set(events)
     assert slots["extension_same_academic_year"] is True and slots["last_decision"]["outcome"] == "conditional"
     assert "Art. 17(1)" in messages[-1]["text"]
+
+
+@pytest.mark.parametrize("text", [
+    "thinking about trading one of my classes for another around 22 april, may I?",
+    "is it too late to drop a module on nov 18?",
+    "puis-je remplacer une matière vers le 12 mai ?",
+    "je peux encore ajouter un séminaire le 3 décembre ?",
+    "on a le droit de laisser tomber un cours fin octobre ?",
+])
+def test_a_course_swap_drop_or_add_asked_with_a_day_is_the_learning_agreement_question_on_that_day(text):
+    from actions.understanding import named_question
+
+    assert named_question(text) == "ask_learning_agreement"
+    assert "change_date" in dated(text, intent="nlu_fallback")[0]
+
+
+@pytest.mark.parametrize("text", ["if I drop a module, will my ECTS still be enough?", "can I change my bachelor course?",
+                                  "I swapped a course, does it still count?"])
+def test_a_course_change_asked_about_credits_or_a_programme_is_not_the_learning_agreement_deadline(text):
+    from actions.understanding import named_question
+
+    assert named_question(text) != "ask_learning_agreement"
+
+
+@pytest.mark.parametrize("text, lang, words", [
+    ("and what if the coordinator there and my programme director both sign?", "en", "Even signed"),
+    ("et si le prof là-bas et ma directrice signent tous les deux ?", "fr", "Même signée"),
+    ("even if all three of us sign it?", "en", "Even signed"),
+])
+def test_signatures_offered_after_a_too_late_change_keep_the_no_and_say_they_do_not_extend_the_limit(text, lang, words):
+    from actions.conversation import ActionNotUnderstood
+    from tests.test_actions import run, slots_set, tracker
+
+    before = dict(question="ask_learning_agreement", level="bachelor", course_start_date="2028-02-14",
+                  change_date="2028-03-20", language=lang,
+                  last_decision={"question": "ask_learning_agreement", "outcome": "no", "conclusions": [], "values": []})
+    messages, events = run(ActionNotUnderstood(), tracker(text, "out_of_scope", detected=lang, **before))
+    assert slots_set(events)["last_decision"]["outcome"] == "no"
+    assert words in messages[-1]["text"] and "8(3)" in messages[-1]["text"]
