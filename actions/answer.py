@@ -14,7 +14,7 @@ from actions.common import intent_of, language, today
 from actions.extract import TurnAction, asks_for_someone_else
 from actions.staff_desk import accepted_offer_reason, decline_handoff, handoff, offer_handoff
 from actions.slots import facts_set_by_this_message, situation_from_slots
-from actions.understanding import aspects_of, is_what_if, later_academic_year
+from actions.understanding import aspects_of, follow_up_aspects, is_what_if, later_academic_year
 from rules_core import Outcome, decide, render, render_fact_question
 from rules_core.decision import FactRequest
 from rules_core.render import offer_payload, render_fact_value, render_option
@@ -173,6 +173,8 @@ def _answer(dispatcher: CollectingDispatcher, tracker: Tracker, question: str, l
     unknown = list(tracker.get_slot("unknown_facts") or [])
     aspects = aspects_of(question_text(tracker))
     latest = (tracker.latest_message or {}).get("text") or ""
+    if latest != question_text(tracker):  # "and if they both sign it?": asked anew of the same question
+        aspects += [a for a in follow_up_aspects(latest, question) if a not in aspects]
     if is_what_if(latest) and later_academic_year(latest, today(tracker)):  # "and if I wait until next year?"
         aspects.append("later_academic_year")
     decision = decide(question, situation, unknown, aspects)

@@ -10,12 +10,13 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import messages
 from actions.common import intent_of, language
 from actions.extract import TurnAction, asks_for_someone_else
+from actions.corrections import CORRECTION_CUE
 from actions.faq_topics import named_faq_topic
 from actions.responses import utter
 from actions.staff_desk import offer_handoff
 from actions.redirects import who_can_help
 from actions.named_questions import asks
-from actions.understanding import is_what_if, named_question, refine_question
+from actions.understanding import follow_up_aspects, is_what_if, named_question, refine_question
 from actions.answer import answer, no_failures
 from actions.slots import FACT_SLOTS, facts_set_by_this_message, known_facts
 from rules_core.decision import Question
@@ -99,9 +100,12 @@ class ActionNotUnderstood(TurnAction):
             return answer(dispatcher, tracker)
         text = message.get("text") or ""
         if message_language in (None, *SUPPORTED) and tracker.get_slot("question") and tracker.get_slot("last_decision") \
-                and ((is_what_if(text) and not named_question(text)) or asks_for_someone_else(tracker)):
+                and (((is_what_if(text) or follow_up_aspects(text, tracker.get_slot("question"))
+                       or (CORRECTION_CUE.search(text) and facts_set_by_this_message(tracker)))
+                      and not named_question(text)) or asks_for_someone_else(tracker)):
             # "and if i go to nancy instead? its cheaper there": the question just answered, with another
-            # host, even when the classifier heard another question (cheaper → cancellation) and fell back
+            # host, even when the classifier heard another question (cheaper → cancellation) and fell back;
+            # "pardon je me suis trompée, je suis en M1 pas en bachelor": a fact corrected, the same question
             return answer(dispatcher, tracker)
         topic = None if named_question(text) else named_faq_topic(text)
         if topic and message_language in (None, *SUPPORTED) \

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from typing import List, Optional, Tuple
 
+from actions.dates import CHANGE_WORDS
+
 # Adverbs students put between the words of a question ("realy compulsory", "vraiment obligatoire").
 _ADVERBS = (r"(?:(?:really|realy|rly|actually|still|truly|absolutely|definitely|even|also|honestly|"
             r"vraiment|vraiement|vrmt|vrm|toujours|encore|quand m[eê]me|qd m[eê]me|forc[ée]ment|absolument|bien|"
@@ -97,8 +99,23 @@ LA_MINIMUM = re.compile(r"\b(?:how many|combien d.?)\s*(?:ects|cr[ée]dits?|cred
                         r"(?-i:LA)|contrat d.[ée]tudes?)\b|\b(?:learning agreement|(?-i:LA)|contrat d.[ée]tudes?)\b[^?]{0,60}"
                         r"\b(?:how many|combien d.?|minimum|at least|au moins)\s*(?:ects|cr[ée]dits?|credits?)?", re.I)
 
+# "if i want to swap a course around march 15, can i?", "je peux encore changer un cours le 2 mars ?": a change of
+# the courses taken abroad is a change of the learning agreement (Art. 8(2)), asked as whether or until when.
+_COURSE = r"(?:courses?|class(?:es)?|modules?|subjects?|lectures?|seminars?|cours|mati[eè]res?|s[ée]minaires?|ues?)"
+_MAY_I = (r"\b(?:can|could|may|might)\s+i\b|\bam i (?:still )?allowed\b|\b(?:is it|it.?s) (?:still )?(?:possible|ok|okay|"
+          r"allowed|too late)\b|\btoo late\b|\buntil when\b|\bby when\b|\bdeadline\b|\bje (?:peux|pourrai\w*)\b|\bj.?peux\b|"
+          r"\bpuis[- ]je\b|\bon peut\b|\bpossible\b|\ballowed\b|\ble droit\b|\bpermis\b|\bautoris\w*|\btrop tard\b|\bjusqu.(?:à|a) quand\b|\bdate limite\b|\bd[ée]lai\b")
+COURSE_CHANGE = re.compile(
+    rf"(?=.*(?:{_MAY_I}))(?:.*{CHANGE_WORDS}\s+(?:out\s+)?(?:(?:a|an|one|two|some|my|the|a few|another|one of my|un|une|deux|"
+    rf"des|de|d.|mes|mon|ma|le|la|les|l.|un de mes|quelques)\s*)?"
+    rf"(?:(?!bachelor|master|degree|stud|program|formation|fili[eè]re|licence)\w+\s+)?{_COURSE}\b(?!\s+(?:of\s+stud|d.\s*[ée]tud))"
+    rf"|.*\b{_COURSE}\s+(?:change|swap|switch)\b|.*\bchangements? de {_COURSE}\b)", re.I | re.S)
+# Whether the course changed still gives enough credits, or counts, is the validation's question.
+NOT_COURSE_CHANGE = re.compile(r"\bects\b|cr[ée]dits?|\bcount|\bcompt|valid|" + NOT_OURS, re.I)
+
 EXTRA_QUESTIONS: List[Tuple[str, "re.Pattern[str]", Optional["re.Pattern[str]"]]] = [
     ("ask_learning_agreement", LA_MINIMUM, re.compile(NOT_OURS, re.I)),
+    ("ask_learning_agreement", COURSE_CHANGE, NOT_COURSE_CHANGE),
     ("ask_obligation", OBLIGATION, re.compile(NOT_OBLIGATION.pattern + "|" + NOT_OURS, re.I)),
     ("ask_funding", FUNDING, NOT_FUNDING),
 ]

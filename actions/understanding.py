@@ -53,6 +53,9 @@ _DAY_RANGE = re.compile(rf"\b(?:du|from|between|entre(?: le)?)\s+(?P<first>\d{{1
 _YEAR_FIRST = re.compile(r"\b(\d{4})/(\d{1,2})/(\d{1,2})\b")
 _DATE_WORD_BEFORE = re.compile(r"(?:\b(?:le|du|au|on|the|from|until|jusqu.au|depuis|since|date)\s*)$", re.I)
 _NUMERIC = re.compile(r"\b(\d{1,2})[/.](\d{1,2})(?:[/.](\d{2,4}))?\b")
+# "1.10–23.12.2027", "du 1.10 au 23.12.2027": a dotted day.month is a date when a full dotted date ends its range.
+_DOTTED_RANGE_END = re.compile(r"\.?\s*(?:-|–|—|au|to|until|till|et|and|bis)\s*(?:le\s+|the\s+)?\d{1,2}\.\d{1,2}\.\d{2,4}\b",
+                               re.I)
 _ISO = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
 
 NUMBER_WORDS = {
@@ -461,7 +464,8 @@ def dated_spans(text: str, today: dt.date, future: bool = False, assumed: Option
     if not found:
         for m in _NUMERIC.finditer(text):
             year = int(m[3]) if m[3] else None
-            if year is None and "." in m[0]:
+            if year is None and "." in m[0] and not (_DOTTED_RANGE_END.match(text, m.end())
+                                                     and 1 <= int(m[2]) <= 12 and 1 <= int(m[1]) <= 31):
                 continue  # "GPA 3.0", "2.5 ECTS", "moyenne 14.5": a decimal number, not a date
             if year is None and int(m[2]) > 12 and not _DATE_WORD_BEFORE.search(text[:m.start()]):
                 continue  # "14/20 à l'examen": a grade; "le 12/13" stays an impossible date
@@ -499,7 +503,7 @@ UNSURE = re.compile(r"sais pas|sait pas|aucune idée|pas sûr|no idea|no clue|do
 
 WHAT_IF = re.compile(
     r"^\W*(?:(?:et|and|but|mais|ok|okay|oki|d.accord|alors|so|hmm*|euh*|uh+|oh|ah|bon|dsl|sorry|right|alright|cool)\W+)*"
-    r"(?:si\b|s.il\b|if\b|what if|what about|how about|et pour"
+    r"(?:si\b|s.il\b|if\b|what if|what about|how about|even if\b|m[êe]me si\b|et pour"
     r"|and for|pour\b|en\b|à\b|a\b|in\b|with\b|avec\b|sans\b|without\b|not\b|pas\b|non\b|no\b|instead"
     r"|why not\b|pourquoi pas\b"
     # a correction of what was just said: "wait sorry i meant M1", "pardon je voulais dire Gand"
@@ -1199,6 +1203,15 @@ ASPECT_CUES = {
                    r"second|deuxième|seconde|another|autre|new|nouvelle|extra))|"
                    r"(?:is|est)[- ](?:it|elle|ma mobilit[ée]|my (?:mobility|semester|exchange))\s+(?:still\s+)?(?:valid|validée?)",
     "counts_as_another": COUNTS_AS_ANOTHER,
+    # "and if my prof there and my director both sign it?", "même si tout le monde signe ?": signatures
+    # offered against the limit
+    "signed_by_all": r"\b(?:both|all(?: three| of them)?|every(?:one|body)|the (?:two|three) of them|tous (?:les )?(?:deux|trois)|"
+                     r"toutes? (?:les )?(?:deux|trois)|les (?:deux|trois)|tout le monde)\b[^.?!]{0,30}\bsign\w*|"
+                     r"\bsign\w*\b[^.?!]{0,30}\b(?:both|all three|by all|by everyone|tous les (?:deux|trois)|"
+                     r"par tout le monde|par les (?:deux|trois)|par tous)\b|"
+                     r"\b(?:prof\w*|director|directeur|directrice|coordinat\w*|host|accueil|uni\w*)\b[^.?!]{0,60}"
+                     r"\b(?:and|et)\b[^.?!]{0,60}\bsign(?:s|e|ent|ed|ent|aient|ait|er)?\b|"
+                     r"\bwith (?:all|both|every)\b[^.?!]{0,20}\bsignatures?\b|\bavec (?:toutes )?(?:les|leurs) (?:deux |trois )?signatures\b",
     "who_signs": r"qui (?:doit |va )?sign|who (?:has to |must |needs to |will |should )?signs?\b|signed by whom|"
                  r"signatures? (?:of|du|de)",
     "go_twice": _GO_TWICE,
@@ -1232,6 +1245,16 @@ ASPECT_CUES = {
 
 def aspects_of(text: str) -> List[str]:
     return [aspect for aspect, cue in ASPECT_CUES.items() if re.search(cue, text or "", re.I)]
+
+
+def follow_up_aspects(text: str, question: Optional[str]) -> List[str]:
+    """What a follow-up asks anew of the question just answered ("and if my prof and my director both sign
+    it?" after "can I change my courses on 15 March?"): its aspects of that question, when it opens as one."""
+    from rules_core.decision import ASPECTS
+
+    if not question or not (opens_as_what_if(text) or FOLLOW_UP_CUE.search(text or "")):
+        return []
+    return [aspect for aspect in aspects_of(text) if ASPECTS.get(aspect) == question]
 
 
 # "in the autumn of 2027", "printemps 2028": a term of a given year, on the day it roughly begins.
@@ -1571,6 +1594,13 @@ def read_message(text: str, intent: Optional[str], entities: Iterable[dict], req
 
     if requested != "ects_enrolled" and situations.names_credits_abroad(reading.facts.get("exemption_grounds") or ()):
         reading.facts.pop("ects_enrolled", None)  # "j'ai eu 45 crédits à l'ULB": earned there, not enrolled abroad
+    if EXTENSION_WORDS.search(text) or intent == "ask_extension" or requested == "extension_same_academic_year":
+        # "erasmus in spring 2027, can I extend into fall 2027?": the two terms settle the academic year
+        from actions.dates import extension_same_academic_year
+
+        same = extension_same_academic_year(text, answering=requested == "extension_same_academic_year")
+        if same is not None:
+            reading.facts.setdefault("extension_same_academic_year", same)
     if requested and requested not in reading.facts:
         answer = _answer_to(requested, text, intent, button)
         if answer is not None:

@@ -136,6 +136,7 @@ ASPECTS = {
     "later_academic_year": "ask_funding",  # "and if I wait until next year?" after a refused place -> Art. 5(5) no longer bars
     "ects_thirty_required": "ask_learning_agreement",  # "must my LA have 30 ECTS?" -> yes (Bachelor), no (Master)
     "counts_as_another": "ask_mobility_count",  # "does extending count as my second mobility?" -> no, Art. 28(3)
+    "signed_by_all": "ask_learning_agreement",  # "and if my prof and my director both sign it?" -> not after the limit
     "who_signs": "ask_learning_agreement",  # "who signs it?" beside "can I change it alone?" -> Art. 8(1) too
     "go_twice": "ask_obligation",
     "several_mobilities": "ask_mobility_count",  # "two exchanges during my master?" -> no, one (Master — Nombre)

@@ -340,3 +340,20 @@ def test_a_what_if_naming_a_town_of_two_countries_neither_the_student_s_gets_the
     slots = slots_set(events)
     assert slots["host_city"].casefold() == "valencia" and slots["last_decision"]["outcome"] == "yes"
     assert "Art. 5(1)" in messages[-1]["text"]
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("oh sorry my mistake, it's the master in chemistry, I'm an M2 student and not bachelor", "en"),
+    ("ah pardon je me suis trompé, c'est en master de droit, je suis en M2 et pas en licence", "fr"),
+])
+def test_a_long_correction_of_a_fact_after_an_answer_recomputes_that_question_whatever_the_classifier_hesitated_on(
+        text, lang):
+    state = tracker(text, "nlu_fallback", [{"entity": "level", "value": "master"}], detected=lang,
+                    **{**FAR, "language": lang})
+    state.latest_message["intent_ranking"] = [{"name": "nlu_fallback", "confidence": 0.25},
+                                              {"name": "ask_obligation", "confidence": 0.39},
+                                              {"name": "inform", "confidence": 0.38}]
+    messages, events = run(ActionNotUnderstood(), state)
+    slots = slots_set(events)
+    assert slots["level"] == "master" and slots["last_decision"]["question"] == "ask_funding"
+    assert "question" not in slots

@@ -151,3 +151,129 @@ def test_arriving_then_leaving_is_a_stay():
 
     facts = read_message("I arrive on 3 March and leave on 20 June 2027", "inform", [], None, dt.date(2026, 12, 1)).facts
     assert (facts["departure_date"], facts["return_date"]) == (dt.date(2027, 3, 3), dt.date(2027, 6, 20))
+
+
+@pytest.mark.parametrize("text", [
+    "I'll be in Osaka from 2 October to 20 December 2028",
+    "je serai à Lund du 02/10 au 20/12/2028",
+    "entre le 2 octobre et le 20 décembre 2028 à Bergen",
+    "stay in Sapporo 2.10–20.12.2028",
+    "séjour à Turku du 2.10 au 20.12.2028",
+    "oct 2 - dec 20 2028 in Kyoto",
+    "between Oct 2nd and Dec 20th 2028",
+])
+def test_a_range_whose_year_is_written_only_on_its_end_is_one_stay_within_that_year(text):
+    found, problems = dated(text, intent="ask_validation")
+    assert found == {"departure_date": dt.date(2028, 10, 2), "return_date": dt.date(2028, 12, 20)}
+    assert problems == []
+
+
+@pytest.mark.parametrize("text", ["from 12 November to 25 February 2029", "du 12/11 au 25/02/2029"])
+def test_a_range_end_year_gives_its_start_the_year_before_when_the_range_crosses_new_year(text):
+    found, _ = dated(text, intent="ask_validation")
+    assert found == {"departure_date": dt.date(2028, 11, 12), "return_date": dt.date(2029, 2, 25)}
+
+
+def test_a_decimal_number_beside_a_range_is_still_no_date():
+    assert dated("GPA 3.5, 30 ECTS", intent="ask_validation")[0] == {}
+
+
+
+def extension_fact(text, requested=None, intent="ask_extension"):
+    return read_message(text, intent, [], requested, TODAY).facts.get("extension_same_academic_year")
+
+
+@pytest.mark.parametrize("text, same", [
+    ("exchange in Bergen in spring 2028, could I stay on through the autumn semester 2028?", False),
+    ("je pars au printemps 2028 à Gênes, est-ce que je peux prolonger au semestre d'automne 2028 ?", False),
+    ("I'm going in S6, can I extend into S7?", False),
+    ("mobilité au S3, je peux rester aussi au S4 ?", True),
+    ("my summer semester in Kraków, then the winter one too: can I extend?", False),
+    ("semestre d'hiver à Porto puis prolonger pendant le semestre d'été, possible ?", True),
+    ("if I leave in fall 2028 and extend to spring 2029, is that ok?", True),
+    ("can I extend into spring 2029 if my erasmus is in fall 2028?", True),
+    ("I'm in Bologna this autumn, could I extend it?", True),
+    ("erasmus in Lille in spring 2028, can I extend it?", False),
+])
+def test_the_terms_of_a_mobility_and_its_extension_say_whether_it_stays_in_one_academic_year(text, same):
+    assert extension_fact(text) is same
+
+
+@pytest.mark.parametrize("text", ["can I extend my stay over the summer?", "can I extend my erasmus in Oslo?",
+                                  "je peux prolonger mon échange à Riga ?"])
+def test_an_extension_without_a_term_named_leaves_the_academic_year_to_ask(text):
+    assert extension_fact(text) is None
+
+
+def test_a_reply_naming_both_terms_answers_the_academic_year_question_and_one_term_alone_does_not():
+    asked = "extension_same_academic_year"
+    assert extension_fact("spring 2028, then the fall 2028 semester", asked, "inform") is False
+    assert extension_fact("winter then summer semester", asked, "inform") is True
+    assert extension_fact("the autumn", asked, "inform") is None
+
+
+def test_only_a_winter_mobility_extended_into_the_summer_semester_stays_within_its_year_art_17_1():
+    from rules_core.rules.programmes import Term, extension_within_academic_year as within
+
+    assert within(Term.season(1, 2028), Term.season(2, 2029)) is True  # 2028/29 both
+    assert within(Term.season(2, 2028), Term.season(1, 2028)) is False  # 2027/28, then 2028/29
+    assert within(Term.season(1, 2028), Term.season(2, 2030)) is False
+    assert within(Term.programme_semester(5), Term.programme_semester(6)) is True
+    assert within(Term.programme_semester(4), Term.programme_semester(5)) is False
+    assert within(None, Term.season(1)) is False and within(Term.season(1), None) is True
+    assert within(Term.season(1, 2028), Term.season(2, 2028)) is None  # spring 2028 comes before fall 2028
+    assert within(None, None) is None
+
+
+def test_a_what_if_moving_the_mobility_to_the_autumn_recomputes_the_extension_instead_of_asking_to_rephrase():
+    from actions.conversation import ActionNotUnderstood
+    from tests.test_actions import run, slots_set, tracker
+
+    before = dict(question="ask_extension", mobility_type="erasmus_plus", host_city="Innsbruck", language="en",
+                  extension_same_academic_year=False,
+                  last_decision={"question": "ask_extension", "outcome": "no", "conclusions": [], "values": []})
+    messages, events = run(ActionNotUnderstood(), tracker(
+        "ok and suppose I go in autumn 2028 then extend it to the spring 2029 semester, does that work?",
+        "nlu_fallback", detected="en", **before))
+    slots = slots_set(events)
+    assert slots["extension_same_academic_year"] is True and slots["last_decision"]["outcome"] == "conditional"
+    assert "Art. 17(1)" in messages[-1]["text"]
+
+
+@pytest.mark.parametrize("text", [
+    "thinking about trading one of my classes for another around 22 april, may I?",
+    "is it too late to drop a module on nov 18?",
+    "puis-je remplacer une matière vers le 12 mai ?",
+    "je peux encore ajouter un séminaire le 3 décembre ?",
+    "on a le droit de laisser tomber un cours fin octobre ?",
+])
+def test_a_course_swap_drop_or_add_asked_with_a_day_is_the_learning_agreement_question_on_that_day(text):
+    from actions.understanding import named_question
+
+    assert named_question(text) == "ask_learning_agreement"
+    assert "change_date" in dated(text, intent="nlu_fallback")[0]
+
+
+@pytest.mark.parametrize("text", ["if I drop a module, will my ECTS still be enough?", "can I change my bachelor course?",
+                                  "I swapped a course, does it still count?"])
+def test_a_course_change_asked_about_credits_or_a_programme_is_not_the_learning_agreement_deadline(text):
+    from actions.understanding import named_question
+
+    assert named_question(text) != "ask_learning_agreement"
+
+
+@pytest.mark.parametrize("text, lang, words", [
+    ("and what if the coordinator there and my programme director both sign?", "en", "Even signed"),
+    ("et si le prof là-bas et ma directrice signent tous les deux ?", "fr", "Même signée"),
+    ("even if all three of us sign it?", "en", "Even signed"),
+])
+def test_signatures_offered_after_a_too_late_change_keep_the_no_and_say_they_do_not_extend_the_limit(text, lang, words):
+    from actions.conversation import ActionNotUnderstood
+    from tests.test_actions import run, slots_set, tracker
+
+    before = dict(question="ask_learning_agreement", level="bachelor", course_start_date="2028-02-14",
+                  change_date="2028-03-20", language=lang,
+                  last_decision={"question": "ask_learning_agreement", "outcome": "no", "conclusions": [], "values": []})
+    messages, events = run(ActionNotUnderstood(), tracker(text, "out_of_scope", detected=lang, **before))
+    assert slots_set(events)["last_decision"]["outcome"] == "no"
+    assert words in messages[-1]["text"] and "8(3)" in messages[-1]["text"]

@@ -1,12 +1,15 @@
 """What depends on the mobility type: Art. 4, 7, 9, 11, 12, 17, 18, 28; Master sections."""
 from __future__ import annotations
 
+import datetime as dt
 import math
+from typing import NamedTuple, Optional
 
 from rules_core import parameters
 from rules_core.citations import SELECTION, FUNDING, COUNT, art, master
 from rules_core.decision import Decision, Outcome, Question
 from rules_core.engine import Facts, Findings, asked, needs, rule
+from rules_core.rules.funding import academic_year
 from rules_core.rules.dated_steps import art_12_1_ols_after_date, art_12_1_ols_before_date
 from rules_core.situation import Level, MobilityType as T, Situation
 
@@ -154,6 +157,45 @@ def decide_language_test(situation: Situation) -> Decision:
 
 
 # -- Extension: Art. 17, 28(3) -------------------------------------------------------------------
+
+class Term(NamedTuple):
+    """A semester as the student names it: its half of the academic year (1: the winter or autumn semester,
+    which opens the year in September; 2: the summer or spring semester, which closes it in August) and,
+    when said, its year: the academic year (2027 for 2027/28) of a calendar term, the year of study of a
+    programme semester (S3, S4: the second)."""
+    half: int
+    year: Optional[int] = None
+    calendar: bool = True
+
+    @classmethod
+    def season(cls, half: int, year: Optional[int] = None) -> "Term":
+        """ "fall 2027" (half 1), "spring 2028" (half 2), with the calendar year said, if any."""
+        return cls(half, None if year is None else academic_year(dt.date(year, 10 if half == 1 else 3, 1)))
+
+    @classmethod
+    def programme_semester(cls, number: int) -> "Term":
+        """S1…S8: the odd ones are winter semesters, the even ones the summer semesters of the same year of study."""
+        return cls(1 if number % 2 else 2, (number + 1) // 2, calendar=False)
+
+
+def extension_within_academic_year(mobility: Optional[Term], extension: Optional[Term]) -> Optional[bool]:
+    """Whether extending a mobility of the term `mobility` by the semester `extension` stays within one
+    academic year, the condition of Art. 17(1); None when the terms told do not settle it. An extension is
+    the semester right after the mobility's: only a winter mobility extended into the summer semester stays
+    within its academic year (spring 2027 -> fall 2027, S4 -> S5: another year)."""
+    if mobility and extension and mobility.year is not None and extension.year is not None \
+            and mobility.calendar == extension.calendar:
+        if (extension.year, extension.half) <= (mobility.year, mobility.half):
+            return None  # an extension before its mobility: a slip the student is better asked about
+        return extension.year == mobility.year
+    if mobility and extension and mobility.half == extension.half:
+        return None  # "spring, then spring": not the semester right after
+    if extension:
+        return extension.half == 2
+    if mobility:
+        return mobility.half == 1
+    return None
+
 
 def decide_extension(situation: Situation) -> Decision:
     out = Findings(Facts(situation))

@@ -152,6 +152,11 @@ def decide_learning_agreement(situation: Situation) -> Decision:
         still_open = art_8_2_change_deadline(f, out)
     if out.missing:
         return out.decision(q, Outcome.missing_facts)
+    if asked("signed_by_all") and not still_open:
+        # "and if my prof there and my director both sign it?": the three signatures (Art. 8(3)) make a
+        # change made in time valid; after the four weeks no change is accepted at all (Art. 8(2)).
+        signed = [art(8, 2), art(8, 3)] if f.need("level") == Level.bachelor else [master(LEARNING_AGREEMENT)]
+        out.add("learning_agreement.signatures_do_not_reopen", *signed)
     if f.need("level") == Level.bachelor:
         out.add("learning_agreement.bachelor_content", art(8, 1), ects=parameters.value("minimum_ects"))
         out.add("learning_agreement.before_departure", art(8, 2), art(7, 4))
