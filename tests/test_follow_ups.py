@@ -304,3 +304,20 @@ def test_a_university_the_student_still_hesitates_about_against_another_town_is_
     facts = read_message("bourse erasmus ? j'hésite toujours entre la tu dresden et nancy", "ask_funding", [], None,
                          TODAY).facts
     assert "host_city" not in facts and "host_country" not in facts
+
+
+EXEMPTION_NO = dict(question="ask_exemption", level="bachelor", country_of_origin="PE", eu_national=False,
+                    exemption_grounds=[],
+                    last_decision={"question": "ask_exemption", "outcome": "no", "conclusions": [], "values": []})
+
+
+@pytest.mark.parametrize("lang, text, says", [
+    ("en", "oh and btw I did secondary school here, at a lycée in Differdange", "ground 5°"),
+    ("fr", "pour info mon bac je l'ai eu au lycée à Dudelange", "motif 5°"),
+])
+def test_where_the_school_diploma_was_issued_told_after_the_exemption_answer_is_answered_with_ground_5(lang, text, says):
+    messages, events = run(ActionNotUnderstood(), tracker(text, "out_of_scope", detected=lang, language=lang,
+                                                          **EXEMPTION_NO))
+    slots = slots_set(events)
+    assert slots["school_diploma_country"] == "LU" and slots["last_decision"]["outcome"] == "no"
+    assert says in messages[-1]["text"] and ("Art. 2(1) 5°" if lang == "en" else "art. 2(1) 5°") in messages[-1]["text"]

@@ -151,3 +151,14 @@ def test_arriving_then_leaving_is_a_stay():
 
     facts = read_message("I arrive on 3 March and leave on 20 June 2027", "inform", [], None, dt.date(2026, 12, 1)).facts
     assert (facts["departure_date"], facts["return_date"]) == (dt.date(2027, 3, 3), dt.date(2027, 6, 20))
+
+
+@pytest.mark.parametrize("text, departure, back", [
+    ("I was in Vilnius from 3 Oct and came home on 28 Nov because I missed my friends, must I go again?",
+     dt.date(2026, 10, 3), dt.date(2026, 11, 28)),
+    ("je suis rentrée de Gênes le 2 novembre, j'y étais depuis le 14 septembre", dt.date(2026, 9, 14), dt.date(2026, 11, 2)),
+])
+def test_a_stay_told_as_already_lived_keeps_its_year_less_dates_in_the_past_whatever_the_month_asked_in(
+        text, departure, back):
+    found = read_message(text, "ask_interruption", [], None, dt.date(2027, 2, 10)).facts
+    assert (found["departure_date"], found["return_date"]) == (departure, back)
