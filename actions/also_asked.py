@@ -19,6 +19,9 @@ from rules_core.decision import Question
 
 QUESTIONS = {q.value for q in Question}
 SURE = 0.45  # a sentence's own intent counts from this probability (below it, only its named words)
+# What the answer to a question already says of another one: the extension's answer says that an extension is
+# no extra mobility (Art. 28(3)), so "ça compte pas comme une 2e mobilité ?" beside it is answered.
+COVERED = {"ask_extension": {("ask_mobility_count", "counts_as_another")}}
 
 
 def other_questions(parse_data: Dict[str, Any], answered: Optional[str]) -> List[str]:
@@ -29,6 +32,8 @@ def other_questions(parse_data: Dict[str, Any], answered: Optional[str]) -> List
         intent = segment.get("intent")
         question = refine_question(intent, text) if intent in QUESTIONS and segment.get("confidence", 0) >= SURE \
             else named_question(text)
+        if any(question == covered and aspect in aspects_of(text) for covered, aspect in COVERED.get(answered, ())):
+            continue
         if question in QUESTIONS and question != answered and question not in found:
             found.append(question)
     return found

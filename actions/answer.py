@@ -13,7 +13,7 @@ from actions.also_asked import answer_the_others
 from actions.common import intent_of, language, today
 from actions.extract import TurnAction, asks_for_someone_else
 from actions.staff_desk import accepted_offer_reason, decline_handoff, handoff, offer_handoff
-from actions.slots import situation_from_slots
+from actions.slots import facts_set_by_this_message, situation_from_slots
 from actions.understanding import aspects_of, is_what_if, later_academic_year
 from rules_core import Outcome, decide, render, render_fact_question
 from rules_core.decision import FactRequest
@@ -277,5 +277,7 @@ class ActionYesNo(TurnAction):
         if tracker.get_slot("handoff_offered") and not tracker.get_slot("requested_fact"):
             if intent_of(tracker) == "affirm":
                 return handoff(dispatcher, tracker, reason=accepted_offer_reason(tracker))
-            return decline_handoff(dispatcher, tracker)
+            if not facts_set_by_this_message(tracker):
+                return decline_handoff(dispatcher, tracker)
+            # "ah non pardon, c'est à Nancy": a no that corrects a fact is a new answer, not a refusal
         return answer(dispatcher, tracker)

@@ -17,7 +17,7 @@ from actions.redirects import who_can_help
 from actions.named_questions import asks
 from actions.understanding import is_what_if, named_question, refine_question
 from actions.answer import answer, no_failures
-from actions.slots import FACT_SLOTS, known_facts
+from actions.slots import FACT_SLOTS, facts_set_by_this_message, known_facts
 from rules_core.decision import Question
 
 QUESTIONS = {q.value for q in Question}
@@ -47,17 +47,6 @@ def answered_pending(tracker: Tracker) -> bool:
             return False
         if event.get("event") == "slot" and event.get("name") == requested and event.get("value") is not None:
             return True
-    return False
-
-
-def facts_set_by_this_message(tracker: Tracker) -> bool:
-    """Whether the extraction after the latest user message set a fact slot."""
-    for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            return False
-        if event.get("event") == "slot" and event.get("value") is not None and (
-                event.get("name") in FACT_SLOTS or event.get("name") == "unknown_facts"):
-            return True  # a fact, or "I don't know" to the pending question: both move the answer on
     return False
 
 

@@ -20,9 +20,10 @@ CORRECTION_CUE = re.compile(
 PLACE_FACTS = {"host_city", "host_country", "earlier_mobilities"}
 
 
-def corrected_host_town(text: str, requested: Optional[str]) -> Optional[str]:
-    """The host town a correction names while a fact other than the host is pending, or None."""
-    if not requested or requested in PLACE_FACTS or not CORRECTION_CUE.search(text or ""):
+def corrected_host_town(text: str, requested: Optional[str], question_open: bool = False) -> Optional[str]:
+    """The host town a correction names while a fact other than the host is pending, or while a question
+    is open with nothing pending ("ah non pardon c a nancy" as the offer of staff waits), or None."""
+    if (not requested and not question_open) or requested in PLACE_FACTS or not CORRECTION_CUE.search(text or ""):
         return None
     town = follow_up_place(text)  # the first town named that the student does not rule out ("not trier")
     return town if town and not to_iso(town) else None

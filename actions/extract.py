@@ -114,7 +114,7 @@ def read_message_facts(tracker: Tracker) -> List[EventType]:
     answers_pending = bool(requested) and _answers_pending(text, intent, message, requested, tracker)
     # "no sorry autocorrect, TOURS not trier" while the origin is pending: the host is corrected, the
     # pending question goes on (asked again), and "in france" is not read as the student's origin.
-    corrected_town = None if what_if else corrected_host_town(text, requested)
+    corrected_town = None if what_if else corrected_host_town(text, requested, bool(tracker.get_slot("question")))
     if corrected_town:
         answers_pending = False
     named = named_question(text) if intent in ("nlu_fallback", "out_of_scope", "faq") and asks(text) else None

@@ -5,6 +5,7 @@ import datetime as dt
 from typing import Any, Dict, List, Optional, Tuple
 
 from pydantic import ValidationError
+from rasa_sdk import Tracker
 
 from rules_core.situation import FACT_ORDER, Situation
 
@@ -65,3 +66,14 @@ def last_explanation(last_decision: Optional[Dict[str, Any]]):
         return None
     return explain(last_decision["question"], Situation.parse_obj(asked["situation"]), asked.get("unknown") or (),
                    asked.get("aspects") or ())
+
+
+def facts_set_by_this_message(tracker: Tracker) -> bool:
+    """Whether the extraction after the latest user message set a fact slot."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return False
+        if event.get("event") == "slot" and event.get("value") is not None and (
+                event.get("name") in FACT_SLOTS or event.get("name") == "unknown_facts"):
+            return True  # a fact, or "I don't know" to the pending question: both move the answer on
+    return False

@@ -11,7 +11,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Optional
+from typing import Any, Dict, Iterable, List, Optional, Tuple
 
 import yaml
 
@@ -96,6 +96,21 @@ GROUND_WORDS = {
 
 
 _MINE = r"\b(?:je suis|j'suis|i'm|i am|im|en|in|my|mon|ma)\s+(?:en\s+|a\s+|an\s+|in\s+)?"
+# "1st year bachelor", "first-year master's", "1ère année du master", "licence 3e année", "year 2 of the MSc":
+# a year of a level is the student's own level, even without "I'm" before it.
+_YEAR_ORDINAL = (r"(?:1st|2nd|3rd|first|second|third|final|last|1\s?(?:[eè]?re|er|e)|premi[eè]re|2\s?(?:e|[eè]me|nde)|"
+                 r"deuxi[eè]me|seconde|3\s?(?:e|[eè]me)|troisi[eè]me|derni[eè]re)")
+
+
+def _year_of(level: str) -> str:
+    return (rf"\b{_YEAR_ORDINAL}[- ]year\s+(?:of\s+(?:the\s+|my\s+|a\s+)?)?{level}\b|"
+            rf"\byear\s+[1-3]\s+(?:of\s+(?:the\s+|my\s+)?)?{level}\b|"
+            rf"\b{level}\s*,?\s+(?:student\s+)?(?:in\s+(?:my|the)\s+)?{_YEAR_ORDINAL}[- ]year\b|"
+            rf"\b{_YEAR_ORDINAL}\s+ann[ée]e\s+(?:de\s+|du\s+|d.|en\s+)(?:la\s+|le\s+|mon\s+|ma\s+)?{level}\b|"
+            rf"\b{level}\s*,?\s+(?:en\s+)?{_YEAR_ORDINAL}\s+ann[ée]e\b|"
+            # "bachelor here", "MSc student here": how a student introduces themselves
+            rf"\b{level}\s+(?:student\s+)?(?:here|ici)\b")
+
 
 # A keyword backup for the statistical entity extractor, which can miss a word in a long sentence.
 NEGATED_LEVEL = re.compile(r"\b(?:pas|plus|not|no longer|non)\s+(?:en\s+|in\s+|a\s+|an\s+|un\s+)?"
@@ -107,10 +122,10 @@ KEYWORDS = {
     "level": [("master", _MINE + r"(?:master|msc|mastère)\b|\b(?:master|msc|ma)(?:.s)?\s+student\b|étudiante? en master\b|"
                          r"\b(?:started|starting|begun|beginning|doing|commenc\w*|entam\w*)\s+(?:the|my|a|le|mon|un)\s+"
                          r"(?:master|msc)\b|"
-                         r"(?:^|[?!.,]\s*)(?:master|msc)\s+(?:in|en|of|de|d.)\s*\w+"),
+                         r"(?:^|[?!.,]\s*)(?:master|msc)\s+(?:in|en|of|de|d.)\s*\w+|" + _year_of(r"(?:master|msc|mastère)(?:.s)?")),
               ("bachelor", _MINE + r"(?:bachelor|licence|bsc|bachelier)\b|\b(?:bachelor|bsc|ba)(?:.s)?\s+student\b|"
                                    r"étudiante? en (?:licence|bachelor)\b|(?:^|[?!.,]\s*)(?:bachelor|bsc|licence)\s+"
-                                   r"(?:in|en|of|de|d.)\s*\w+")],
+                                   r"(?:in|en|of|de|d.)\s*\w+|" + _year_of(r"(?:bachelor|bsc|licence|undergrad)(?:.s)?"))],
 }
 
 
@@ -174,8 +189,49 @@ RETURN_REASON = re.compile(r"(?:came back|come back|coming back|came home|went h
 
 NEXT_SEMESTER = re.compile(r"semestre prochain|prochain semestre|next semester|following semester|semestre suivant"
                            r"|le semestre d.apr[eè]s", re.I)
-TARGET_SEMESTER = re.compile(r"(?:partir|aller|go|leave|going|mobilit[ée]|exchange|erasmus)\s+(?:en|au|in|during)\s+"
-                             r"(?:le\s+|the\s+)?(?:s|sem|semestre|semester)\s?[1-8]\b", re.I)
+# A semester named as such: "S2", "sem 4", "semestre 3", "3e semestre", "5th semester".
+SEMESTER_MENTION = re.compile(r"\b(?:s|sem|semestre|semester)\s?([1-8])\b|\b([1-8])(?:e|er|ère|ème|eme|th|rd|nd|st)\s+"
+                              r"(?:semestre|semester)\b", re.I)
+# Right before the semester the mobility is asked for: "partir au S6", "go abroad in S4", "erasmus au S2".
+TARGET_SEMESTER = re.compile(r"(?:partir|pars|parte|aller|go|leave|leaving|going|abroad|l.[ée]tranger|mobilit[ée]|mobility|"
+                             r"exchange|[ée]change|erasmus|semp)\b(?:\s+[^\s.?!,;]+){0,4}?\s+(?:en|au|in|during|for|pendant|"
+                             r"durant|d[èe]s le|from)\s+(?:le\s+|the\s+|mon\s+|my\s+)?$", re.I)
+# "next semester (S2)", "au S2, le semestre prochain": the semester named is the next one itself.
+_SAME_AS_NEXT = re.compile(r"[\s(\[,:=-]*(?:(?:i\.?e\.?|so|donc|soit|aka|c.est[- ][àa][- ]dire)[\s,:]*)?(?:le\s+|the\s+|au\s+)?",
+                           re.I)
+# The semester the student is in now: "en S5 là", "(S1 en ce moment)", "currently in S3", "je suis en S4".
+_CURRENT_BEFORE = re.compile(r"(?:je suis|jsuis|j.suis|suis|i.?m|i am|currently|actuellement|now|en ce moment)\s+"
+                             r"(?:en\s+|in\s+|au\s+|dans\s+)?(?:le\s+|the\s+|my\s+|mon\s+)?$", re.I)
+_CURRENT_AFTER = re.compile(r"\s*\)?\s*(?:en ce moment|actuellement|right now|now|currently|atm|this semester|ce semestre|"
+                            r"l[àa](?![- ]?bas)\b)", re.I)
+
+
+def planned_semester(text: str) -> Tuple[Optional[int], bool]:
+    """The semester the mobility is asked for among those named, and whether the student named it as that
+    ("je peux partir au S6", "next semester (S2)"), rather than as the one they are in ("L3 en S5 là")."""
+    mentions = list(SEMESTER_MENTION.finditer(text))
+    if not mentions:
+        return None, False
+    nexts = list(NEXT_SEMESTER.finditer(text))
+
+    def targeted(m) -> bool:
+        return bool(TARGET_SEMESTER.search(text[max(0, m.start() - 60):m.start()])) or any(
+            (n.end() <= m.start() and _SAME_AS_NEXT.fullmatch(text[n.end():m.start()]))
+            or (m.end() <= n.start() and _SAME_AS_NEXT.fullmatch(text[m.end():n.start()])) for n in nexts)
+
+    def current(m) -> bool:
+        return bool(_CURRENT_BEFORE.search(text[max(0, m.start() - 30):m.start()]) or _CURRENT_AFTER.match(text, m.end()))
+
+    number = lambda m: int(m[1] or m[2])  # noqa: E731
+    aimed = [m for m in mentions if targeted(m) and not current(m)]
+    if aimed:
+        return number(aimed[0]), True
+    planned = [m for m in mentions if not current(m)] or mentions
+    if len(planned) > 1 and PAST_TENSE_OR_DONE.search(text):  # "erasmus au S3, je repars au S5": the plan
+        return number(planned[-1]), False
+    return number(planned[0]), False
+
+
 PAST_TENSE_OR_DONE = re.compile(r"j.ai fait|j.ai déjà|jai fait|jai deja|i did|i.ve done|i have done|i already|"
                                 r"already did|last year|l.an dernier|l.année dernière|déjà fait|deja fait|was funded|"
                                 r"i had|j.avais|j'étais|i was", re.I)
@@ -190,6 +246,17 @@ STATED_EXTENSION = re.compile(r"\b(?:i.?m extending|extending my|i (?:will|want 
 NEW_MOBILITY = re.compile(r"\brefaire (?:un|une)\b|\brepartir\b|\banother (?:erasmus|mobility|exchange|one)\b|"
                           r"\bune autre (?:mobilit|fois)|\bun autre (?:erasmus|échange|echange)\b|\bnew (?:mobility|exchange)\b|"
                           r"\bnouvelle mobilit|\bone more (?:mobility|exchange|erasmus)\b", re.I)
+# Asking whether one may stay on where one is: "je peux rester aussi au S4 ?", "could I stay there for the spring too?",
+# "possible de prolonger ?" (staying in Luxembourg, "rester au Lux", is not staying on).
+_STAY_ON = (r"aussi|encore|plus longtemps|longer|on\b|there|l[àa][- ]bas|un (?:autre )?semestre|another semester|"
+            r"an extra semester|one more semester|as well|too\b|into\b|until\b|jusqu")
+EXTENSION_ASKED = (r"\b(?:can|could|may|might|peux|pourrais|pourrai|puis|possible (?:de|to|d.)|est-il possible de|allowed to)\b"
+                   r"[^.?!]{0,25}?\b(?:prolong\w*|extend\w*|(?:y\s+)?(?:rester|stay|remain)\s+(?:"
+                   rf"(?:l[àa][- ]bas\s+|y\s+|there\s+|on\s+)?(?:{_STAY_ON}|"
+                   r"(?:au|pour le|pour|le|jusqu.au|jusqu.en|for|through|in)\s+(?:the\s+|le\s+)?(?:S\d|semestre|spring|"
+                   r"summer|printemps|[ée]t[ée]|second|2e|next|following|suivant))|"
+                   # "stay in Bergen into the spring", "rester à Lund encore un semestre" ("rester au Luxembourg au S3" is not)
+                   rf"(?:in|at|à|a|en)\s+[\w'’-]+\s+(?:{_STAY_ON})))")
 EXTENSION_WORDS = re.compile(r"prolong|extend|extension|rester plus|stay longer", re.I)
 UNSURE_BETWEEN = re.compile(
     r"not sure|don.?t know|do not know|no idea|unsure|undecided|either|or maybe|sais pas|sait pas|pas encore|"
@@ -644,6 +711,48 @@ def _earlier_level(text: str, entity: dict) -> bool:
     return isinstance(start, int) and bool(EARLIER_LEVEL.search(text[max(0, start - 40):start]))
 
 
+# "en bachelor on pouvait pas avant le S3", "in bachelor you can go twice": a level said of everyone in it,
+# a comparison with the student's own (a bare "en"/"in" before it, a general subject after it).
+_GENERAL_SUBJECT = re.compile(r"\s*,?\s*(?:on|we|you|they|ils|elles|people|students|everyone|everybody|tout le monde|"
+                              r"les (?:étudiants|etudiants|gens))\b", re.I)
+
+
+def compared_level(text: str, start: int, end: int) -> bool:
+    """Whether the level word at text[start:end] is another level the student compares theirs with."""
+    if COMPARED_LEVEL.search(text[:start]):  # "for bachelors it's 30", "unlike bachelors"
+        return True
+    bare = re.search(r"(?:^|[\s,;.!?])(?:en|in)\s+$", text[:start]) or re.match(r"(?:en|in)\s", text[start:end], re.I)
+    return bool(bare and _GENERAL_SUBJECT.match(text, end))
+
+
+def other_level_named(text: str, level: str) -> bool:
+    """Whether the text also names the level other than this one (a word or a year code)."""
+    return any(re.search(pattern, text, re.I) for other, pattern in LEVEL_WORDS.items() if other != level)
+
+
+# A year code the student was in before ("en M1 j'ai fait erasmus", "did erasmus in B3") or is not in.
+_CLAUSE_END = re.compile(r"[.,;!?()]|\s(?:et|and|mais|but|now|maintenant)\s", re.I)
+_CODE_DENIED = re.compile(r"\b(?:pas|plus|not|no longer|non)\s+(?:en\s+|in\s+)?$", re.I)
+# "I have B2", "niveau B2": a language level (CEFR), not the second Bachelor year
+_CEFR_CODE = re.compile(r"(?:\b(?:have|got|ai|avec|with|niveau|level|obtenu)\s+(?:a\s+|un\s+|le\s+|the\s+|my\s+|mon\s+)?$)", re.I)
+
+
+def year_code_level(text: str) -> Optional[str]:
+    """The level of the first year code ("L3", "B2", "M1") the student is in now: the year code says it more
+    surely than a level word, which may be a future or a compared one ("L3 … pour mon master à Paris")."""
+    for code in SEMESTER_CODE.finditer(text):
+        bachelor_code = code[1].upper().startswith(("B", "L"))
+        if code[1].upper().startswith("B") and (LANGUAGE_LEVEL_CONTEXT.search(text)
+                                                or _CEFR_CODE.search(text[max(0, code.start() - 30):code.start()])):
+            continue
+        before = _CLAUSE_END.split(text[max(0, code.start() - 60):code.start()])[-1]
+        after = _CLAUSE_END.split(text[code.end():code.end() + 80])[0]
+        if PAST_TENSE_OR_DONE.search(before) or PAST_TENSE_OR_DONE.search(after) or _CODE_DENIED.search(before):
+            continue
+        return "bachelor" if bachelor_code else "master"
+    return None
+
+
 def _from_entities(entities: Iterable[dict], text: str, requested: Optional[str]) -> Dict[str, Any]:
     from actions.places import origin_cued
     from rules_core.normalize import fold
@@ -657,8 +766,12 @@ def _from_entities(entities: Iterable[dict], text: str, requested: Optional[str]
         if value is None:
             continue
         if name == "level" and value in ("bachelor", "master"):
-            if COMPARED_LEVEL.search(text[:entity["start"]]) if isinstance(entity.get("start"), int) else False:
+            start = entity.get("start")
+            if COMPARED_LEVEL.search(text[:start]) if isinstance(start, int) else False:
                 continue  # "for bachelors it's 30, right?": another level, compared with
+            if isinstance(start, int) and other_level_named(text, value) \
+                    and compared_level(text, start, entity.get("end") or start + len(str(value))):
+                continue  # "M1 now; en bachelor on pouvait pas avant le S3": said of all bachelors
             if facts.get("level") not in (None, value) and _earlier_level(text, entity):
                 continue  # "I just started the Master; in my bachelor we had to go": the level of before
             facts["level"] = value
@@ -811,7 +924,22 @@ def named_place(words: str) -> Optional[str]:
         places = gazetteer().lookup(candidate)
         if places and places[0].population >= TOWN_IN_PASSING:
             return candidate
+    # "erasmus a strasbourgh", "exchange in heidelbeg": a typo of a town, where the sentence puts the host
+    # (one long word: a short one is too often another word a letter away)
+    word = words.strip()
+    if " " not in word and len(word) >= FUZZY_IN_PASSING_LENGTH \
+            and word.casefold() not in TIME_WORDS | MONTHS.keys() | NEAR_TOWN_WORDS:
+        town = fuzzy_town(word)
+        places = gazetteer().lookup(town) if town else []
+        # a large town only: "stage en entreprise" is no typo of Enterprise (Alabama)
+        return town if places and places[0].population >= FUZZY_IN_PASSING_POPULATION else None
     return None
+
+
+FUZZY_IN_PASSING_LENGTH = 6
+# Words students write where a host goes that are a letter away from a large town (Enterprise, Nevada).
+NEAR_TOWN_WORDS = {"entreprise", "enterprise"}
+FUZZY_IN_PASSING_POPULATION = 100_000
 
 
 def fold_word(word: str) -> str:
@@ -862,16 +990,16 @@ STATED_STATUSES = {
                                     r"\b(?:doing|taking|studying|following|do|study|fais|suis|suivre|suis inscrite? dans)\s+(?:2|deux|two)\s+"
                                     r"(?:bachelors|licences|programmes|programs|formations)\b",
     SpecialStatus.programme_change_validated_mobility:
-        r"(?:chang\w*|switch\w*|r[ée]orient\w*|transf[ée]r\w*)\b.{0,40}(?:bachelor|programme|program|formation|fili[eè]re|licence)"
-        r".{0,200}valid|valid\w*.{0,80}(?:chang\w*|switch\w*|r[ée]orient\w*)\b.{0,30}(?:bachelor|programme|program|"
+        r"\b(?:chang\w*|switch\w*|r[ée]orient\w*|transf[ée]r\w*)\b.{0,40}(?:bachelor|programme|program|formation|fili[eè]re|licence)"
+        r".{0,200}valid|valid\w*.{0,80}\b(?:chang\w*|switch\w*|r[ée]orient\w*)\b.{0,30}(?:bachelor|programme|program|"
         r"formation|fili[eè]re|licence)",
     # "switched from bachelor econ to bachelor law, did erasmus in vienna during econ": validation not said
     SpecialStatus.programme_change_after_mobility:
-        r"(?:chang\w*|switch\w*|r[ée]orient\w*|transf[ée]r\w*)\b.{0,40}(?:bachelor|programme|program|formation|fili[eè]re|licence)"
+        r"\b(?:chang\w*|switch\w*|r[ée]orient\w*|transf[ée]r\w*)\b.{0,40}(?:bachelor|programme|program|formation|fili[eè]re|licence)"
         r".{0,200}\b(?:did|done|had|fait|after|apr[eè]s|during|pendant)\b.{0,30}\b(?:erasmus|exchange|mobilit\w*|[ée]change|"
         r"semester abroad|semestre [àa] l.[ée]tranger|semest\w+ (?:in|at|à|a|en) [A-Z])"
         r"|\b(?:did|done|had|fait|after|apr[eè]s)\b.{0,30}\b(?:erasmus|exchange|mobilit\w*|[ée]change)\b.{0,120}"
-        r"(?:chang\w*|switch\w*|r[ée]orient\w*|transf[ée]r\w*)\b.{0,40}(?:bachelor|programme|program|formation|fili[eè]re|licence)",
+        r"\b(?:chang\w*|switch\w*|r[ée]orient\w*|transf[ée]r\w*)\b.{0,40}(?:bachelor|programme|program|formation|fili[eè]re|licence)",
     SpecialStatus.employment_programme: r"en cours d.emploi|alongside (?:my )?(?:job|employment)|(?:while|whilst) working full[- ]time",
     # "j'ai eu mon bachelor à l'uni.lu et je commence un 2e bachelor", "graduated from uni.lu, now a second bachelor"
     SpecialStatus.ul_bachelor_obtained:
@@ -923,6 +1051,9 @@ MAY_GO_AGAIN = r"\b(?:can|could|may|allowed|peux|pourrai\w*|puis|autoris\w*)\b" 
 
 # The question the student asks, when words say it more surely than the classifier: (the classifier's
 # intents it corrects, the question, the words that ask it, words that keep the classifier's choice).
+# "does it count as a second mobility?", "ça compte pas comme une 2e mobilité hein ?": the number of mobilities asked
+COUNTS_AS_ANOTHER = (r"(?:count|compte)\w*\s+(?:pas\s+|not\s+|plus\s+)?(?:as|comme|pour)\s+(?:a |an |my |une |ma )?"
+                     r"(?:2e|2nd|second|deuxi[eè]me|seconde|another|autre|new|nouvelle|extra)")
 QUESTION_CUES = [
     # "i was in porto from 5 sept, came back 20 nov bc i hated it. do i have to go again?": a stay cut short,
     # then whether to go once more, is Art. 19(1)'s new departure, not the obligation nor the number of mobilities
@@ -951,6 +1082,10 @@ QUESTION_CUES = [
      r"quand m[eê]me|moi)\s+)?oblig[ée]e?s?\s+(?:de|d.|to)|\b(?:do|must|should)\s+i\s+(?:(?:really|still|then|also)\s+)?"
      r"(?:have to |need to )?(?:go|leave|do)\b|\bdois[- ]je\b|\b(?:je|j)\s?dois\s+(?:\w+\s+)?(?:partir|faire|aller)|"
      r"\bfaut[- ]il que je\b"),
+    # "si ça me plaît je peux rester aussi au S4 ? ça compte pas comme une 2e mobilité hein ?": asked whether they
+    # may stay on, the extension's own answer (Art. 17) says too that it is no extra mobility (Art. 28(3))
+    ({"ask_departure_semester", "ask_mobility_count", "ask_validation"}, "ask_extension", EXTENSION_ASKED, r"^$"),
+    ({"ask_validation"}, "ask_mobility_count", COUNTS_AS_ANOTHER, r"^$"),
     ({"ask_departure_semester", "ask_extension"}, "ask_mobility_count",
      r"one more (?:exchange|mobility|semester)|another (?:exchange|mobility|erasmus)|(?:a |my )?second (?:exchange|mobility)|"
      r"(?:une )?(?:deuxième|2e|seconde) mobilit|encore une mobilit|refaire une? (?:mobilit|[ée]change|erasmus)|"
@@ -967,6 +1102,13 @@ QUESTION_CUES = [
      r"(?:refaire|refasse|repartir|reparte|re-?do|redo|go (?:abroad |on exchange )?again|do (?:it|one|the mobility) again|"
      r"(?:do|make) (?:another|a second|a 2nd|one more)|faire une? (?:autre|deuxi[eè]me|2e|seconde?|nouvelle) (?:mobilit|"
      r"s[ée]jour|semestre|[ée]change))", r"\b(?:can|could|may|peux|pourrai\w*|puis)\b"),
+    # "can i do my mobility in S5?": a semester asked about is when to go (Art. 1(2)), not the number of
+    # mobilities, unless the words ask how many times ("another one in S5?")
+    ({"ask_mobility_count"}, "ask_departure_semester",
+     r"\b(?:in|during|en|au|pendant|for)\s+(?:the\s+|mon\s+|my\s+|le\s+)?(?:s\s?[1-8]|sem\s?[1-8]|semest(?:er|re)\s?[1-8]|"
+     r"[1-8](?:st|nd|rd|th|e|è|ème|eme)\s+semest\w*)\b",
+     r"\bagain\b|repart|re-?faire|another|autre|second|2nd|\b2e\b|deuxi|twice|\bdeux\b|\btwo\b|\b2\b|how many|combien|"
+     r"encore|already|d[ée]j[àa]|one more|j.ai fait|i did|i went|count|compte|\bonly one\b|une seule|plusieurs|more than one"),
     ({"ask_extension"}, "ask_fees", r"\bpa(?:y|ie|yer)\b|frais|fees|tuition|minerval|inscription", r"^$"),
     ({"ask_cancellation"}, "ask_funding", r"bourse|grant|fonds|funding|financ|money|argent", r"^$"),
     ({"ask_learning_agreement", "ask_application"}, "ask_deadlines",
@@ -1033,6 +1175,8 @@ def named_question(text: str) -> Optional[str]:
     return refine_question(named, text) if named else None
 
 
+_GO_TWICE = (r"(?:partir|parte|pars|aller|go|leave|do (?:it|the mobility|a mobility))\b.{0,30}(?:2|deux|two)\s+fois|"
+             r"(?:deux|2|two) (?:mobilit[ée]s|mobilities)|\btwice\b|(?:two|2) (?:exchanges|semesters abroad)")
 # What exactly the student asks of a question (rules_core.decision.ASPECTS), in their words.
 ASPECT_CUES = {
     "change_alone": r"(?:modif|chang|drop|retir|enlev|remplac|swap|\badd\b|ajout)\w*\b.{0,90}(?:(?:by|on) (?:my|him|her)"
@@ -1063,15 +1207,18 @@ ASPECT_CUES = {
     "still_valid": r"(?:still|encore|toujours)\s+(?:be\s+|être\s+)?(?:valid|validée?|count|compte|reconnue?)|"
                    r"\b(?:ça|ca|cela|it|this|that|elle|(?:my|ma|mon) (?:mobilit[ée]|mobility|semest\w+|stay|séjour|exchange|"
                    r"erasmus))\s+(?:will\s+|would\s+|va\s+)?(?:still\s+|encore\s+|anyway\s+|quand m[êe]me\s+|qd m[êe]me\s+)?"
-                   r"(?:compte|comptera|count|counts|compter)\b(?!\s+(?:as|comme|pour)\s+(?:a |an |my |une |ma )?(?:2e|2nd|"
+                   r"(?:compte|comptera|count|counts|compter)\b(?!\s+(?:pas\s+|not\s+|plus\s+)?(?:as|comme|pour)\s+(?:a |an |my |une |ma )?(?:2e|2nd|"
                    r"second|deuxième|seconde|another|autre|new|nouvelle|extra))|"
                    r"(?:is|est)[- ](?:it|elle|ma mobilit[ée]|my (?:mobility|semester|exchange))\s+(?:still\s+)?(?:valid|validée?)",
-    "counts_as_another": r"(?:count|compte)\w*\s+(?:as|comme|pour)\s+(?:a |an |my |une |ma )?(?:2e|2nd|second|deuxième|seconde|"
-                         r"another|autre|new|nouvelle|extra)",
+    "counts_as_another": COUNTS_AS_ANOTHER,
     "who_signs": r"qui (?:doit |va )?sign|who (?:has to |must |needs to |will |should )?signs?\b|signed by whom|"
                  r"signatures? (?:of|du|de)",
-    "go_twice": r"(?:partir|parte|pars|aller|go|leave|do (?:it|the mobility|a mobility))\b.{0,30}(?:2|deux|two)\s+fois|"
-                r"(?:deux|2|two) (?:mobilit[ée]s|mobilities)|\btwice\b|(?:two|2) (?:exchanges|semesters abroad)",
+    "go_twice": _GO_TWICE,
+    # "2 exchanges during my master, one each year?", "une 2e mobilité en M2 ?": more than one mobility asked for
+    "several_mobilities": _GO_TWICE + r"|\b(?:a|an|une?|my|ma)\s+(?:2e|2nd|second|deuxi[eè]me|seconde?|other|autre)\s+"
+                          r"(?:mobilit\w*|exchange|[ée]change|s[ée]jour|erasmus|semester abroad|semestre [àa] l.[ée]tranger)|"
+                          r"\banother (?:mobility|exchange|erasmus|semester abroad)|\bone (?:each|every|per) year\b|"
+                          r"\bune? (?:par|chaque) ann[ée]e\b",
     # "la bourse c'est l'uni qui la verse ou l'epfl ?", "who pays the grant?": who pays or manages it
     "who_pays": r"\b(?:qui|who|which (?:uni\w*|one|institution))\b[^.?!]{0,40}\b(?:la |le |l.|it |me |m.)?(?:verse|versent|"
                 r"paie|paye|pays|finance|g[èe]re|manages?)\b|\b(?:pay[ée]e?|vers[ée]e|financ[ée]e?|g[ée]r[ée]e?) par qui\b|"
@@ -1276,6 +1423,9 @@ def read_message(text: str, intent: Optional[str], entities: Iterable[dict], req
               for m in NEGATED_LEVEL.finditer(text)}
     for fact, options in KEYWORDS.items():
         found = {value for value, pattern in options if re.search(pattern, affirmed, re.I)}
+        if fact == "level":  # "1ère année du master … en bachelor on pouvait pas": the compared one is not theirs
+            found = {value for value, pattern in options if value in found and (not other_level_named(affirmed, value) or not all(
+                compared_level(affirmed, m.start(), m.end()) for m in re.finditer(pattern, affirmed, re.I)))}
         if fact == "level" and len(found) > 1:  # "I just started the Master; in my bachelor we had to go"
             found = {value for value, pattern in options
                      if any(not _earlier_level(affirmed, {"start": m.end() - len(m.group().split()[-1])})
@@ -1326,6 +1476,10 @@ def read_message(text: str, intent: Optional[str], entities: Iterable[dict], req
             reading.facts.pop("level")
         if fact not in reading.facts and len(found) == 1:
             reading.facts[fact] = found.pop()
+
+    coded = year_code_level(text)
+    if coded:  # "L3 en S5 là … pour mon master à Paris": the year code is the level the student is in
+        reading.facts["level"] = coded
 
     if requested not in ("special_statuses", "exemption_grounds"):
         for fact, value in stated_situations(text).items():
@@ -1440,12 +1594,10 @@ def read_message(text: str, intent: Optional[str], entities: Iterable[dict], req
             reading.facts["semester"] = said
             if "semester" in reading.weak:
                 reading.weak.remove("semester")
-    if explicit and not dates:  # "jsuis en B1, jpeux partir en s2 ?": the planned semester is 2
-        reading.facts["semester"] = int(explicit[1])
-        several = list(EXPLICIT_SEMESTER.finditer(text))
-        if len(several) > 1 and PAST_TENSE_OR_DONE.search(text):  # "erasmus au S3, je repars au S5": the plan
-            reading.facts["semester"] = int(several[-1][1])
-    if NEXT_SEMESTER.search(text) and reading.facts.get("semester") and not TARGET_SEMESTER.search(text) \
+    aimed = False
+    if SEMESTER_MENTION.search(text) and not dates:  # "jsuis en B1, jpeux partir en s2 ?": the planned semester is 2
+        reading.facts["semester"], aimed = planned_semester(text)
+    if NEXT_SEMESTER.search(text) and reading.facts.get("semester") and not aimed \
             and reading.facts["semester"] < 8:
         # "je suis en M1 (1er semestre), je peux partir le semestre prochain ?": the mobility would be
         # in the semester after the one the student is in.

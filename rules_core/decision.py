@@ -77,6 +77,9 @@ class CircularRef(BaseModel):
     version: dt.date = CIRCULAR_VERSION
 
 
+OTHERWISE = "otherwise"  # a branch's fact when it holds in every case the other branches do not name
+
+
 class Branch(BaseModel):
     """What the answer would be with one value of a fact the student does not know."""
 
@@ -134,6 +137,7 @@ ASPECTS = {
     "counts_as_another": "ask_mobility_count",  # "does extending count as my second mobility?" -> no, Art. 28(3)
     "who_signs": "ask_learning_agreement",  # "who signs it?" beside "can I change it alone?" -> Art. 8(1) too
     "go_twice": "ask_obligation",
+    "several_mobilities": "ask_mobility_count",  # "two exchanges during my master?" -> no, one (Master — Nombre)
     "still_valid": "ask_interruption",  # "I came home early: is my mobility still valid?" -> the rule the other way round  # "two bachelors: must I go abroad twice?" -> no, one mobility (Art. 26)
     "grade_deadline": "ask_deadlines",  # "can the grade deadline be extended so I graduate?" -> no, Art. 1(2)
 }

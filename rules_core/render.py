@@ -13,7 +13,7 @@ from typing import Any, Dict, List, Sequence
 import yaml
 
 from rules_core.citations import Citation
-from rules_core.decision import Conclusion, Decision, FactRequest, Outcome
+from rules_core.decision import OTHERWISE, Conclusion, Decision, FactRequest, Outcome
 from rules_core.rules.dated_steps import dated_steps
 
 TEXTS_FILE = Path(__file__).with_name("data") / "texts.yml"
@@ -117,7 +117,8 @@ def outcome_words(question: str, outcome: Outcome, lang: str, aspects=(), keys=(
 def render_lines(decision: Decision, lang: str) -> List[str]:
     _check(lang)
     if decision.branches:
-        label = texts()["labels"][decision.branches[0].fact][lang]
+        facts = [b.fact for b in decision.branches if b.fact != OTHERWISE]
+        label = ", ".join(texts()["labels"][f][lang] for i, f in enumerate(facts) if f not in facts[:i])
         return [texts()["outcomes"]["depends"][lang].format(fact=label)] + _branch_lines(decision.branches, lang, 0, decision.question.value)
     lines = [outcome_words(decision.question.value, decision.outcome, lang, decision.aspects,
                            [c.key for c in decision.conclusions])]
@@ -136,7 +137,8 @@ def _branch_lines(branches, lang: str, level: int, question: str = "") -> List[s
     for branch in branches:
         value = texts()["options"][str(branch.value).lower()][lang] if isinstance(branch.value, bool) \
             else render_option(branch.fact, branch.value, lang)
-        condition = texts()["branch"][lang].format(fact=texts()["labels"][branch.fact][lang], value=value)
+        condition = texts()["otherwise"][lang] if branch.fact == OTHERWISE else \
+            texts()["branch"][lang].format(fact=texts()["labels"][branch.fact][lang], value=value)
         outcome = outcome_words(question, branch.outcome, lang) if question else \
             texts()["outcomes"][branch.outcome.value][lang]
         said = " ".join(render_conclusion(c, lang) for c in branch.conclusions if c not in common)

@@ -21,11 +21,12 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 from pydantic import ValidationError
 
 from rules_core.citations import Citation
-from rules_core.decision import Branch, Conclusion, Decision, Outcome
+from rules_core.decision import OTHERWISE, Branch, Conclusion, Decision, Outcome
 from rules_core.engine import fact_request, ordered
 from rules_core.situation import Situation
 
-MAX_DEPTH = 2  # two unknown facts at most are branched on: beyond that the answer is unreadable
+MAX_DEPTH = 2  # two unknown facts at most are answered case by case: beyond that the answer is unreadable
+MAX_UNKNOWN = 4  # up to four, when the answer reads "no if …, no if …, otherwise yes" (`flattened`)
 
 
 def _possible_types(situation: Situation) -> List[Any]:
@@ -149,7 +150,7 @@ def branch_on_unknown(decide: Callable[[Situation], Decision], situation: Situat
         return decision
     missing = [m.fact for m in decision.missing_facts]
     pending = [f for f in missing if f in unknown and values_of(f, situation, candidates)]
-    if not pending or depth >= MAX_DEPTH:
+    if not pending or depth >= MAX_UNKNOWN:
         known_first = [f for f in missing if f not in unknown]
         if known_first and len(known_first) < len(missing):  # ask what the student may know first
             return decision.copy(update={"missing_facts": [fact_request(f) for f in ordered(known_first)]})
@@ -170,4 +171,58 @@ def branch_on_unknown(decide: Callable[[Situation], Decision], situation: Situat
     first = cases[0][1]
     if all(_same(first, d) for _, d in cases[1:]):
         return first  # the unknown fact does not change the answer
-    return _agreeing(cases) or _conditional(decision.question, branch_name, cases)
+    result = _agreeing(cases) or _conditional(decision.question, branch_name, cases)
+    if depth > 0:
+        return result
+    flat = flattened(result)
+    if flat is not None:
+        return flat
+    # case by case, more than two unknown facts deep, nobody could read it: ask, the channel decides
+    return result if _depth(result.branches) <= MAX_DEPTH else decision
+
+
+def _depth(branches: Sequence[Branch]) -> int:
+    return max((1 + _depth(b.branches) for b in branches), default=0)
+
+
+def _leaves(branches: Sequence[Branch], path: Tuple = ()):
+    """(the facts and values on the way, the branch) for every case of a case-by-case answer."""
+    for branch in branches:
+        way = path + ((branch.fact, branch.value),)
+        if branch.branches:
+            yield from _leaves(branch.branches, way)
+        else:
+            yield way, branch
+
+
+def _shared(conclusion_lists: List[List[Conclusion]]) -> List[Conclusion]:
+    first, *others = conclusion_lists
+    return [c for c in first if all(c in other for other in others)]
+
+
+def flattened(decision: Decision) -> Optional[Decision]:
+    """ "No if you refused a place (Art. 5(5)); no if your earlier semester was funded (Art. 5(2));
+    otherwise yes": a case-by-case answer over several unknown facts, said as the conditions that
+    rule it out, when each of them alone does (whatever the other facts) and every other case is a yes.
+    None when the cases do not read that way (then they are said one by one)."""
+    leaves = list(_leaves(decision.branches))
+    if not leaves or any(b.outcome not in (Outcome.yes, Outcome.no) for _, b in leaves) \
+            or len({fact for way, _ in leaves for fact, _ in way}) < 2:
+        return None
+    conditions: List[Tuple[str, Any]] = []
+    for way, _ in leaves:  # in the order the facts were asked
+        conditions += [c for c in way if c not in conditions]
+    ruling_out = [c for c in conditions if all(b.outcome == Outcome.no for way, b in leaves if c in way)]
+    if any(any(c in way for c in ruling_out) != (b.outcome == Outcome.no) for way, b in leaves):
+        return None  # a "no" no single condition explains, or a condition that is not always a "no"
+    yes = [b.conclusions for _, b in leaves if b.outcome == Outcome.yes]
+    if not yes:
+        return None
+    branches = []
+    for condition in ruling_out:
+        # its reasons: those of the cases where it alone rules the answer out
+        alone = [b.conclusions for way, b in leaves if condition in way and sum(c in way for c in ruling_out) == 1]
+        reasons = _shared(alone or [b.conclusions for way, b in leaves if condition in way])
+        branches.append(Branch(fact=condition[0], value=condition[1], outcome=Outcome.no, conclusions=reasons))
+    branches.append(Branch(fact=OTHERWISE, value=True, outcome=Outcome.yes, conclusions=_shared(yes)))
+    return decision.copy(update={"branches": branches})

@@ -184,6 +184,18 @@ def test_declining_the_offer_keeps_the_bot():
     assert slots_set(events)["handoff_offered"] is False
 
 
+def test_a_no_that_corrects_a_fact_while_staff_is_offered_answers_again_with_the_correction():
+    situation = dict(question="ask_funding", language="fr", level="bachelor", mobility_type="erasmus_plus",
+                     host_city="Vienne", host_country="AT", handoff_offered=True, handoff_reason="needs_staff")
+    messages, events = run(ActionYesNo(), tracker("ah non désolé, en fait c'est à Metz", "deny", detected="fr",
+                                                  **situation))
+    assert slots_set(events)["host_city"] == "Metz" and slots_set(events)["handoff_offered"] is False
+    assert slots_set(events)["last_decision"]["outcome"] == "no" and "art. 5(4)" in messages[-1]["text"]
+    english = {**situation, "language": "en"}
+    _, events = run(ActionYesNo(), tracker("no sorry my bad, it's trier", "deny", detected="en", **english))
+    assert slots_set(events)["host_city"].casefold() == "trier" and slots_set(events)["handoff_offered"] is False
+
+
 def test_asking_for_a_person_hands_over_at_once():
     messages, events = run(ActionHandoff(), tracker("je veux parler à quelqu'un", "request_human",
                                                     language="fr"))

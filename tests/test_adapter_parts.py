@@ -136,6 +136,15 @@ def test_the_shipped_databases_follow_var_dir_so_a_chat_with_its_own_var_dir_nev
     # and Rasa is told the same directory (endpoints.yml reads ${VAR_DIR})
     from bot.runtime import supervisor
     assert supervisor._rasa_env(moved, {})["VAR_DIR"] == str(tmp_path / "elsewhere")
+    # and Rasa's own reader fills it in (an unquoted scalar: YAML resolves ${…} only in those)
+    import os
+    from unittest import mock
+    from rasa.utils.endpoints import read_endpoint_config
+
+    with mock.patch.dict(os.environ, {"VAR_DIR": str(tmp_path / "elsewhere")}):
+        for section, name in (("tracker_store", "tracker.db"), ("event_broker", "events.db")):
+            config = read_endpoint_config(str(moved.project_dir / "endpoints.yml"), section)
+            assert config.kwargs["db"] == str(tmp_path / "elsewhere" / name)
 
 
 def test_the_production_tracker_store_url_is_built_from_the_environment():

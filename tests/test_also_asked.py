@@ -69,3 +69,12 @@ def test_a_message_with_one_question_gets_no_also_asked():
                     language="en")
     asyncio.run(ActionAnswer().run(dispatcher, asked, DOMAIN))
     assert not any("also asked" in t for t in texts(dispatcher))
+
+
+def test_whether_an_extension_counts_as_another_mobility_is_not_listed_again_beside_the_extension_answer():
+    # the extension's answer says so itself (Art. 28(3)); only a question it does not settle is listed
+    parse = {"question_segments": [segment("may I stay on in Bergen for the spring term?", "ask_extension"),
+                                   segment(" that would not count as a second mobility, would it?", "ask_validation"),
+                                   segment(" and who pays my fees then?", "ask_fees")]}
+    assert other_questions(parse, "ask_extension") == ["ask_fees"]
+    assert other_questions(parse, "ask_fees") == ["ask_extension", "ask_mobility_count"]

@@ -15,7 +15,7 @@ from rasa.shared.core.events import (ActionExecuted, BotUttered, ConversationPau
                                      SlotSet, UserUttered)
 from rasa_sdk import Tracker
 
-from actions import answer, conversation, staff_desk
+from actions import answer, conversation, slots, staff_desk
 from actions.slots import FACT_SLOTS
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa_extensions import history_window
@@ -70,7 +70,7 @@ def readings(events: List[Event]) -> tuple:
     # times_asked is asked about the fact the answer misses: a name, never None (actions/answer.py)
     return (tuple(answer.times_asked(tracker, fact) for fact in FACTS), answer.question_text(tracker),
             tuple(map(tuple, (sorted(t.items()) for t in staff_desk.transcript(tracker)))),
-            conversation.situation_facts_set_by_this_message(tracker), conversation.facts_set_by_this_message(tracker))
+            conversation.situation_facts_set_by_this_message(tracker), slots.facts_set_by_this_message(tracker))
 
 
 @pytest.mark.parametrize("seed", range(40))
@@ -130,7 +130,7 @@ def test_what_the_window_knows_of_the_actions_is_what_the_actions_read():
                      for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
                      if "tracker.events" in line)
     assert [w.split(":")[0] for w in walkers] == ["answer.py", "answer.py", "conversation.py", "conversation.py",
-                                                  "conversation.py", "extract.py", "staff_desk.py"], walkers
+                                                  "extract.py", "slots.py", "staff_desk.py"], walkers
 
 
 def test_the_policy_reads_only_the_last_states():

@@ -17,7 +17,9 @@ A case may say what would change the outcome (`what_would_change`, see what_woul
 changes the counterfactual search finds, each with what the FR and EN explanations say; [] for none.
 
 A case may name facts the student said they do not know (`unknown: [native_speaker]`); then
-`branches` lists the outcome for each value of the first one ({true: "no", false: "yes"}). A case
+`branches` lists the outcome for each value of the first one ({true: "no", false: "yes"}), or, when the
+answer reads "no if …, otherwise yes", `conditions` lists each condition and its outcome
+("refused_or_cancelled_place=true: no", …, "otherwise: yes"). A case
 may also name what exactly the student asks (`aspects: [change_alone]`, rules_core.decision.ASPECTS).
 """
 from __future__ import annotations
@@ -31,7 +33,8 @@ import yaml
 from rules_core import Situation, decide
 
 CASES_DIR = Path(__file__).with_name("rules_cases")
-EXPECT_KEYS = {"outcome", "conclusions", "absent", "citations", "missing", "values", "branches", "what_would_change"}
+EXPECT_KEYS = {"outcome", "conclusions", "absent", "citations", "missing", "values", "branches", "conditions",
+               "what_would_change"}
 
 
 def load_cases():
@@ -57,6 +60,11 @@ def test_case(case):
         assert [m.fact for m in decision.missing_facts] == expect["missing"]
     if "branches" in expect:
         assert {b.value: b.outcome.value for b in decision.branches} == expect["branches"]
+        refs |= {cit.reference for b in decision.branches for c in b.conclusions for cit in c.citations}
+    if "conditions" in expect:
+        said = [f"{b.fact}: {b.outcome.value}" if b.fact == "otherwise" else f"{b.fact}={str(b.value).lower()}: {b.outcome.value}"
+                for b in decision.branches]
+        assert said == expect["conditions"]
         refs |= {cit.reference for b in decision.branches for c in b.conclusions for cit in c.citations}
     for ref in expect.get("citations", []):
         assert ref in refs, f"{ref} not cited; cited: {sorted(refs)}"

@@ -278,6 +278,18 @@ def test_a_host_town_with_a_typo_or_among_other_words_answers_the_host_question(
     assert facts(text, requested="host_city")[0]["host_city"] == town
 
 
+@pytest.mark.parametrize("text, town", [("slt, erasmus a heidelbeg au S5, c finance ?", "Heidelberg"),
+                                        ("thinking of an exchange in rotterdamm next year, any grant?", "Rotterdam")])
+def test_a_host_town_with_a_typo_where_the_sentence_puts_the_host_is_the_host(text, town):
+    assert facts(text)[0]["host_city"] == town
+
+
+@pytest.mark.parametrize("text", ["un stage en entreprise peut remplacer la mobilité ?", "erasmus en novembre ?",
+                                  "erasmus a l'etranger c obligatoire ?"])
+def test_words_in_the_host_s_place_that_are_no_town_are_no_host(text):
+    assert "host_city" not in facts(text)[0]
+
+
 @pytest.mark.parametrize("text", ["erasmus", "not sure yet", "une fac en allemagne", "merci"])
 def test_words_that_are_some_village_s_name_do_not_answer_the_host_question(text):
     assert "host_city" not in facts(text, requested="host_city")[0]

@@ -1,4 +1,6 @@
 """The student's level when a message names two: the one they are in, not the one they had."""
+import pytest
+
 from actions.understanding import _from_entities
 
 
@@ -71,3 +73,98 @@ def test_without_entities_the_level_started_now_beats_the_one_of_before():
 
     text = "I've just begun my MSc. During my bachelor going abroad was a must, is it for us too?"
     assert read_message(text, "ask_obligation", [], None, dt.date(2026, 12, 1)).facts["level"] == "master"
+
+
+def _read(text, intent="ask_departure_semester"):
+    import datetime as dt
+
+    from actions.understanding import read_message
+
+    return read_message(text, intent, [], None, dt.date(2026, 12, 1)).facts
+
+
+@pytest.mark.parametrize("text, level", [
+    ("second-year bachelor here, when am I allowed to leave?", "bachelor"),
+    ("2e année de licence, quand est-ce que je peux partir ?", "bachelor"),
+    ("MSc, first year: which semester could I go?", "master"),
+    ("je suis en deuxieme annee de master, je peux encore partir ?", "master"),
+])
+def test_a_year_of_a_level_said_without_i_am_is_the_students_own_level(text, level):
+    assert _read(text)["level"] == level
+
+
+@pytest.mark.parametrize("text", [
+    "je suis en première année de master (S1 actuellement). partir au S2 ça va ? en licence on devait attendre le S3",
+    "first-year master's student, currently S1: may I go abroad in S2? in bachelor you had to wait until S3 i think",
+])
+def test_a_level_said_of_everyone_in_it_is_a_comparison_and_the_semester_asked_for_is_the_mobility_one(text):
+    found = _read(text)
+    assert found["level"] == "master" and found["semester"] == 2
+
+
+@pytest.mark.parametrize("text, semester", [
+    ("B3 right now, in S5. may i go away in S6? i'm starting a master in Lyon afterwards", 6),
+    ("en L2 (S4 actuellement), partir en échange au S5 c'est ok ? après je veux faire mon master à Bruxelles", 5),
+])
+def test_a_year_code_tells_the_level_beside_a_master_planned_for_later(text, semester):
+    found = _read(text)
+    assert found["level"] == "bachelor" and found["semester"] == semester
+
+
+def test_a_year_code_the_student_was_in_before_does_not_tell_the_level_now():
+    assert _read("en L2 j'ai fait un erasmus à Porto, maintenant je suis en master, je peux repartir ?",
+                 "ask_mobility_count")["level"] == "master"
+
+
+@pytest.mark.parametrize("text, semester", [
+    ("first year of my bachelor, could I go on exchange next semester, so S2?", 2),
+    ("L1 ici, je peux partir au prochain semestre (S2) ?", 2),
+    ("je suis en S3, je peux partir le semestre prochain ?", 4),
+    ("currently in S3, could I leave in S4?", 4),
+])
+def test_a_semester_named_as_the_next_one_is_that_semester_and_only_the_current_one_moves_on(text, semester):
+    assert _read(text)["semester"] == semester
+
+
+@pytest.mark.parametrize("text", ["is it ok to do two exchanges in my MSc, one per year?",
+                                  "une deuxième mobilité en M2 c'est possible ?"])
+def test_asking_for_more_than_one_mobility_is_what_the_count_answers(text):
+    from actions.understanding import aspects_of
+
+    assert "several_mobilities" in aspects_of(text)
+
+
+@pytest.mark.parametrize("intent", ["ask_mobility_count", "ask_departure_semester", "ask_validation"])
+@pytest.mark.parametrize("text", [
+    "could I stay in Bergen into the spring semester as well? that doesn't count as another mobility right?",
+    "est-ce que je peux rester encore un semestre à Lund ? ça compte pas comme une autre mobilité ?",
+])
+def test_asking_whether_one_may_stay_on_asks_the_extension(intent, text):
+    from actions.understanding import refine_question
+
+    assert refine_question(intent, text) == "ask_extension"
+
+
+def test_staying_in_luxembourg_is_not_staying_on():
+    from actions.understanding import refine_question
+
+    assert refine_question("ask_departure_semester", "je peux rester au Luxembourg au S3 et partir au S4 ?") \
+        == "ask_departure_semester"
+
+
+def test_an_exchange_programme_named_is_no_change_of_programme():
+    from actions.understanding import stated_situations
+
+    text = "en M1 j'ai fait un erasmus à Lille. un global exchange en M2, possible ? en bachelor c'était permis"
+    assert "special_statuses" not in stated_situations(text)
+
+
+@pytest.mark.parametrize("text, question", [
+    ("is my exchange in semester 4 ok? economics bachelor", "ask_departure_semester"),
+    ("je voudrais faire ma mobilité au S5, c'est bon ?", "ask_departure_semester"),
+    ("did erasmus in S3 already, could I go on another exchange in S5?", "ask_mobility_count"),
+])
+def test_a_mobility_asked_for_a_semester_asks_when_to_go_unless_it_asks_how_many(text, question):
+    from actions.understanding import refine_question
+
+    assert refine_question("ask_mobility_count", text) == question

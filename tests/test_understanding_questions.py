@@ -242,6 +242,18 @@ def test_a_what_if_that_names_the_same_question_keeps_it():
     assert slots_set(read_message_facts(after_grant)).get("question") in (None, "ask_funding")
 
 
+@pytest.mark.parametrize("text, question", [
+    ("is it ok to leave during semester 4? i'm in economics", "ask_departure_semester"),
+    ("jpeux faire mon echange au S3 ?", "ask_departure_semester"),
+    ("could I do a 2nd exchange in S6?", "ask_mobility_count"),
+    ("je peux repartir encore une fois au S6 ?", "ask_mobility_count"),
+])
+def test_a_semester_asked_about_without_going_twice_is_the_departure_semester_not_the_count(text, question):
+    from actions.understanding import refine_question
+
+    assert refine_question("ask_mobility_count", text) == question
+
+
 # -- Session 8: a stay cut short, a rumour of being let off, a second Bachelor -----------------------
 
 @pytest.mark.parametrize("intent, text", [

@@ -232,7 +232,9 @@ def decide_mobility_count(situation: Situation) -> Decision:
         out.compute("maximum_mobilities", maximum, cite)
         out.add("count.master_done" if done >= maximum else "count.master_one", cite, maximum=maximum, done=done)
         out.add("count.extension_not_counted", cite)
-        return out.decision(q, Outcome.no if done >= maximum else Outcome.yes)
+        # "Can I do two exchanges during my Master?": the one allowed does not make two.
+        more = asked("several_mobilities") and not asked("counts_as_another") and not f.get("is_extension")
+        return out.decision(q, Outcome.no if done >= maximum or more else Outcome.yes)
     out.compute("maximum_mobilities", maximum, art(28, 1))
     if done >= maximum:
         out.add("count.bachelor_limit_reached", art(28, 1), maximum=maximum, done=done)
