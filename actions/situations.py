@@ -8,7 +8,7 @@ Language processing only, as in actions/understanding.py.
 from __future__ import annotations
 
 import re
-from typing import Iterable, List, Optional, Set
+from typing import Dict, Iterable, List, Optional, Set, Tuple
 
 from rules_core.countries import to_iso
 from rules_core.rules.obligation import foreign_credits_ground, foreign_diploma_ground
@@ -36,6 +36,92 @@ DIPLOMA_TYPES = (
 )
 SCHOOL = re.compile(r"lyc[ée]e|high[- ]?school|secondary|secondaire|\bbac\b(?!\s*\+)|baccalaur|school[- ]leaving|"
                     r"a[- ]levels?|abitur|matura|\bgymnas", re.I)
+# The secondary-school leaving diploma named (ground 5° of Art. 2(1) asks where it was issued).
+SCHOOL_DIPLOMA = re.compile(r"lyc[ée]e|high[- ]?school|secondary[- ]school|school[- ]leaving|baccalaur|\bbac\b(?!\s*\+)|"
+                            # "finished school in Kharkiv", "my school diploma is from Ukraine"
+                            r"(?:finished|completed|left|graduated from|went to|did (?:my )?)\s+(?:high\s+|secondary\s+)?school\b|"
+                            r"\bschool\s+(?:diploma|certificate|degree)|dipl[ôo]me (?:du|de) (?:lyc[ée]e|l.?[ée]cole)|"
+                            r"(?:fini|termin[ée]|quitt[ée]|fait)\s+(?:le |mon |l.)?(?:lyc[ée]e|[ée]cole)\b|"
+                            r"12th (?:standard|grade)|cbse|\bssc\b|vestibular|enem\b|gaokao|"
+                            r"dipl[ôo]me de fin d.[ée]tudes secondaires|\b[ée]tudes secondaires|\babitur\b|\bmatura\b|a[- ]levels?",
+                            re.I)
+# Where that diploma was issued, in the words right after it: "did high school here", "bac au lycée à Esch",
+# "mon bac je l'ai eu à Praia", or a Luxembourg school by its name ("l'Athénée", "le LGE").
+SCHOOL_HERE = re.compile(r"^\W*(?:\w+\W+){0,2}?(?:here|ici)\b|^\W*(?:\w+\W+){0,2}?(?:in|at|au|à|a|en)\s+(?:the\s+)?"
+                         r"(?:lux|luxembourg|grand[- ]duch[yée]\w*)\b", re.I)
+LUXEMBOURG_SCHOOLS = re.compile(
+    r"ath[ée]n[ée]e|lyc[ée]e\s+(?:michel[- ]rodange|aline[- ]mayrisch|hubert[- ]cl[ée]ment|robert[- ]schuman|vauban|"
+    r"de gar[çc]ons|ermesinde|josy[- ]barthel|bel[- ]val|nic(?:olas)?[- ]biever|guillaume[- ]kroll|marie[- ]curie|"
+    r"classique (?:de |d.)(?:diekirch|echternach)|technique (?:d.esch|du centre|de bonnevoie|d.ettelbruck))|"
+    r"\b(?-i:LGE|LGL|LAML|LRSL|LMRL|LHCE|LCD|LCE|LTC|LNW|LJBM|LNBD|LGK|LTPES|LTAM|LTB|LTE|LTETT)\b|"
+    r"international school of luxembourg|bac (?:lux|luxembourgeois)\b|luxembourgish (?:bac|diploma|high[- ]?school)|"
+    r"(?:dipl[ôo]me|bac) luxembourgeois", re.I)
+# A clause ends at a sentence's end or where another one starts ("j'ai eu mon bac, et je pars à Madrid").
+CLAUSE_END = re.compile(r"[.;!?\n]|,\s*(?:et|and|but|mais|puis|then|now|maintenant|là|la)\b|\s(?:et|and|but|mais)\s+"
+                        r"(?:je|j|i|now|maintenant|là)\b", re.I)
+
+
+def _place_code(words: str) -> Optional[str]:
+    """The ISO code of a country, of a Luxembourg town of any size, or of a larger town elsewhere."""
+    from rules_core.gazetteer import gazetteer
+
+    key = words.casefold().split("'")[-1].split("’")[-1]
+    if len(key) <= 3 or key in SKIP_WORDS:
+        return None
+    code = to_iso(key)
+    if code:
+        return code
+    places = gazetteer().lookup(key)
+    if places and (places[0].country == "LU" or (places[0].population >= MIN_TOWN and gazetteer().is_official_name(key))):
+        return places[0].country
+    return None
+
+
+def school_clauses(text: str) -> List[Tuple[int, int, str]]:
+    """(start, end, words after) of each mention of a secondary-school diploma with the rest of its clause,
+    where the student says where it was issued; positions are the text's own."""
+    # "came here for the bachelor": where they study now (blanked, so that positions stay the text's)
+    text = HERE_NOW.sub(lambda m: " " * len(m[0]), text or "")
+    clauses = []
+    for match in SCHOOL_DIPLOMA.finditer(text):
+        after = text[match.end():match.end() + 70]
+        end = CLAUSE_END.search(after)
+        after = after[:end.start()] if end else after
+        clauses.append((match.start(), match.end() + len(after), after))
+    return clauses
+
+
+def school_diploma_country(text: str, demonyms: Dict[str, str]) -> Optional[str]:
+    """The ISO code of the country the student's secondary-school diploma comes from, when the words
+    right around it say it: a place, "here" (Luxembourg, where they study), a Luxembourg school's name, or
+    a nationality adjective ("bac marocain"; `demonyms`: adjective, accented or not -> ISO code). None
+    when not said."""
+    from rules_core.normalize import fold
+
+    for start, end, after in school_clauses(text):
+        if LUXEMBOURG_SCHOOLS.search(text[max(0, start - 30):end]) or SCHOOL_HERE.search(after):
+            return "LU"
+        words = re.findall(r"[^\W\d_][\w'’-]*", after)
+        for i in range(len(words)):
+            for candidate in (" ".join(words[i:i + 2]), words[i]):
+                code = _place_code(candidate)
+                if code:
+                    return code
+        near = re.findall(r"[^\W\d_]+", text[max(0, start - 25):start].casefold())[-2:] + \
+            re.findall(r"[^\W\d_]+", after.casefold())[:4]
+        code = next((demonyms.get(w) or demonyms.get(fold(w)) for w in near if demonyms.get(w) or demonyms.get(fold(w))),
+                    None)
+        if code:  # "bac marocain", "my brazilian high school diploma"
+            return code
+    return None
+
+
+def in_school_clause(text: str, position: int) -> bool:
+    """Whether a place named at `position` says where the school diploma was issued ("bac at a lycée in
+    Esch"): never the host."""
+    return any(start <= position < end for start, end, _ in school_clauses(text))
+
+
 # "bac+2", "bac + 3": the French way of saying how many years of higher education a diploma took.
 BAC_PLUS = re.compile(r"\bbac\s*\+\s*([1-8])\b", re.I)
 NUMBER = r"(\d{1,2}|one|two|three|four|five|un|une|deux|trois|quatre|cinq)"

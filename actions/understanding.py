@@ -168,7 +168,8 @@ BOOL_ANSWERS = {
         (False, r"choix (?:perso|personnel)|personal (?:choice|reasons?)|(?:didn.?t|did not|don.?t) (?:like|enjoy)|plaît pas|plait pas"
                 r"|rien de grave|nothing serious|my (?:own )?choice|(?:summer |student |holiday )?job\b|jobs? d.été|"
                 r"(?:un |mon )?(?:boulot|travail|job) (?:d.été|étudiant)|vacances|holidays?\b|homesick|mal du pays|"
-                r"ne me plaisait pas|pas aimé|j.aimais pas|wanted to (?:come|go) home|voulais rentrer"),
+                r"ne me plaisait pas|pas aimé|j.aimais pas|wanted to (?:come|go) home|voulais rentrer|\bhated\b|"
+                r"\bi hate(?:d)? (?:it|the)|d[ée]test\w*|got bored|je m.ennuyais"),
         (True, r"hospital|hôpital|hopital|accident|stroke|avc|décès|deces|died|death|earthquake|séisme|seisme|guerre|war\b"
                r"|maladie grave|serious(?:ly)? ill|heart attack|crise cardiaque|infarctus|cancer|passed away|décédée?|"
                r"funeral|obsèques|obseques|enterrement|disaster|catastrophe|flood|inondation|pand[eé]mi|covid|"
@@ -350,6 +351,26 @@ PAST_TENSE = re.compile(
     r"\b(?:started|began|begun|have been|has been|been here|arrived|since|ago|already|last (?:week|month)"
     r"|ont commencé|a commencé|ont débuté|a débuté|commencé|débuté|depuis|il y a|déjà|deja|suis arrivée?|"
     r"je suis là|je suis ici)\b", re.I)
+
+
+# A stay told as already lived ("i was in porto from…", "came back on…", "je suis rentrée le…"), with nothing
+# told as still ahead ("I will come back on…", "je compte rentrer le…").
+TOLD_IN_THE_PAST = re.compile(
+    r"\b(?:i was|i went|i stayed|i spent|i left|i quit|came (?:back|home)|got back|returned|flew (?:home|back)|"
+    r"went (?:home|back)|j.?[ée]tais|je suis (?:parti|rentr|revenu|all[ée])\w*|suis (?:rentr|revenu)\w*|j.ai (?:pass[ée]|"
+    r"quitt[ée]|arr[êe]t[ée])|(?:je|j) (?:suis )?(?:rentr[ée]e?|revenue?))", re.I)
+TOLD_AHEAD = re.compile(r"\b(?:will|going to|gonna|plan\w*|want to|would|next|vais|irai|partirai|rentrerai|compte|veux|"
+                        r"voudrais|prochain\w*|pr[ée]vu\w*|futur\w*)\b", re.I)
+
+
+def _gone_by(day: dt.date, today: dt.date) -> dt.date:
+    """A year-less date of a stay already lived: the last one gone by (this year's or last year's)."""
+    if day <= today:
+        return day
+    try:
+        return day.replace(year=today.year if day.replace(year=today.year) <= today else today.year - 1)
+    except ValueError:  # 29 February
+        return day
 
 
 class ImpossibleDate(ValueError):
@@ -801,6 +822,9 @@ def _from_entities(entities: Iterable[dict], text: str, requested: Optional[str]
                 if to_iso(str(value)):
                     facts.setdefault("country_of_origin", to_iso(str(value)))
                 continue
+            if requested not in ("host_city", "host_country") and isinstance(entity.get("start"), int) \
+                    and situations.in_school_clause(text, entity["start"]):
+                continue  # "my bac is from a lycée in Esch": where the school diploma was issued (ground 5°)
             if requested == "country_of_origin" and to_iso(str(value)):
                 facts["country_of_origin"] = to_iso(str(value))
             else:
@@ -1009,9 +1033,9 @@ STATED_STATUSES = {
     SpecialStatus.ul_bachelor_obtained:
         r"(?=.*\b(?:(?:2e|2[eè]me|2nd|deuxi[eè]me|second|seconde?|new|nouveau|nouvelle|another|autre)\s+(?:bachelor|licence|bsc)(?!\s+(?:year|ann[ée]e|student|semester|semestre))"
         r"|recommenc\w*\s+(?:un|une|a)\s+(?:autre\s+|2e\s+|deuxi[eè]me\s+)?(?:bachelor|licence))\b)"
-        r"(?=.*(?:\b(?:fini|termin[ée]e?|obtenu|eu mon|r[ée]ussi|dipl[ôo]m[ée]e?|graduated|finished|completed|obtained|earned|"
+        r"(?=.*(?:\b(?:finie?|termin[ée]e?|obtenue?|eu mon|r[ée]ussi|dipl[ôo]m[ée]e?|graduated|finished|completed|obtained|earned|got my|"
         r"already (?:have|hold|got)|d[ée]j[àa] (?:un|mon|eu|obtenu|fini))\b.{0,60}(?:uni\.?lu|(?-i:\bUL\b)|university of luxembourg|universit[ée] du luxembourg)"
-        r"|(?:uni\.?lu|(?-i:\bUL\b)|university of luxembourg|universit[ée] du luxembourg).{0,60}\b(?:fini|termin[ée]e?|obtenu|"
+        r"|(?:uni\.?lu|(?-i:\bUL\b)|university of luxembourg|universit[ée] du luxembourg).{0,60}\b(?:finie?|termin[ée]e?|obtenue?|"
         r"dipl[ôo]m[ée]e?|graduated|finished|completed)\b))",
 }
 STATED_GROUNDS = {
@@ -1032,13 +1056,7 @@ STATED_GROUNDS = {
                                         r"(?:\d|deux|trois|two|three|a|an|my)\b|single (?:mum|mom|mother|dad|father|parent)|"
                                         r"m[èe]re c[ée]libataire|p[èe]re c[ée]libataire|parent (?:isol[ée]|seul)",
 }
-SCHOOL_DIPLOMA = re.compile(r"lyc[ée]e|high[- ]?school|secondary[- ]school|school[- ]leaving|baccalaur|\bbac\b|"
-                            # "finished school in Kharkiv", "my school diploma is from Ukraine"
-                            r"(?:finished|completed|left|graduated from|went to|did (?:my )?)\s+(?:high\s+|secondary\s+)?school\b|"
-                            r"\bschool\s+(?:diploma|certificate|degree)|dipl[ôo]me (?:du|de) (?:lyc[ée]e|l.?[ée]cole)|"
-                            r"(?:fini|termin[ée]|quitt[ée]|fait)\s+(?:le |mon |l.)?(?:lyc[ée]e|[ée]cole)\b|"
-                            r"12th (?:standard|grade)|cbse|\bssc\b|vestibular|enem\b|gaokao|diplôme de fin d.études secondaires",
-                            re.I)
+SCHOOL_DIPLOMA = situations.SCHOOL_DIPLOMA  # the secondary-school diploma named, for ground 5°
 
 
 REFUSED_PLACE = re.compile(
@@ -1046,12 +1064,28 @@ REFUSED_PLACE = re.compile(
     r"|\bj.?\s?ai\s+(?:refus[ée]|annul[ée]|d[ée]clin[ée]|renonc[ée] [àa])\s+(?:ma|la)?\s*(?:[\w+]+\s+){0,3}"
     r"(?:place|mobilit[ée])\b", re.I)
 
+# A stay already cut short, told in the past: "came back 20 nov bc i hated it", "rentré au bout de 6 semaines".
+CAME_BACK_EARLY = (r"(?:\b(?:came|flew|went|got)\s+(?:back|home)|\breturned\b|\b(?:je suis |suis |j.suis )?rentr[ée]e?s?\b|"
+                   r"\b(?:je suis |suis )?revenue?s?\b|\bi (?:left|quit)\b|\bj.ai (?:tout )?(?:quitt[ée]|arr[êe]t[ée]|"
+                   r"abandonn[ée]|interrompu)|\b(?:abandoned|interrupted|cut (?:it|my \w+) short))")
+# Whether one must go once more: "do i have to go again??", "faut-il que je reparte ?", "je dois refaire un semestre ?"
+MUST_GO_AGAIN = (r"(?:\b(?:have|need|required|obliged|got)\s+to|\bmust|\bfaut(?:-il)?|\bdois[- ]je|\bje dois|\bjdois|"
+                 r"\boblig[ée]e?\s+de)\s+(?:(?:i|que je|qu.on|encore|vraiment|really|still|then|now)\s+)*"
+                 r"(?:(?:go|leave|study)\b[^.?!]{0,25}\bagain|re-?do|do (?:it|one|another|a new one|the (?:whole )?"
+                 r"(?:thing|mobility|semester|exchange)) (?:again|over)|do (?:another|a new) (?:one|mobility|semester|exchange)|"
+                 r"refaire|refasse|repartir|reparte|recommencer|recommence)")
+INTERRUPTED_GO_AGAIN = rf"(?=[\s\S]*{CAME_BACK_EARLY})(?=[\s\S]*{MUST_GO_AGAIN})"
+MAY_GO_AGAIN = r"\b(?:can|could|may|allowed|peux|pourrai\w*|puis|autoris\w*)\b"  # whether one may: Art. 28's count
+
 # The question the student asks, when words say it more surely than the classifier: (the classifier's
 # intents it corrects, the question, the words that ask it, words that keep the classifier's choice).
 # "does it count as a second mobility?", "ça compte pas comme une 2e mobilité hein ?": the number of mobilities asked
 COUNTS_AS_ANOTHER = (r"(?:count|compte)\w*\s+(?:pas\s+|not\s+|plus\s+)?(?:as|comme|pour)\s+(?:a |an |my |une |ma )?"
                      r"(?:2e|2nd|second|deuxi[eè]me|seconde|another|autre|new|nouvelle|extra)")
 QUESTION_CUES = [
+    # "i was in porto from 5 sept, came back 20 nov bc i hated it. do i have to go again?": a stay cut short,
+    # then whether to go once more, is Art. 19(1)'s new departure, not the obligation nor the number of mobilities
+    ({"ask_obligation", "ask_mobility_count"}, "ask_interruption", INTERRUPTED_GO_AGAIN, MAY_GO_AGAIN),
     # "my 60 ECTS from Porto, do they count so I don't have to go abroad?": credits from before, asked as a
     # way out of the obligation, are the exemption's ground 2° (Art. 2(1)), not a stay's validation
     ({"ask_validation", "ask_credit_conversion"}, "ask_exemption",
@@ -1065,8 +1099,17 @@ QUESTION_CUES = [
      r"convert|conver(?:sion|tir)|combien d.ects (?:vaut|valent|ça fait)|how many ects (?:is|are|does)|[ée]quivalen|"
      r"\bhours?\b|\bheures?\b|\bunits?\b|prolong|extend|second semester|deuxième semestre"),
     ({"ask_obligation"}, "ask_exemption",
-     r"dispens|exempt|waiver|(?:might|may|could) not (?:need|have) to|pas (?:besoin|obligé) de (?:partir|faire)|"
+     r"dispens|exempt|waiver|(?:might|may|could) not (?:need|have) to|"
      r"ask for (?:it|one|an exemption)|comment (?:la |le )?demander|how (?:do|can) i (?:ask|apply|request)", r"^$"),
+    # "heard non-EU students don't have to go, true for me?": whether being let off applies to them; but "un pote
+    # m'a dit qu'on a pas besoin de partir, je suis obligé ou pas ?" asks the obligation itself, answered yes or no
+    ({"ask_obligation"}, "ask_exemption",
+     r"pas (?:besoin|oblig[ée]e?s?) de (?:partir|faire|aller)|n.ont pas [àa] partir|\b(?:don.?t|dont|do not|doesn.?t|"
+     r"does not|aren.?t|are not|not|no need)\s+(?:have|need|required|obliged|to)\s+(?:to\s+)?(?:go|do|leave|study)\b",
+     r"\b(?:je suis|jsuis|j.suis|suis[- ]je|am i|are we)\s+(?!pas\b|not\b|plus\b)(?:(?:vraiment|really|still|toujours|"
+     r"quand m[eê]me|moi)\s+)?oblig[ée]e?s?\s+(?:de|d.|to)|\b(?:do|must|should)\s+i\s+(?:(?:really|still|then|also)\s+)?"
+     r"(?:have to |need to )?(?:go|leave|do)\b|\bdois[- ]je\b|\b(?:je|j)\s?dois\s+(?:\w+\s+)?(?:partir|faire|aller)|"
+     r"\bfaut[- ]il que je\b"),
     # "si ça me plaît je peux rester aussi au S4 ? ça compte pas comme une 2e mobilité hein ?": asked whether they
     # may stay on, the extension's own answer (Art. 17) says too that it is no extra mobility (Art. 28(3))
     ({"ask_departure_semester", "ask_mobility_count", "ask_validation"}, "ask_extension", EXTENSION_ASKED, r"^$"),
@@ -1142,6 +1185,7 @@ NAMED_QUESTIONS = [
                       r"ma\s+|cette\s+|l.\s?)?(?:whole\s+)?(?:erasmus|mobility|mobilit[ée]|exchange|semester abroad|study abroad|"
                       r"semestre [àa] l.[ée]tranger|going abroad)\b|(?:ects|crédits?|credits?)\b.{0,100}(?:don.?t (?:have|need) to|"
                       r"do not (?:have|need) to|pas besoin de|plus besoin de|ne (?:dois|doit) (?:plus|pas)|skip)"),
+    ("ask_interruption", rf"^(?![\s\S]*{MAY_GO_AGAIN}){INTERRUPTED_GO_AGAIN}"),
     ("ask_obligation", r"(?:faut(?:-il)?|dois[- ]je|je dois|obligatoire de|oblig[ée]e? de)(?:\s+(?:quand|même|vraiment|"
                        r"forcément|absolument|toujours|encore|obligatoirement))*\s+(?:que je |qu.on )?(?:parte|partir|"
                        r"aller [àa] l.?[ée]tranger|faire (?:un|une|le|la|mon|ma) (?:semestre|mobilit|séjour))|"
@@ -1159,7 +1203,8 @@ def named_question(text: str) -> Optional[str]:
         return None
     named = next((question for question, cue in NAMED_QUESTIONS if re.search(cue, text or "", re.I)), None) \
         or extra_named_question(text) \
-        or obligation_situation_question(None, text)  # "changed bachelor after a validated erasmus: go again?"
+        or obligation_situation_question(None, text) \
+        or ("ask_exemption" if cannot_go_for_a_ground(text) else None)  # "on dialysis, I can't go: what do I do?"
     # "someone said I might not need to go abroad, how do I ask for it?": the neighbouring question its words ask
     return refine_question(named, text) if named else None
 
@@ -1297,7 +1342,10 @@ LET_OFF = re.compile(r"\b(?:don.?t|do not|dont|wouldn.?t|won.?t|not|never)\s+(?:
 # "must I go (abroad) again?", "faut refaire une mobilité ?": whether the obligation applies once more.
 GO_AGAIN = re.compile(r"\brepart\w*|\brefaire\b|(?:une )?(?:2e|deuxi[eè]me|seconde?) (?:fois|mobilit)|\bagain\b|"
                       r"another (?:mobility|semester abroad|exchange)|\bonce more\b|(?:faut|dois|doit|oblig\w*|have to|"
-                      r"need to|must)\b.{0,40}(?:partir|mobilit|abroad|go\b)", re.I)
+                      r"need to|must)\b.{0,40}(?:partir|mobilit|abroad|go\b)|"
+                      # "remobilité obligatoire ?", "mobility mandatory again?": the mobility named, then its obligation
+                      r"\bre-?mobilit\w*|(?:mobilit\w*|abroad|[àa] l.[ée]tranger|exchange|erasmus)[^.?!]{0,30}"
+                      r"(?:obligatoire|compulsory|mandatory|required|oblig[ée]e?)", re.I)
 # Asked by a student whose situation is Art. 24(1) or 25: the obligation's own question, whatever it resembles.
 OBLIGATION_SITUATIONS = ("programme_change_validated_mobility", "programme_change_after_mobility", "ul_bachelor_obtained")
 OBLIGATION_NEIGHBOURS = {None, "ask_obligation", "ask_mobility_count", "ask_interruption", "ask_departure_semester",
@@ -1317,6 +1365,34 @@ def obligation_situation_question(intent: Optional[str], text: str) -> Optional[
     return "ask_obligation" if any(s in OBLIGATION_SITUATIONS for s in statuses) else None
 
 
+# "je peux vraiment pas partir", "there's no way I can leave for a semester", "what can I do?": said beside a
+# ground of Art. 2 (an illness, children to look after), the student asks to be let off the obligation.
+CANNOT_GO = re.compile(
+    r"\b(?:je\s+|j)?(?:ne\s+|n.)?(?:peux|pourrai[s]?|pourrais|peut|vais)\s+(?:\w+\s+){0,2}?(?:pas|plus|jamais)\s+(?:\w+\s+)?"
+    r"(?:partir|aller|m.absenter|quitter|faire (?:la|le|ma|mon|une|un|ce|cette) (?:mobilit|semestre|s[ée]jour|erasmus))|"
+    r"\bimpossible (?:pour moi )?(?:de |d.)(?:partir|m.absenter|quitter|aller)|"
+    r"\b(?:can.?t|cannot|can not|could(?:n.?t| not)|won.?t be able to|unable to|not able to|no way (?:i can|i could|for me to|to))"
+    r"\s+(?:\w+\s+){0,2}?(?:go|leave|travel|move|be away|spend|do (?:the|a|my|this|that|an) (?:\w+ )?(?:mobility|semester|"
+    r"exchange|erasmus))\b|"
+    r"\b(?:j|je)\s?fais comment|\bcomment (?:je (?:fais|dois faire)|faire)\b|\bque (?:dois-je|puis-je) faire\b|"
+    r"\bqu.est-ce que je (?:peux|dois) faire\b|\bwhat (?:do|can|should|shall) i do\b|\bwhat are my options\b|"
+    r"\bquelles (?:sont mes )?(?:options|solutions)\b", re.I)
+# Questions such a message can be taken for; not a cancellation, a return, a grant… which have their own words.
+GROUND_NEIGHBOURS = {None, "nlu_fallback", "out_of_scope", "faq", "ask_obligation", "ask_departure_semester",
+                     "ask_mobility_count", "ask_validation", "ask_application", "ask_deadlines", "ask_extension",
+                     "ask_learning_agreement"}
+OWN_GROUNDS = (ExemptionGround.illness_or_disability.value, ExemptionGround.family_obligations.value)
+
+
+def cannot_go_for_a_ground(text: str) -> bool:
+    """Whether the student says they cannot go abroad, beside an illness, a disability or family
+    obligations of their own (grounds 3° and 4° of Art. 2(1)), and without a return or a place given up."""
+    if not CANNOT_GO.search(text or "") or RETURN_WORDS.search(text or "") or REFUSED_PLACE.search(text or "") \
+            or re.search(r"annul|cancel|d[ée]sist|withdraw|give up (?:my|the) place", text or "", re.I):
+        return False
+    return any(g in OWN_GROUNDS for g in stated_situations(text).get("exemption_grounds") or [])
+
+
 def refine_question(intent: Optional[str], text: str) -> Optional[str]:
     """The classifier's question, unless the student's words clearly ask a neighbouring one."""
     situation_question = obligation_situation_question(intent, text)
@@ -1329,6 +1405,8 @@ def refine_question(intent: Optional[str], text: str) -> Optional[str]:
         return "ask_exemption"
     if intent == "ask_obligation" and stated_situations(text or "").get("exemption_grounds"):
         return "ask_exemption"  # "I'm on dialysis, what can I do about the obligation?": a ground stated asks for the exemption
+    if intent in GROUND_NEIGHBOURS and cannot_go_for_a_ground(text):
+        return "ask_exemption"  # "dialysis 3x a week, I can't go for a semester, what do I do?": whatever it sounded like
     if intent == "ask_obligation" and WAY_OUT.search(text or ""):
         return "ask_exemption"  # "someone said I might not need to go, how do I ask for it?": asking to be let off
     for sources, question, cue, keep in QUESTION_CUES:
@@ -1349,7 +1427,9 @@ def stated_situations(text: str) -> Dict[str, Any]:
     own = situations.without_childhood(text)  # "as a kid" is no child of one's own
     grounds = [ground.value for ground, pattern in STATED_GROUNDS.items() if re.search(pattern, own, re.I)]
     grounds += situations.stated_grounds(text)  # 1° and 2°: a diploma, credits obtained abroad
-    third_country = SCHOOL_DIPLOMA.search(text) and _third_country_origin(text)
+    school = situations.school_diploma_country(text, _nationalities())  # "bac at a lycée in Esch": no third-country diploma
+    third_country = SCHOOL_DIPLOMA.search(text) and (school is None or third_country_ground({school})) \
+        and _third_country_origin(text)
     if third_country:
         grounds.append(ExemptionGround.third_country_diploma.value)  # ground 5°: from a third country, school there
     if grounds:
@@ -1532,6 +1612,9 @@ def read_message(text: str, intent: Optional[str], entities: Iterable[dict], req
     native = native_speaker(text, answering=requested == "native_speaker")
     if native is not None:  # "spanish is my first language, courses in spanish": native in the teaching language
         reading.facts["native_speaker"] = native
+    school = situations.school_diploma_country(text, _nationalities())
+    if school:  # where the secondary-school diploma comes from: the rules core tells what it means for ground 5°
+        reading.facts.setdefault("school_diploma_country", school)
 
     home = lifelong_home(text)
     if home:  # "born and raised in Luxembourg": whether that or the nationality is the origin, staff decide
@@ -1546,6 +1629,11 @@ def read_message(text: str, intent: Optional[str], entities: Iterable[dict], req
     except ImpossibleDate as bad:
         reading.problems.append(f"impossible_date:{bad}")
         spans = []
+    if not future and TOLD_IN_THE_PAST.search(text) and not TOLD_AHEAD.search(text):
+        # "i was in porto from 5 sept, came back 20 nov" asked in January: a stay already lived, so a date
+        # without its year is the last one gone by, not the next to come
+        spans = [(pos, _gone_by(day, today) if any(text.startswith(a, pos) for a in assumed) else day)
+                 for pos, day in spans]
     dates = [day for _, day in spans]
     if dates:  # each date as the fact its words say it dates (actions.dates)
         from actions.dates import date_facts

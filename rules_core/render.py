@@ -163,7 +163,7 @@ def render_fact_value(fact: str, value: Any, lang: str) -> str:
     labels = texts()["labels"]
     if value is None:
         shown = "?"
-    elif fact in ("host_country", "country_of_origin", "permanent_residence_country"):
+    elif fact in ("host_country", "country_of_origin", "permanent_residence_country", "school_diploma_country"):
         shown = countries.display_name(value, lang)
     elif fact == "earlier_mobilities":
         shown = ", ".join(labels[{True: "funded", False: "not_funded"}.get(m.get("funded"), "funding_unknown")][lang]

@@ -88,6 +88,9 @@ class Situation(BaseModel):
     native_speaker: Optional[bool] = Field(None, description="Native speaker of the host's teaching language.")
     special_statuses: Optional[List[SpecialStatus]] = None
     exemption_grounds: Optional[List[ExemptionGround]] = None
+    school_diploma_country: Optional[str] = Field(
+        None, description="Country that issued the secondary-school leaving diploma (Art. 2(1) 5°)."
+    )
     earlier_mobilities: Optional[List[EarlierMobility]] = None
     is_extension: Optional[bool] = Field(None, description="The semester asked about extends a mobility.")
     extension_same_academic_year: Optional[bool] = None
@@ -138,7 +141,7 @@ class Situation(BaseModel):
             raise ValueError(f"{value!r} is not a whole number")
         return value
 
-    @validator("host_country", "country_of_origin", "permanent_residence_country")
+    @validator("host_country", "country_of_origin", "permanent_residence_country", "school_diploma_country")
     def _known_country(cls, value: Optional[str]) -> Optional[str]:
         if value is None:
             return None

@@ -357,3 +357,20 @@ def test_a_long_correction_of_a_fact_after_an_answer_recomputes_that_question_wh
     slots = slots_set(events)
     assert slots["level"] == "master" and slots["last_decision"]["question"] == "ask_funding"
     assert "question" not in slots
+
+
+EXEMPTION_NO = dict(question="ask_exemption", level="bachelor", country_of_origin="PE", eu_national=False,
+                    exemption_grounds=[],
+                    last_decision={"question": "ask_exemption", "outcome": "no", "conclusions": [], "values": []})
+
+
+@pytest.mark.parametrize("lang, text, says", [
+    ("en", "oh and btw I did secondary school here, at a lycée in Differdange", "ground 5°"),
+    ("fr", "pour info mon bac je l'ai eu au lycée à Dudelange", "motif 5°"),
+])
+def test_where_the_school_diploma_was_issued_told_after_the_exemption_answer_is_answered_with_ground_5(lang, text, says):
+    messages, events = run(ActionNotUnderstood(), tracker(text, "out_of_scope", detected=lang, language=lang,
+                                                          **EXEMPTION_NO))
+    slots = slots_set(events)
+    assert slots["school_diploma_country"] == "LU" and slots["last_decision"]["outcome"] == "no"
+    assert says in messages[-1]["text"] and ("Art. 2(1) 5°" if lang == "en" else "art. 2(1) 5°") in messages[-1]["text"]

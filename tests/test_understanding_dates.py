@@ -277,3 +277,14 @@ def test_signatures_offered_after_a_too_late_change_keep_the_no_and_say_they_do_
     messages, events = run(ActionNotUnderstood(), tracker(text, "out_of_scope", detected=lang, **before))
     assert slots_set(events)["last_decision"]["outcome"] == "no"
     assert words in messages[-1]["text"] and "8(3)" in messages[-1]["text"]
+
+
+@pytest.mark.parametrize("text, departure, back", [
+    ("I was in Vilnius from 3 Oct and came home on 28 Nov because I missed my friends, must I go again?",
+     dt.date(2026, 10, 3), dt.date(2026, 11, 28)),
+    ("je suis rentrée de Gênes le 2 novembre, j'y étais depuis le 14 septembre", dt.date(2026, 9, 14), dt.date(2026, 11, 2)),
+])
+def test_a_stay_told_as_already_lived_keeps_its_year_less_dates_in_the_past_whatever_the_month_asked_in(
+        text, departure, back):
+    found = read_message(text, "ask_interruption", [], None, dt.date(2027, 2, 10)).facts
+    assert (found["departure_date"], found["return_date"]) == (departure, back)

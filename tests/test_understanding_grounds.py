@@ -211,3 +211,54 @@ def test_a_programme_change_or_a_second_bachelor_with_a_question_of_going_again_
 def test_a_student_in_the_second_year_of_a_bachelor_has_not_obtained_a_ul_bachelor():
     said = facts("I'm in the second bachelor year at uni.lu, did my erasmus already, must I go again?")
     assert "ul_bachelor_obtained" not in (said.get("special_statuses") or [])
+
+
+# -- Session 8: where the school diploma was issued, and a ground beside "I cannot go" ------------------
+
+@pytest.mark.parametrize("text, country", [
+    ("by the way I finished secondary school here before the bachelor", "LU"),
+    ("mon bac je l'ai passé au lycée à Wiltz", "LU"),
+    ("I got my school-leaving diploma at the LGE in the city", "LU"),
+    ("j'ai eu mon diplôme de fin d'etudes secondaires au Lycée Aline Mayrisch", "LU"),
+    ("my high school diploma was issued in Porto", "PT"),
+    ("mon bac est sénégalais", "SN"),
+    ("i did my A-levels in Accra, Ghana", "GH"),
+])
+def test_where_the_school_diploma_was_issued_is_read_from_the_words_around_it(text, country):
+    assert facts(text)["school_diploma_country"] == country
+
+
+@pytest.mark.parametrize("text", [
+    "I'm Peruvian but I did high school here, can I skip the semester abroad as a non-EU student?",
+    "jsuis camerounaise, mon bac je l'ai eu au lycée à Differdange, je peux être dispensée ?",
+])
+def test_a_third_country_national_whose_school_diploma_is_from_luxembourg_states_no_ground_5(text):
+    found = facts(text, intent="ask_exemption")
+    assert found["school_diploma_country"] == "LU" and found["eu_national"] is False
+    assert G.third_country_diploma.value not in (found.get("exemption_grounds") or [])
+
+
+def test_a_town_that_places_the_school_diploma_is_not_the_host():
+    text = "my bac is from a lycée in Esch, I'm Brazilian"
+    found = read_message(text, "inform", [{"entity": "location", "value": "Esch", "start": text.index("Esch")}], None,
+                         TODAY).facts
+    assert "host_city" not in found and found["school_diploma_country"] == "LU"
+
+
+@pytest.mark.parametrize("intent, text", [
+    ("ask_departure_semester", "hémodialyse deux fois par semaine, je ne peux pas partir un semestre, comment je fais ?"),
+    ("nlu_fallback", "I have multiple sclerosis and can't be away from my neurologist for months, what can I do?"),
+    ("ask_mobility_count", "en fauteuil roulant depuis mon accident, impossible de partir à l'étranger, quelles solutions ?"),
+    ("ask_application", "I'm a single dad of a toddler and there is no way I can leave for a semester, what should I do?"),
+])
+def test_an_illness_a_disability_or_children_beside_i_cannot_go_asks_for_the_exemption(intent, text):
+    assert refine_question(intent, text) == "ask_exemption"
+
+
+@pytest.mark.parametrize("intent, text", [
+    ("ask_cancellation", "my mum has cancer, I can't go anymore, how do I cancel my Erasmus place?"),
+    ("ask_interruption", "j'ai une maladie chronique qui s'aggrave, je ne peux pas rester, je dois rentrer plus tôt"),
+    ("ask_departure_semester", "I have two kids, can I go in semester 5 rather than 4?"),
+])
+def test_a_ground_beside_a_cancellation_a_return_or_a_timing_question_keeps_that_question(intent, text):
+    assert refine_question(intent, text) == intent

@@ -11,7 +11,7 @@ from actions.corrections import corrected_host_town
 from actions.faq_topics import named_faq_topic
 from actions.handoff import ActionHandoff
 from actions.staff_mobility import asks_own_staff_mobility
-from actions.understanding import bare_place, named_question
+from actions.understanding import bare_place, named_question, refine_question
 from nlu_components.language import detect
 from tests.test_actions import response_text, run, run_reading, slots_set, tracker
 
@@ -372,3 +372,48 @@ def test_a_level_asked_about_as_the_only_one_a_rule_concerns_is_not_the_student_
     start = text.index(other)
     tagged = [{"entity": "level", "value": "bachelor", "start": start, "end": start + len(other)}]
     assert read_message(text, "ask_learning_agreement", tagged, None, TODAY).facts["level"] == "master"
+
+
+# -- Session 8: a stay cut short, a rumour of being let off, a second Bachelor -----------------------
+
+@pytest.mark.parametrize("intent, text", [
+    ("ask_obligation", "I was in Tartu from 2 September and flew home on 30 October because I felt lonely, must I go again?"),
+    ("ask_mobility_count", "je suis rentré de Cluj au bout de six semaines, j'aimais pas la ville, je dois refaire une mobilité ?"),
+    ("ask_obligation", "I quit my exchange in Lille after a month, do I have to do a new one?"),
+])
+def test_a_stay_cut_short_then_whether_one_must_go_again_is_the_interruption_question(intent, text):
+    assert refine_question(intent, text) == "ask_interruption"
+
+
+def test_a_stay_cut_short_then_whether_one_must_go_again_is_named_when_the_classifier_falls_back():
+    assert named_question("came back from Brno after 5 weeks bc it was awful, do i need to go again?") == "ask_interruption"
+
+
+def test_whether_one_may_go_again_after_coming_back_keeps_the_number_of_mobilities():
+    assert refine_question("ask_mobility_count", "I came back from Lyon in January, can I go again in S6?") \
+        == "ask_mobility_count"
+
+
+@pytest.mark.parametrize("text", [
+    "my cousin says non-EU students don't need to go abroad, does it work for me?",
+    "on m'a dit que les étudiants hors UE ont pas besoin de partir, ça s'applique à moi ?",
+])
+def test_a_rumour_of_being_let_off_asked_as_whether_it_applies_to_me_is_the_exemption_question(text):
+    assert refine_question("ask_obligation", text) == "ask_exemption"
+
+
+@pytest.mark.parametrize("text", [
+    "a friend says non-EU students don't need to go abroad. I'm Kenyan in Bachelor S2, do I have to go or not?",
+    "un ami dit que les étudiants hors UE ont pas besoin de partir. je suis tunisienne en licence, je suis obligée "
+    "de partir ou pas ?",
+])
+def test_the_obligation_asked_outright_beside_such_a_rumour_stays_the_obligation_question(text):
+    assert refine_question("ask_obligation", text) == "ask_obligation"
+
+
+@pytest.mark.parametrize("text", [
+    "licence d'histoire finie à l'uni.lu l'an dernier, maintenant 2e bachelor en philo : remobilité obligatoire ?",
+    "graduated from uni.lu in economics, now a new bachelor in IT, is mobility mandatory again?",
+])
+def test_a_second_bachelor_after_a_ul_one_asking_if_mobility_is_mandatory_again_is_the_obligation_question(text):
+    assert named_question(text) == "ask_obligation"

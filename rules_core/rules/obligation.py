@@ -120,6 +120,7 @@ def decide_obligation(situation: Situation) -> Decision:
     may_be_exempted = art_2_2_employment_programme(f, out)
     may_be_exempted = art_24_1_if_validated(f, out) or may_be_exempted
     out.add("obligation.internship_does_not_count", art(1, 3))
+    art_2_1_ground_5_needs_third_country_diploma(f, out)  # "non-EU students need not go": not with an EU diploma
     out.add("obligation.exemption_possible", art(2, 1))
     if special_situations_unsaid(f):
         out.add("obligation.unless_special_situation", *special_situation_articles())
@@ -161,10 +162,38 @@ def foreign_credits_ground(ects, validated: bool, countries):
 
 
 
+def _from_third_country(f: Facts) -> bool:
+    """The student comes from a third country: not an EU national, or from a country outside the EU."""
+    origin = f.get("country_of_origin")
+    return f.get("eu_national") is False or (origin is not None and third_country_ground({origin}))
+
+
+def _school_diploma_not_third_country(f: Facts):
+    """The country of the student's secondary-school diploma when it is no third country (Luxembourg or
+    another EU country): ground 5° is then out of reach, whatever the origin. None otherwise."""
+    code = f.get("school_diploma_country")
+    return code if code is not None and not third_country_ground({code}) else None
+
+
+@rule
+def art_2_1_ground_5_needs_third_country_diploma(f: Facts, out: Findings) -> bool:
+    """Art. 2(1) 5° asks for both a third-country origin and a third-country school diploma. Said to a
+    student from a third country (or who names ground 5°) whose diploma is from the EU, who may think
+    the origin alone exempts them; returns whether ground 5° is ruled out."""
+    country = _school_diploma_not_third_country(f)
+    if country is None:
+        return False
+    if _from_third_country(f) or G.third_country_diploma in (f.get("exemption_grounds") or ()):
+        out.add("exemption.ground_5_not_met", art(2, 1, 5), country=country)
+    return True
+
+
 @rule
 def art_2_1_grounds(f: Facts, out: Findings) -> Outcome:
     """Each ground of Art. 2(1) and 2(3) the student reports, with who grants it."""
     grounds = set(f.need("exemption_grounds"))
+    if _school_diploma_not_third_country(f):
+        grounds.discard(G.third_country_diploma)  # ground 5° read or picked, but the diploma is from the EU
     outcomes = set()
     if G.foreign_diploma_four_semesters in grounds:
         out.add("exemption.ground_1", art(2, 1, 1))
@@ -233,6 +262,7 @@ def decide_exemption(situation: Situation) -> Decision:
         out.add("exemption.new_bachelor", art(25))
     if S.part_time in statuses:
         out.add("exemption.part_time", art(27))
+    art_2_1_ground_5_needs_third_country_diploma(f, out)
     if outcome == Outcome.no:
         out.add("exemption.no_ground", art(2, 1), art(1, 1))
     elif outcome == Outcome.conditional and (grounds_outcome != Outcome.no or S.employment_programme in statuses):
