@@ -1048,9 +1048,12 @@ STATED_GROUNDS = {
                                            r"malvoyant|aveugle|\bblind\b|visually impaired|\bsourde?\b|\bdeaf\b|"
                                            r"(?:medical|specific|regular|weekly|ongoing|heavy|long[- ]term) treatment|"
                                            r"under (?:medical )?treatment|(?:sous|en) traitement|traitement (?:m[ée]dical|"
-                                           r"lourd|r[ée]gulier|sp[ée]cifique|hebdomadaire|à l.h[ôo]pital)",
+                                           r"lourd|r[ée]gulier|sp[ée]cifique|hebdomadaire|à l.h[ôo]pital)|"
+                                           # a pregnancy is a health situation, which the notes send to staff (ground 3°
+                                           # or Art. 2(3)); the notes do not make it a family obligation (ground 4°)
+                                           r"enceinte|pregnant|grossesse|pregnancy",
     ExemptionGround.family_obligations: r"(?:mes|my|des|2|deux|two|trois|three|un|une|a)\s+(?:jeunes? )?(?:enfants?|kids?|"
-                                        r"children|child|bébé|baby)\b|enceinte|pregnant|(?:je m.occupe|i care for|caring for|"
+                                        r"children|child|bébé|baby)\b|(?:je m.occupe|i care for|caring for|"
                                         r"i look after|aidante?).{0,30}(?:parent|mère|père|mother|father|mum|dad|grand)|"
                                         r"(?:maman|papa|m[èe]re|p[èe]re|mum|mom|dad|mother|father)\s+(?:de|d.|of)\s+(?:\w+\s+)?"
                                         r"(?:\d|deux|trois|two|three|a|an|my)\b|single (?:mum|mom|mother|dad|father|parent)|"

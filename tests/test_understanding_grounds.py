@@ -262,3 +262,11 @@ def test_an_illness_a_disability_or_children_beside_i_cannot_go_asks_for_the_exe
 ])
 def test_a_ground_beside_a_cancellation_a_return_or_a_timing_question_keeps_that_question(intent, text):
     assert refine_question(intent, text) == intent
+
+
+@pytest.mark.parametrize("text", ["je suis enceinte de 5 mois, je dois vraiment partir l'an prochain ?",
+                                  "I'm pregnant and due in March, can I be excused from the exchange?"])
+def test_a_pregnancy_is_read_as_a_health_situation_which_goes_to_staff_not_as_a_family_obligation(text):
+    from actions.understanding import stated_situations
+
+    assert stated_situations(text)["exemption_grounds"] == ["illness_or_disability"]
