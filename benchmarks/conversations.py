@@ -1,12 +1,12 @@
 """Plays the held-out conversations (tests/conversations/*.yml) against the real assistant, as a
 student would, and reports how many end with the right answer.
 
-    .venv/bin/python -m benchmarks.conversations [--set main|dev2|dev3|dev4|fresh3|fresh|fresh2|fresh4|fresh5] [--lang fr|en] [--limit N] [--out results/conversations.json]
+    .venv/bin/python -m benchmarks.conversations [--set main|dev2|dev3|dev4|fresh3|dev5|fresh|fresh2|fresh4|fresh5] [--lang fr|en] [--limit N] [--out results/conversations.json]
 
-Nine sets, none trained on. Development sets, whose failures are read to find causes: `main`
+Ten sets, none trained on. Development sets, whose failures are read to find causes: `main`
 (tests/conversations/*.yml, 200, written 2026-12-01), `dev2` (tests/conversations/dev2/, 100,
-written session 6), `dev3`, `dev4` (100 each, written session 7) and `fresh3` (100, sealed in session 7,
-read from session 8). Sealed sets (no `--show`, no transcripts kept): `fresh` (120, session 5), `fresh2`
+written session 6), `dev3`, `dev4` (100 each, written session 7), `fresh3` (100, sealed in session 7,
+read from session 8) and `dev5` (100, written in session 8 after its first fixes). Sealed sets (no `--show`, no transcripts kept): `fresh` (120, session 5), `fresh2`
 (100, session 6), `fresh4` and `fresh5` (100 each, written at the start of session 8, played at its start
 and end); they tell whether the fixes made on the development sets generalise.
 
@@ -42,7 +42,7 @@ SETS = {"main": (CONVERSATIONS, "2026-12-01"), "fresh": (CONVERSATIONS / "fresh"
         "dev2": (CONVERSATIONS / "dev2", "2026-12-07"), "fresh2": (CONVERSATIONS / "fresh2", "2026-12-07"),
         "dev3": (CONVERSATIONS / "dev3", "2026-12-07"), "fresh3": (CONVERSATIONS / "fresh3", "2026-12-07"),
         "dev4": (CONVERSATIONS / "dev4", "2026-12-07"), "fresh4": (CONVERSATIONS / "fresh4", "2026-12-08"),
-        "fresh5": (CONVERSATIONS / "fresh5", "2026-12-08")}
+        "fresh5": (CONVERSATIONS / "fresh5", "2026-12-08"), "dev5": (CONVERSATIONS / "dev5", "2026-12-08")}
 # Sets nobody reads: their failures are never shown, so their figure says whether fixes generalise.
 SEALED = ("fresh", "fresh2", "fresh4", "fresh5")
 GUARDED = ("main", "dev2", "dev3", "dev4", "fresh3")  # tests/test_heldout_conversations.py plays these; passing.txt names their passes
