@@ -12,7 +12,7 @@ from actions.answer import answer, asked_in_passing
 from actions.common import language
 from actions.extract import TurnAction
 from actions.slots import last_explanation
-from actions.understanding import is_what_if
+from actions.understanding import WHY_WORDS, is_what_if, names_a_fact
 from rules_core.render import render_explanation
 
 
@@ -26,8 +26,10 @@ class ActionExplain(TurnAction):
                       domain: Dict[Text, Any]) -> List[EventType]:
         text = (tracker.latest_message or {}).get("text") or ""
         last = tracker.get_slot("last_decision")
-        if tracker.get_slot("question") and last and is_what_if(text):
-            return answer(dispatcher, tracker)  # "why not Liège?" names a fact: the same question, with it
+        if tracker.get_slot("question") and last and (is_what_if(text) or not WHY_WORDS.search(text) and names_a_fact(text)):
+            # "why not Liège?" names a fact: the same question, with it; so does "the 2nd one would be global
+            # exchange", which the classifier may take for a "why?" though it asks none
+            return answer(dispatcher, tracker)
         lang = language(tracker)
         explanation = last_explanation(last)
         if explanation is None:

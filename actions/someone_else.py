@@ -31,11 +31,20 @@ def about_someone_else(text: str) -> bool:
     return len((text or "").split()) <= 25 and bool(OTHER_PERSON.search(text or ""))
 
 
+# Their level, told in the third person ("he's in the master in finance", "mon frère fait un master", "elle
+# est en licence"): the student's own-level cues ("je suis en", "my") do not say it.
+THEIR_LEVEL = re.compile(r"\b(?:in|en|dans|does|doing|fait|studies|studying|[ée]tudie)\s+(?:(?:the|a|an|un|une|le|la|son|sa|"
+                         r"his|her|their)\s+)?(?:(master|msc|mast[èe]re)|(bachelor|licence|bsc))\b", re.I)
+
+
 def their_facts(text: str, today: dt.date) -> Dict[str, Any]:
     """What the message says of the other person: a nationality ("mon pote portugais"), a level…"""
     from actions.understanding import _nationalities, _unaccented, read_message
 
     facts = {k: v for k, v in read_message(text, None, [], None, today).facts.items() if k not in TRIP_FACTS}
+    levels = {"master" if m[1] else "bachelor" for m in THEIR_LEVEL.finditer(text or "")}
+    if "level" not in facts and len(levels) == 1:
+        facts["level"] = levels.pop()
     words = _nationalities()
     for match in re.finditer(r"[^\W\d_]+(?:-[^\W\d_]+)?", (text or "").casefold()):
         code = words.get(match[0]) or words.get(_unaccented(match[0]))

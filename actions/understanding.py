@@ -142,6 +142,13 @@ EARLIER_MOBILITY_WORDS = re.compile(
     r"celle en cours|l.actuelle|la mienne)\b", re.I)
 
 
+# "not yet, the first one would be erasmus in S4", "pas encore, ce serait ma première": no mobility done yet
+# (the type named is the planned one's).
+NONE_YET = re.compile(r"^\W*(?:no[,.!]?\s+)?(?:not yet|not so far|pas encore|non pas encore|never|jamais|none yet|aucune? pour l.instant)\b|"
+                      r"\b(?:would|will|'d|'ll) be (?:my|the) (?:very )?first\b|\b(?:first one|la premi[èe]re|le premier) "
+                      r"(?:would|will|serait|sera)\b|\b(?:serait|sera) (?:ma|mon|la|le) (?:toute )?premi", re.I)
+
+
 # Dates a student gives for what is still to come: a year-less one is the next to come.
 FUTURE_FACTS = {"course_start_date", "departure_date"}
 FUTURE_QUESTIONS = {"ask_learning_agreement", "ask_deadlines", "ask_departure_semester", "ask_application"}
@@ -245,7 +252,10 @@ WHICH_PROGRAMME_UNKNOWN = re.compile(
 STATED_EXTENSION = re.compile(r"\b(?:i.?m extending|extending my|i (?:will|want to|am going to|would) extend my|je prolonge mon|"
                               r"j.ai prolongé|prolongé au|prolongée? (?:au|jusqu|d.un)|en prolongation|if i extend (?:my|it)|"
                               r"(?:si je|je veux|jveux|je voudrais|j.aimerais) prolonger (?:mon|ma|au|à|a|d.un|jusqu)|"
-                              r"si je prolonge (?:mon|ma|au|à|a|d.un|jusqu))", re.I)
+                              r"si je prolonge (?:mon|ma|au|à|a|d.un|jusqu)|"
+                              # a plan told beside the question: "je pense prolonger jusqu'à l'été", "thinking of extending"
+                              r"\bj(?:e |.)?(?:pense|compte|vais|pr[ée]vois de|envisage de) prolonger\b|"
+                              r"\b(?:thinking (?:of|about)|planning (?:to|on)|plan to|considering) extend\w*)", re.I)
 # Another mobility asked about ("refaire un erasmus au S5", "another exchange after that"): not an extension.
 NEW_MOBILITY = re.compile(r"\brefaire (?:un|une)\b|\brepartir\b|\banother (?:erasmus|mobility|exchange|one)\b|"
                           r"\bune autre (?:mobilit|fois)|\bun autre (?:erasmus|échange|echange)\b|\bnew (?:mobility|exchange)\b|"
@@ -319,6 +329,20 @@ OTHER_TYPE = re.compile(r"(?:\b(?:like|unlike|same as|as with|as for|as in|compa
                         + _TYPE_NAME + r"(?![\w+])"
                         r"|" + _TYPE_NAME + r"\s*(?:.s\s+)?(?:ols|online (?:language )?(?:test|assessment)|language test)\b"
                         r"|\bols\s+(?:d.|de\s+l.|of\s+|from\s+)?(?:the\s+)?" + _TYPE_NAME + r"(?![\w+]))", re.I)
+# A type the student asks to have explained ("c'est quoi global exchange au fait ?", "what's SEMP exactly?"):
+# named in a question, it is not their own.
+EXPLAINED_TYPE = re.compile(r"\b(?:c.est quoi|qu.est[- ]ce (?:que|qu.)|what.?s|what is|explain)\s*(?:(?:le|la|l.|un|une|the|a|an)\s*)?"
+                            + _TYPE_NAME + r"(?![\w+])(?=\s*(?:au fait|exactly|exactement|actually|d[ée]j[àa]|again|even|"
+                            r"concr[èe]tement|\?|!|\.|,|$))"
+                            r"|" + _TYPE_NAME + r"\s*,?\s*(?:c.est quoi|(?:ça|ca) veut dire quoi|(?:ça|ca) (?:consiste|marche) comment)",
+                            re.I)
+
+
+def explained_types(text: str) -> set:
+    """The mobility types the student names only to ask what they are."""
+    rest = EXPLAINED_TYPE.sub(" ", text or "")
+    return {value for match in EXPLAINED_TYPE.finditer(text or "") for value, pattern in KEYWORDS["mobility_type"]
+            if re.search(pattern, match[0], re.I) and not re.search(pattern, rest, re.I)}
 
 
 def negated_types(text: str) -> set:
@@ -578,10 +602,17 @@ def is_what_if(text: str) -> bool:
             institution_town(head) or {fold_word(bare), fold_word(re.sub(r"^(?:the|la|le|les|l')\s*", "", bare))} & places)
     if not cue:
         return False
-    reading = read_message(text, None, [], None, dt.date.today())
     # "and if I took the English-taught courses instead?": another teaching language (Art. 12(1)'s native speaker)
-    return bool(set(reading.facts) & SAME_QUESTION_FACTS) or bool(follow_up_place(text)) \
-        or teaching_language(text) is not None
+    return names_a_fact(text) or bool(follow_up_place(text)) or teaching_language(text) is not None
+
+
+def names_a_fact(text: str) -> bool:
+    """Whether a message states a fact the last question is answered with (a type, a place, a level …)."""
+    return bool(set(read_message(text, None, [], None, dt.date.today()).facts) & SAME_QUESTION_FACTS)
+
+
+# Words asking for the reasons of an answer ("why?", "pourquoi ?", "how come", "explique").
+WHY_WORDS = re.compile(r"(?:why|pourquoi|how come|comment (?:ça|ca)|explain\w*|expliqu\w*|reasons?|raisons?)", re.I)
 
 
 def bare_place(text: str) -> Optional[str]:
@@ -1016,7 +1047,12 @@ STATED_STATUSES = {
                                     r"(?:en m[eê]me temps|at (?:the same time|once))|double (?:inscription|enrol\w*)|"
                                     # "doing 2 bachelors at uni", "je fais deux licences"
                                     r"\b(?:doing|taking|studying|following|do|study|fais|suis|suivre|suis inscrite? dans)\s+(?:2|deux|two)\s+"
-                                    r"(?:bachelors|licences|programmes|programs|formations)\b",
+                                    r"(?:bachelors|licences|programmes|programs|formations)\b|"
+                                    # "inscrit en même temps en bachelor de maths et en bachelor de physique",
+                                    # "enrolled in the bachelor in law and the bachelor in history at once"
+                                    r"(?:inscrite?s?|enrolled|en m[eê]me temps|at the same time|[àa] la fois|both)\b[^.?!]{0,30}"
+                                    r"\b(?:bachelor|licence)\b[^.?!]{0,40}\b(?:et|and)\s+(?:en\s+|in\s+|(?:un|une|a|the)\s+)?"
+                                    r"(?:bachelor|licence)\b",
     SpecialStatus.programme_change_validated_mobility:
         r"\b(?:chang\w*|switch\w*|r[ée]orient\w*|transf[ée]r\w*)\b.{0,40}(?:bachelor|programme|program|formation|fili[eè]re|licence)"
         r".{0,200}valid|valid\w*.{0,80}\b(?:chang\w*|switch\w*|r[ée]orient\w*)\b.{0,30}(?:bachelor|programme|program|"
@@ -1117,6 +1153,11 @@ QUESTION_CUES = [
     # may stay on, the extension's own answer (Art. 17) says too that it is no extra mobility (Art. 28(3))
     ({"ask_departure_semester", "ask_mobility_count", "ask_validation"}, "ask_extension", EXTENSION_ASKED, r"^$"),
     ({"ask_validation"}, "ask_mobility_count", COUNTS_AS_ANOTHER, r"^$"),
+    # "j'ai fait un semestre à Uppsala, je pourrais repartir au S3 ?", "could I go abroad again in S5?": whether one
+    # MAY leave once more is the number of mobilities (whether one MUST is the obligation, below)
+    ({"ask_departure_semester"}, "ask_mobility_count",
+     r"\brepartir\b|\b(?:go|leave|study)\s+(?:abroad\s+|on (?:an )?exchange\s+)?again\b",
+     r"\bfaut|\bdoi[st]\b|\bdois-je|\bmust\b|\b(?:have|has|need|needs|required|obliged) to\b|oblig|prolong|extend"),
     ({"ask_departure_semester", "ask_extension"}, "ask_mobility_count",
      r"one more (?:exchange|mobility|semester)|another (?:exchange|mobility|erasmus)|(?:a |my )?second (?:exchange|mobility)|"
      r"(?:une )?(?:deuxième|2e|seconde) mobilit|encore une mobilit|refaire une? (?:mobilit|[ée]change|erasmus)|"
@@ -1212,7 +1253,8 @@ def named_question(text: str) -> Optional[str]:
     return refine_question(named, text) if named else None
 
 
-_GO_TWICE = (r"(?:partir|parte|pars|aller|go|leave|do (?:it|the mobility|a mobility))\b.{0,30}(?:2|deux|two)\s+fois|"
+_GO_TWICE = (r"(?:partir|parte|pars|aller|go|leave|do (?:it|the mobility|a mobility))\b.{0,30}(?:(?:2|deux|two)\s+fois|"
+             r"(?:2|two)\s+times)|"
              r"(?:deux|2|two) (?:mobilit[ée]s|mobilities)|\btwice\b|(?:two|2) (?:exchanges|semesters abroad)")
 # What exactly the student asks of a question (rules_core.decision.ASPECTS), in their words.
 ASPECT_CUES = {
@@ -1510,6 +1552,10 @@ def read_message(text: str, intent: Optional[str], entities: Iterable[dict], req
             reading.facts.pop("mobility_type", None)
             reading.unsure.append("mobility_type")
             continue
+        if fact == "mobility_type" and explained_types(text):
+            found -= explained_types(text)
+            if reading.facts.get(fact) in explained_types(text):  # the entity extractor tagged it too
+                reading.facts.pop(fact)
         if fact == "mobility_type":
             ruled_out = negated_types(text)
             if ruled_out and found - ruled_out:  # "c free mover à la HTW, pas erasmus": the other one
@@ -1716,8 +1762,10 @@ def read_message(text: str, intent: Optional[str], entities: Iterable[dict], req
         # "one: erasmus+ in vienna": the town is where the earlier mobility was, not the new host.
         for place in ("host_city", "host_country"):
             reading.facts.pop(place, None)
-    if requested == "earlier_mobilities" and "mobility_type" in reading.facts:
-        # "I had an Erasmus semester" describes the earlier mobility, not the planned one.
+    if requested == "earlier_mobilities" and "mobility_type" in reading.facts \
+            and reading.facts.get("earlier_mobilities") != []:
+        # "I had an Erasmus semester" describes the earlier mobility, not the planned one (but in "not yet,
+        # the first would be erasmus" none was done: the type is the planned one's).
         earlier_type = reading.facts.pop("mobility_type")
         for mobility in reading.facts.get("earlier_mobilities") or []:
             mobility.setdefault("mobility_type", earlier_type)
@@ -1749,7 +1797,7 @@ def _answer_to(requested: str, text: str, intent: Optional[str], button: Optiona
         if button == "none":
             return []
         answer = yes_no(text, intent)
-        if answer is False:
+        if answer is False or NONE_YET.search(text):
             return []
         count = 2 if re.search(r"\b(?:2|deux|two|twice|deux fois)\b", text, re.I) else 1
         if re.search(r"non[- ]financ|pas financ|not funded|unfunded|sans bourse|without|pas (?:eu|touché|reçu) de bourse"

@@ -168,3 +168,47 @@ def test_a_mobility_asked_for_a_semester_asks_when_to_go_unless_it_asks_how_many
     from actions.understanding import refine_question
 
     assert refine_question("ask_mobility_count", text) == question
+
+
+# -- number of mobilities, a type asked about, someone else's level (session 8, dev5) -----------------
+
+import datetime as _dt
+
+from actions.understanding import read_message as _read_message, refine_question as _refine, stated_situations as _stated
+
+
+@pytest.mark.parametrize("text", ["je compte prolonger mon séjour à Bologne jusqu'en juillet, c'est une autre mobilité ?",
+                                  "planning to extend my stay in Graz into the summer term"])
+def test_a_plan_to_extend_told_beside_the_question_is_an_extension(text):
+    assert _read_message(text, None, [], None, _dt.date(2026, 12, 8)).facts.get("is_extension") is True
+
+
+@pytest.mark.parametrize("text", ["licence 2. global exchange c'est quoi ?", "B3 here, what's SEMP exactly?"])
+def test_a_mobility_type_asked_to_be_explained_is_not_the_student_s_own(text):
+    assert "mobility_type" not in _read_message(text, None, [], None, _dt.date(2026, 12, 8)).facts
+
+
+@pytest.mark.parametrize("text", ["nope, this would be my first one, with erasmus in Ghent", "pas encore, ce serait ma première"])
+def test_no_mobility_done_yet_is_an_empty_list_and_the_type_is_the_planned_one(text):
+    facts = _read_message(text, "inform", [], "earlier_mobilities", _dt.date(2026, 12, 8)).facts
+    assert facts["earlier_mobilities"] == []
+    assert facts.get("mobility_type") in (None, "erasmus_plus")
+
+
+@pytest.mark.parametrize("text", ["j'ai été à Porto en S3, je pourrai repartir en S5 à Gand ?",
+                                  "did a semester in Riga in S2, could I go abroad again in S4?"])
+def test_leaving_once_more_after_a_mobility_is_the_number_of_mobilities(text):
+    assert _refine("ask_departure_semester", text) == "ask_mobility_count"
+
+
+@pytest.mark.parametrize("text", ["ma coloc est inscrite à la fois en licence d'anglais et en licence d'histoire",
+                                  "he is enrolled at the same time in the bachelor in biology and the bachelor in chemistry"])
+def test_two_bachelors_named_one_after_the_other_are_a_double_enrolment(text):
+    assert "double_enrolment" in _stated(text).get("special_statuses", [])
+
+
+@pytest.mark.parametrize("text, level", [("and my cousin? she's in the master in physics", "master"),
+                                         ("et mon pote qui fait une licence de droit ?", "bachelor")])
+def test_the_level_of_someone_else_told_in_the_third_person_is_theirs(text, level):
+    from actions.someone_else import their_facts
+    assert their_facts(text, _dt.date(2026, 12, 8))["level"] == level

@@ -258,12 +258,15 @@ def decide_mobility_count(situation: Situation) -> Decision:
     f = out.facts
     q = Question.ask_mobility_count
     level = out.attempt(lambda f, o: f.need("level"))
-    earlier = out.attempt(lambda f, o: f.need("earlier_mobilities"))
+    # "I'm on Erasmus+ and will extend: does it count as a second mobility?": whatever was done before,
+    # an extension belongs to the mobility it extends (Art. 28(3)), so the earlier ones need not be known.
+    extension_asked = bool(f.get("is_extension")) and asked("counts_as_another")
+    earlier = f.get("earlier_mobilities") if extension_asked else out.attempt(lambda f, o: f.need("earlier_mobilities"))
     if out.missing:
         return out.decision(q, Outcome.missing_facts)
     maximum = parameters.value("maximum_mobilities")[level.value]
-    done = len(earlier)
-    if earlier and f.get("is_extension"):
+    done = len(earlier or [])
+    if (earlier or extension_asked) and f.get("is_extension"):
         # Art. 28(3): extending the current mobility adds no mobility to the count.
         cite = master(COUNT) if level == Level.master else art(28, 3)
         out.add("count.extension_is_no_new_mobility", cite)
@@ -283,7 +286,10 @@ def decide_mobility_count(situation: Situation) -> Decision:
         outcome = Outcome.no
     elif done == 0:
         out.add("count.bachelor_first", art(28, 1), art(28, 2), maximum=maximum)
-        outcome = Outcome.yes
+        # "could I go twice, Erasmus in S4 and something else in S6?": two, if the second is a Global Exchange
+        # one (Art. 28(2)); told that it is, a yes. Asked of one mobility, a plain yes.
+        two = asked("several_mobilities") and f.get("mobility_type") != T.global_exchange
+        outcome = Outcome.conditional if two else Outcome.yes
     else:
         kind = f.get("mobility_type")
         if kind is None:
