@@ -40,6 +40,14 @@ def situation_facts_set_by_this_message(tracker: Tracker) -> bool:
     return False
 
 
+def situation_told_before_asking(tracker: Tracker) -> bool:
+    """Whether the student told their situation first ("salut, jsuis en erasmus a gand depuis le 1er
+    septembre") and this message asks the question still awaited: as if told together."""
+    text = (tracker.latest_message or {}).get("text") or ""
+    facts = known_facts(tracker.current_slot_values())
+    return not tracker.get_slot("question") and asks(text) and any(name not in ("level", "semester") for name in facts)
+
+
 def answered_pending(tracker: Tracker) -> bool:
     """Whether this message set the fact the assistant had just asked for."""
     requested = tracker.get_slot("requested_fact")
@@ -47,6 +55,16 @@ def answered_pending(tracker: Tracker) -> bool:
         if event.get("event") == "user":
             return False
         if event.get("event") == "slot" and event.get("name") == requested and event.get("value") is not None:
+            return True
+    return False
+
+
+def language_set_by_this_message(tracker: Tracker) -> bool:
+    """Whether the conversation's language was first set (or switched) by this message."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return False
+        if event.get("event") == "slot" and event.get("name") == "language":
             return True
     return False
 
@@ -114,7 +132,7 @@ class ActionNotUnderstood(TurnAction):
             # the classifier took for another service's question or could not place
             return no_failures(tracker)
         likely = likely_question(message, facts_set_by_this_message(tracker),
-                                 situation_facts_set_by_this_message(tracker))
+                                 situation_facts_set_by_this_message(tracker) or situation_told_before_asking(tracker))
         if likely and message_language in (None, *SUPPORTED):
             # Two question intents too close to call: answer the likelier one rather than "rephrase?".
             return [SlotSet("question", likely)] + answer(dispatcher, tracker, question=likely)
@@ -136,8 +154,12 @@ class ActionNotUnderstood(TurnAction):
             key = "out_of_scope" if who else "out_of_scope_plain"
         else:
             key = "default"
-        dispatcher.utter_message(text=messages.text(key, lang, who=who) if key == "out_of_scope" else
-                                 messages.text(key, lang))
+        if key == "only_fr_en" and language_set_by_this_message(tracker):
+            # "hallo" as a first message: no language of the conversation before it, so both are offered
+            reply = "\n".join(messages.text(key, each) for each in SUPPORTED)
+        else:
+            reply = messages.text(key, lang, who=who) if key == "out_of_scope" else messages.text(key, lang)
+        dispatcher.utter_message(text=reply)
         events: List[EventType] = [SlotSet("failures", failures)]
         if failures >= FAILURES_BEFORE_OFFER and not tracker.get_slot("handoff_offered"):
             events += offer_handoff(dispatcher, lang, "misunderstanding")
@@ -199,7 +221,7 @@ class ActionFaq(TurnAction):
         if tracker.get_slot("question") and (
                 (tracker.get_slot("requested_fact") and facts_set_by_this_message(tracker))
                 or (tracker.get_slot("last_decision") and is_what_if(message.get("text") or ""))
-                or asks_for_someone_else(tracker)):
+                or corrects_a_fact(tracker) or asks_for_someone_else(tracker)):
             return answer(dispatcher, tracker)
         selected = ((message.get("response_selector") or {}).get("faq") or {}).get("response") or {}
         topic = selected.get("utter_action")
@@ -212,6 +234,14 @@ class ActionFaq(TurnAction):
         if not (topic and topic.startswith(FAQ_RESPONSES + "/") and utter(dispatcher, domain, topic, lang)):
             utter(dispatcher, domain, "utter_help", lang)  # no topic chosen: say what the assistant does
         return []
+
+
+def corrects_a_fact(tracker: Tracker) -> bool:
+    """Whether the message, after an answer, corrects a fact of it and asks nothing else ("wait sorry, it was
+    36 credits, not 24"): the question just answered, with the fact corrected."""
+    text = (tracker.latest_message or {}).get("text") or ""
+    return bool(tracker.get_slot("last_decision") and CORRECTION_CUE.search(text) and not asks(text)
+                and facts_set_by_this_message(tracker))
 
 
 SMALL_TALK = {"greet": "utter_greet", "goodbye": "utter_goodbye", "thank": "utter_you_are_welcome",

@@ -13,7 +13,8 @@ from rules_core.countries import to_iso
 # Words that say the student corrects what they said before.
 CORRECTION_CUE = re.compile(
     r"\b(?:sorry|soz|oops|oups|my bad|auto-?correct\w*|typo|i meant|i mean|meant to (?:say|write)|mistake|wrong town|"
-    r"wrong city|pardon|d[ée]sol[ée]e?|correcteur|je voulais dire|je veux dire|erreur|faute de frappe|je me suis tromp\w*|"
+    r"wrong city|pardon|d[ée]sol[ée]e?|correcteur|je voulais dire|je veux dire|erreur|faute de frappe|j(?:e |.)?me suis tromp\w*|"
+    r"je dis n.importe quoi|mixed (?:it |everything |things )?up|"
     r"correction|actually|en fait|dsl|my mistake)\b", re.I)
 # Facts a host town can never answer: with one of them pending, a town named with a correction is the host.
 # (The earlier mobilities are told with their town: "one erasmus in madrid, no idea if it was actually paid".)

@@ -22,7 +22,7 @@ from actions.staff_desk import transcript
 from actions.staff_mobility import asks_own_staff_mobility
 from actions.slots import to_slot_value, valid_alone
 from actions.named_questions import asks
-from actions.understanding import UNSURE, follow_up_place, is_what_if, opens_as_what_if, named_question, read_message, refine_question
+from actions.understanding import UNSURE, follow_up_place, is_what_if, negated_types, opens_as_what_if, named_question, read_message, refine_question
 from rules_core.countries import to_iso
 from nlu_components.language import SUPPORTED, conversation_language
 from rules_core.decision import Question
@@ -119,11 +119,12 @@ def read_message_facts(tracker: Tracker) -> List[EventType]:
     if corrected_town:
         answers_pending = False
     named = named_question(text) if intent in ("nlu_fallback", "out_of_scope", "faq") and asks(text) else None
-    after_extension = None
+    after_extension = switched = None
     if asked_instead and not what_if:
         pass  # the question its words name, set above
     elif intent in QUESTIONS and not what_if and not answers_pending:
-        events.append(SlotSet("question", refine_question(intent, text)))
+        switched = SlotSet("question", refine_question(intent, text))
+        events.append(switched)
         requested = None  # a new question: this message answers nothing pending
         if refine_question(intent, text) == "ask_funding" and tracker.get_slot("question") == "ask_extension" \
                 and (tracker.get_slot("last_decision") or {}).get("question") == "ask_extension":
@@ -175,7 +176,16 @@ def read_message_facts(tracker: Tracker) -> List[EventType]:
             reading.facts.pop(name)
     if after_extension and tracker.get_slot("is_extension") is None:
         reading.facts.setdefault("is_extension", True)
+    ruled_out = negated_types(text)
+    if reading.facts.get("mobility_type", tracker.get_slot("mobility_type")) in ruled_out:
+        # "question sur erasmus", then "en fait c'est pas erasmus, …": the type said before is taken back
+        reading.facts["mobility_type"] = None
     facts = _keep_place_consistent(reading.facts, tracker, requested)
+    if switched and switched["value"] != tracker.get_slot("question") and tracker.get_slot("last_decision") \
+            and facts and not asks(text) and not named_question(text):
+        # "no first time abroad and i never refused any place" after an answer: facts told for the question
+        # just answered, which asks nothing new, whatever question the classifier heard in their words
+        events.remove(switched)
     problems = list(reading.problems)
     for name, value in facts.items():
         value = to_slot_value(value)

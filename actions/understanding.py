@@ -180,7 +180,9 @@ BOOL_ANSWERS = {
         (True, r"hospital|hôpital|hopital|accident|stroke|avc|décès|deces|died|death|earthquake|séisme|seisme|guerre|war\b"
                r"|maladie grave|serious(?:ly)? ill|heart attack|crise cardiaque|infarctus|cancer|passed away|décédée?|"
                r"funeral|obsèques|obseques|enterrement|disaster|catastrophe|flood|inondation|pand[eé]mi|covid|"
-               r"attentat|terror|\b(?:father|mother|dad|mum|mom|parents?|brother|sister|grand(?:ma|pa|mother|father)|"
+               r"attentat|terror|tremblement de terre|\bembassy|ambassade|[ée]vacu|"
+               r"\buni(?:versit[ée]|v)? (?:est |a )?ferm[ée]e|\buni(?:versity)? (?:is |was |has )?(?:closed|shut)|"
+               r"\b(?:father|mother|dad|mum|mom|parents?|brother|sister|grand(?:ma|pa|mother|father)|"
                r"husband|wife|son|daughter|child|père|pere|mère|mere|papa|maman|frère|frere|s(?:œ|oe)ur|"
                r"grand-?(?:mère|mere|père|pere)|mari|femme|fils|fille|enfant)\b[^.!?]{0,40}(?:\bill\b|sick|malade)"),
     ],
@@ -317,7 +319,8 @@ def earlier_type_only(text: str, options) -> bool:
 # "c free mover, pas erasmus", "not Erasmus, global exchange", "plutôt free mover qu'Erasmus": a type the
 # student says is not theirs is no fact; the other one named is.
 NEGATED_TYPE = re.compile(r"(?:\b(?:pas|plus|not|no longer|non|rather than|instead of|au lieu d.|plut[ôo]t qu.|"
-                          r"et non)|\bqu.)\s*(?:(?:en|in|an|a|un|une|par|via|with|avec|d.|de|du|the|le|la|l.)\s*)?"
+                          r"et non)|\bqu.)\s*(?:(?:vraiment|really|actually|exactement|exactly|du tout)\s+)?"
+                          r"(?:(?:en|in|an|a|un|une|par|via|with|avec|d.|de|du|the|le|la|l.)\s*)?"
                           + _TYPE_NAME + r"(?![\w+])", re.I)
 
 
@@ -1100,8 +1103,10 @@ SCHOOL_DIPLOMA = situations.SCHOOL_DIPLOMA  # the secondary-school diploma named
 
 REFUSED_PLACE = re.compile(
     r"\b(?:declined|refused|cancell?ed|turned down|gave up|withdrew from)\s+(?:my|the|a|an)?\s*(?:[\w+]+\s+){0,3}place\b"
-    r"|\bj.?\s?ai\s+(?:refus[ée]|annul[ée]|d[ée]clin[ée]|renonc[ée] [àa])\s+(?:ma|la)?\s*(?:[\w+]+\s+){0,3}"
-    r"(?:place|mobilit[ée])\b", re.I)
+    r"|\bj.?\s?ai\s+(?:(?:jamais|pas|rien)\s+)?(?:refus[ée]|annul[ée]|d[ée]clin[ée]|renonc[ée] [àa])\s+"
+    r"(?:ma|la|de|une|aucune)?\s*(?:[\w+]+\s+){0,3}(?:place|mobilit[ée])\b", re.I)
+# "i never refused any place", "j'ai jamais refusé de place": the refusal is denied, which answers it too.
+REFUSAL_DENIED = re.compile(r"\b(?:never|not|didn.?t|haven.?t|jamais|pas|aucune?)\b[^.;!?]{0,12}$", re.I)
 
 # A stay already cut short, told in the past: "came back 20 nov bc i hated it", "rentré au bout de 6 semaines".
 CAME_BACK_EARLY = (r"(?:\b(?:came|flew|went|got)\s+(?:back|home)|\breturned\b|\b(?:je suis |suis |j.suis )?rentr[ée]e?s?\b|"
@@ -1621,8 +1626,11 @@ def read_message(text: str, intent: Optional[str], entities: Iterable[dict], req
     elif requested is None and NEW_MOBILITY.search(text) and not EXTENSION_WORDS.search(text):
         # "and after that, could I do another erasmus in S5?": a new mobility, whatever was extended before
         reading.facts["is_extension"] = False
-    if REFUSED_PLACE.search(text) and requested != "earlier_mobilities":  # "I declined my Erasmus+ place"
-        reading.facts.setdefault("refused_or_cancelled_place", True)
+    refusal = REFUSED_PLACE.search(text)
+    if refusal and requested != "earlier_mobilities":  # "I declined my Erasmus+ place"
+        verb = re.search(r"refus|annul|d[ée]clin|renonc|declined|cancel|turned|gave|withdrew", refusal[0], re.I)
+        denied = REFUSAL_DENIED.search(text[:refusal.start() + verb.start()])
+        reading.facts.setdefault("refused_or_cancelled_place", not denied)
 
     code = nationality(text, requested)
     if not code and requested not in ("host_city", "host_country"):

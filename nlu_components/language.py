@@ -21,7 +21,7 @@ _EXTRA = {
     "fr": {"bourse", "semestre", "étranger", "etranger", "partir", "dispense", "stage", "frais", "oui", "non",
            "merci", "bonjour", "salut", "faut", "dois", "suis", "quand", "combien", "cours", "heures", "jours",
            "crédits", "obligatoire", "prolonger", "annuler", "licence", "inscription", "logement", "désolé",
-           "plutôt", "français", "étudiant", "svp", "stp", "puis", "peux", "veux",
+           "plutôt", "français", "étudiant", "svp", "stp", "puis", "peux", "veux", "coucou", "jsuis",
            "janvier", "février", "fevrier", "mars", "avril", "mai", "juin", "juillet", "août", "aout", "septembre",
            "octobre", "novembre", "décembre", "decembre"},
     "en": {"grant", "semester", "abroad", "go", "exemption", "internship", "fees", "yes", "no", "thanks", "thank",
@@ -29,7 +29,7 @@ _EXTRA = {
            "need", "funding", "housing", "want", "can", "get", "have", "am", "my", "do", "does", "actually",
            "sorry", "prefer", "english", "please", "student", "which", "what", "where", "will", "would",
            "january", "february", "march", "april", "june", "july", "august", "september", "october", "november",
-           "december", "pls", "plz", "human",
+           "december", "pls", "plz", "human", "hey", "quick",
            # SMS English: "im" is also German ("im Ausland"), so it weighs for both rather than for German alone
            "im", "ive", "dont", "cant", "wont", "idk", "u", "ur", "lol", "tbh", "gonna", "wanna"},
     "de": {"ich", "muss", "nicht", "ausland", "semester", "danke", "hallo", "stipendium", "wann", "kann", "bin"},
@@ -53,8 +53,15 @@ def _lexicons() -> Dict[str, FrozenSet[str]]:
 _PROPER_NAMES = re.compile(r"\bfonds? de (?:la )?mobilit[ée]\b", re.IGNORECASE)
 
 
+# "TU Wien", "UL", "LA": an acronym in a message that is not shouted is a name, no word of a language
+# ("TU" would otherwise be French "tu").
+_ACRONYM = re.compile(r"^[A-Z]{2,}$")
+
+
 def _scores(text: str) -> Dict[str, float]:
-    tokens = [t.casefold() for t in _WORDS.findall(_ORDINALS.sub(" ", _PROPER_NAMES.sub(" ", text or "")))]
+    words = _WORDS.findall(_ORDINALS.sub(" ", _PROPER_NAMES.sub(" ", text or "")))
+    shouted = not re.search(r"[a-zà-ÿ]", text or "")
+    tokens = [t.casefold() for t in words if shouted or not _ACRONYM.match(t)]
     lexicons = _lexicons()
     scores = {lang: 0.0 for lang in lexicons}
     for token in tokens:
@@ -88,6 +95,9 @@ def detect(text: str) -> Optional[str]:
 
 
 SHORT_REPLY_WORDS = 2  # "non", "ok merci", "yes pls": too short to switch a conversation's language
+# A conversation switches language on a message that holds more than one word of the other language:
+# one stray word ("sept" in "master (starting sept 2027)", "tu" in "tu wien") is a name or a number.
+SWITCH_EVIDENCE = 1.5
 
 
 def conversation_language(detected: Optional[str], previous: Optional[str], prior: Optional[str],
@@ -97,7 +107,8 @@ def conversation_language(detected: Optional[str], previous: Optional[str], prio
     A reply of a word or two ("non" in an English conversation: bilingual students mix) keeps the
     conversation's language; a sentence in the other language switches it."""
     short = text is not None and len(_WORDS.findall(text)) <= SHORT_REPLY_WORDS
-    if detected in SUPPORTED and not (short and previous in SUPPORTED):
+    faint = text is not None and detected != previous and _scores(text).get(detected or "", 0) < SWITCH_EVIDENCE
+    if detected in SUPPORTED and not ((short or faint) and previous in SUPPORTED):
         return detected
     if previous in SUPPORTED:
         return previous
