@@ -151,17 +151,16 @@ def decide_language_test(situation: Situation) -> Decision:
             art_12_1_ols_after_date(f, out)
             outcome = Outcome.yes
         out.add("language.ols_not_a_certificate", art(12, 2))
+    elif kind == T.global_exchange:
+        # Even asked about the OLS, a Global Exchange student's real question is the host's own test (Art. 12(3)).
+        out.add("language.global_exchange_tests", art(12, 3))
+        outcome = Outcome.conditional
     else:
+        out.add("language.no_ols", art(12, 1), mobility_type=kind.value)
+        out.add("language.host_certificates", art(12, 2))
         # "Must I take the OLS test?" is answered no outside Erasmus+ (Art. 12(1)); asked about language
         # tests in general, the host's own requirements keep the answer conditional.
         outcome = Outcome.no if asked("ols_named") else Outcome.conditional
-        if kind == T.global_exchange:
-            if asked("ols_named"):
-                out.add("language.no_ols", art(12, 1), mobility_type=kind.value)
-            out.add("language.global_exchange_tests", art(12, 3))
-        else:
-            out.add("language.no_ols", art(12, 1), mobility_type=kind.value)
-            out.add("language.host_certificates", art(12, 2))
     out.add("language.level_can_cancel", art(7, 5))
     return out.decision(q, outcome)
 
