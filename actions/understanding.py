@@ -265,12 +265,14 @@ EXTENSION_WORDS = re.compile(r"prolong|extend|extension|rester plus|stay longer"
 # Whether an extension is funded ("et une prolongation au S4, payée aussi ?", "would the extension get the grant
 # too?"): a funding question about an extension semester (not the fees paid for it).
 EXTENSION_FUNDED = (r"(?:prolong\w*|extension|extend\w*)\b[^.?!]{0,90}?\b(?:pay[ée]e?s?|paid|funded|financ\w*|bourse|grant|"
-                    r"money|argent|fonds)\b|"
-                    # "le 2e semestre il sera financé aussi ?", "is the extra semester funded too?": the added semester's grant
-                    r"\b(?:2e|2ème|second|deuxi[eè]me|2nd|extra|additional|autre|other)\s+(?:semestre|semester|sem)\b[^.?!]{0,40}?"
-                    r"\b(?:pay[ée]e?s?|paid|funded|financ\w*|covered|couvert|bourse|grant)\b|\b(?:bourse|grant|funding|financement|money|argent|fonds)\s+(?:for|pour|de|during|"
+                    r"money|argent|fonds)\b|\b(?:bourse|grant|funding|financement|money|argent|fonds)\s+(?:for|pour|de|during|"
                     r"pendant|on)\s+(?:the\s+|la\s+|l.|my\s+|ma\s+|this\s+|cette\s+|an?\s+|une\s+)?"
                     r"(?:prolong\w*|extension|extended)")
+# After an extension question, "le 2e semestre il sera financé aussi ?", "is the extra semester funded too?": the
+# added semester's grant (alone, "second semester … the grant" is only when the mobility takes place)
+ADDED_SEMESTER_FUNDED = (EXTENSION_FUNDED + r"|\b(?:2e|2ème|second|deuxi[eè]me|2nd|extra|additional|autre|other)\s+"
+                         r"(?:semestre|semester|sem)\b[^.?!]{0,40}?\b(?:pay[ée]e?s?|paid|funded|financ\w*|covered|couvert|"
+                         r"bourse|grant)\b")
 NOT_FUNDING = r"\bfrais\b|\bfees?\b|tuition|minerval|inscription"
 UNSURE_BETWEEN = re.compile(
     r"not sure|don.?t know|do not know|no idea|unsure|undecided|either|or maybe|sais pas|sait pas|pas encore|"
@@ -1152,7 +1154,7 @@ QUESTION_CUES = [
      r"[1-8](?:st|nd|rd|th|e|è|ème|eme)\s+semest\w*)\b",
      r"\bagain\b|repart|re-?faire|another|autre|second|2nd|\b2e\b|deuxi|twice|\bdeux\b|\btwo\b|\b2\b|how many|combien|"
      r"encore|already|d[ée]j[àa]|one more|j.ai fait|i did|i went|count|compte|\bonly one\b|une seule|plusieurs|more than one"),
-    ({"ask_extension"}, "ask_funding", EXTENSION_FUNDED, NOT_FUNDING),
+    ({"ask_extension"}, "ask_funding", ADDED_SEMESTER_FUNDED, NOT_FUNDING),
     ({"ask_extension"}, "ask_fees", r"\bpa(?:y|ie|yer)\b|frais|fees|tuition|minerval|inscription", r"^$"),
     # "I refused my place, can I still get a grant?" is the grant's question; "what happens if I cancel? could I
     # still go free mover with a grant?" asks the cancellation's consequences, the grant among them (Art. 18)
