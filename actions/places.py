@@ -121,6 +121,12 @@ def institution_towns(text: str):
     return sorted(found, key=lambda item: item[0])  # stable: a known name before a guess at the same place
 
 
+# "j'ai obtenu une place Erasmus+ à l'Université de Heidelberg", "I got a spot at uni Graz": a place granted
+# there is the host, not studies done before.
+PLACE_GRANTED = re.compile(r"\b(?:obtenu|obtained|got|eu|had|received|reçu)\s+(?:une?|a|an|ma|my|mon|the|la|le)\s+"
+                           r"(?:place|spot|seat|nomination|slot)\b", re.I)
+
+
 def institution_town(text: str) -> Optional[str]:
     """The town of the first university a message names, or None."""
     found = institution_towns(text)
@@ -131,7 +137,8 @@ def host_institution_town(text: str) -> Optional[str]:
     """The town of a university the message names as the host: not one the student studied at before
     ("I did a year at univ of coimbra", "ma licence à l'université de Lorraine")."""
     for start, town in institution_towns(text):
-        if not EARLIER_STUDIES.search((text or "")[max(0, start - 50):start]):
+        before = (text or "")[max(0, start - 50):start]
+        if not EARLIER_STUDIES.search(PLACE_GRANTED.sub(" ", before)):
             return town
     return None
 
@@ -152,6 +159,21 @@ ORIGIN_PLACE = re.compile(
 def origin_cued(text: str, start: int) -> bool:
     """Whether the place starting at `start` is where the student comes from ("student from India")."""
     return bool(ORIGIN_BEFORE.search((text or "")[max(0, start - 60):start]))
+
+
+# Where the student lives now: "j'habite chez mes parents à Sarrebruck", "I live with my parents in Trier",
+# "je fais la navette depuis Metz". Beside another place named, that other place is the host.
+HOME_BEFORE = re.compile(
+    r"(?:\bj.?habite|\bjhabite|\bje vis|\bje r[ée]side|\bi live|\bi.?m living|\bim living|\bwe live|\bi reside|"
+    r"\bdomicili[ée]e?|\bcommute from|\bnavette depuis|\bje fais la navette de)"
+    r"(?:\s+(?:toujours|still|encore|actually|currently|actuellement))?"
+    r"(?:\s+(?:chez|with|at)\s+(?:mes|my|les|me)\s+(?:parents?|family|famille|grands?-parents|mum|mom|dad|mère|père))?"
+    r"(?:\s+(?:à|a|in|en|au|aux|from|depuis|de|near|près de))?\s+(?:the\s+)?$", re.I)
+
+
+def home_cued(text: str, start: int) -> bool:
+    """Whether the place starting at `start` is where the student lives ("j'habite chez mes parents à Sarrebruck")."""
+    return bool(HOME_BEFORE.search((text or "")[max(0, start - 60):start]))
 
 
 def origin_country(text: str) -> Optional[str]:

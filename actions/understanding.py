@@ -276,10 +276,15 @@ EXTENSION_ASKED = (r"\b(?:can|could|may|might|peux|pourrais|pourrai|puis|possibl
 EXTENSION_WORDS = re.compile(r"prolong|extend|extension|rester plus|stay longer", re.I)
 # Whether an extension is funded ("et une prolongation au S4, payée aussi ?", "would the extension get the grant
 # too?"): a funding question about an extension semester (not the fees paid for it).
-EXTENSION_FUNDED = (r"(?:prolong\w*|extension|extend\w*)\b[^.?!]{0,60}?\b(?:pay[ée]e?s?|paid|funded|financ\w*|bourse|grant|"
+EXTENSION_FUNDED = (r"(?:prolong\w*|extension|extend\w*)\b[^.?!]{0,90}?\b(?:pay[ée]e?s?|paid|funded|financ\w*|bourse|grant|"
                     r"money|argent|fonds)\b|\b(?:bourse|grant|funding|financement|money|argent|fonds)\s+(?:for|pour|de|during|"
                     r"pendant|on)\s+(?:the\s+|la\s+|l.|my\s+|ma\s+|this\s+|cette\s+|an?\s+|une\s+)?"
                     r"(?:prolong\w*|extension|extended)")
+# After an extension question, "le 2e semestre il sera financé aussi ?", "is the extra semester funded too?": the
+# added semester's grant (alone, "second semester … the grant" is only when the mobility takes place)
+ADDED_SEMESTER_FUNDED = (EXTENSION_FUNDED + r"|\b(?:2e|2ème|second|deuxi[eè]me|2nd|extra|additional|autre|other)\s+"
+                         r"(?:semestre|semester|sem)\b[^.?!]{0,40}?\b(?:pay[ée]e?s?|paid|funded|financ\w*|covered|couvert|"
+                         r"bourse|grant)\b")
 NOT_FUNDING = r"\bfrais\b|\bfees?\b|tuition|minerval|inscription"
 UNSURE_BETWEEN = re.compile(
     r"not sure|don.?t know|do not know|no idea|unsure|undecided|either|or maybe|sais pas|sait pas|pas encore|"
@@ -816,11 +821,20 @@ def year_code_level(text: str) -> Optional[str]:
 
 
 def _from_entities(entities: Iterable[dict], text: str, requested: Optional[str]) -> Dict[str, Any]:
-    from actions.places import origin_cued
+    from actions.places import home_cued, host_institution_town, origin_cued
     from rules_core.normalize import fold
 
     facts: Dict[str, Any] = {}
     ruled_out = ruled_out_places(text)
+    entities = list(entities)
+    places = [e for e in entities
+              if isinstance(e, dict) and e.get("entity") == "location" and isinstance(e.get("start"), int)]
+    # "a place at Heidelberg … j'habite chez mes parents à Sarrebruck": where the student lives is not the
+    # host when another place is named (alone, "I live in Krakow now" may well be the host)
+    homes = {id(e) for e in places if home_cued(text, e["start"])} if requested not in ("host_city", "host_country") \
+        else set()
+    if len(homes) == len(places) and not (homes and host_institution_town(text)):
+        homes = set()
     for entity in entities:
         if not isinstance(entity, dict):
             continue
@@ -847,7 +861,7 @@ def _from_entities(entities: Iterable[dict], text: str, requested: Optional[str]
             if code and "level" not in facts:
                 facts["level"] = "master" if code[1].upper().startswith("M") else "bachelor"
         elif name == "location":
-            if fold(str(value)) in ruled_out or fold(str(entity.get("text") or "")) in ruled_out:
+            if fold(str(value)) in ruled_out or fold(str(entity.get("text") or "")) in ruled_out or id(entity) in homes:
                 continue  # "not in Saarbrücken": named, but not the host
             if requested not in ("host_city", "host_country") and isinstance(entity.get("start"), int) \
                     and origin_cued(text, entity["start"]):
@@ -1186,7 +1200,7 @@ QUESTION_CUES = [
      r"[1-8](?:st|nd|rd|th|e|è|ème|eme)\s+semest\w*)\b",
      r"\bagain\b|repart|re-?faire|another|autre|second|2nd|\b2e\b|deuxi|twice|\bdeux\b|\btwo\b|\b2\b|how many|combien|"
      r"encore|already|d[ée]j[àa]|one more|j.ai fait|i did|i went|count|compte|\bonly one\b|une seule|plusieurs|more than one"),
-    ({"ask_extension"}, "ask_funding", EXTENSION_FUNDED, NOT_FUNDING),
+    ({"ask_extension"}, "ask_funding", ADDED_SEMESTER_FUNDED, NOT_FUNDING),
     ({"ask_extension"}, "ask_fees", r"\bpa(?:y|ie|yer)\b|frais|fees|tuition|minerval|inscription", r"^$"),
     # "I refused my place, can I still get a grant?" is the grant's question; "what happens if I cancel? could I
     # still go free mover with a grant?" asks the cancellation's consequences, the grant among them (Art. 18)
@@ -1224,7 +1238,10 @@ NAMED_QUESTIONS = [
     ("ask_language_test", r"\bols\b.{0,80}(?:remplac|replace|instead of|in place of|à la place|au lieu d|stand for|serve as|"
                           r"count as|compte comme|suffi|enough|"
                           r"use (?:it|my)|utiliser)|(?:remplac|replace|instead of|à la place).{0,80}\bols\b|"
-                          r"(?:use|utiliser|présenter|send|envoyer)\s+(?:my |mon |le |ce |the |mes )?(?:test |résultats? (?:du |de l.)?)?ols\b"),
+                          # "can i just send them my OLS result?", "ils acceptent mon score OLS ?": the OLS offered to the host
+                          r"(?:use|utiliser|présenter|send|envoyer|submit|soumettre|give|donner|show|montrer|provide|fournir|"
+                          r"upload|accept\w*)\s+(?:(?:them|it|her|him|lui|leur|leurs|just|simply|juste|simplement|only)\s+){0,2}"
+                          r"(?:my |mon |le |ce |the |mes |their |leur )?(?:test |(?:résultats?|score|niveau) (?:du |de l.|au )?)?ols\b"),
     ("ask_application", r"(?:l.uni\w*|\bul\b|universit[ée]|university|\bthey|\bils)\s+(?:[\w.]+\s+){0,3}(?:peu[tv]\w*|can|could|"
                         r"pourrai\w*|may|might|will|va|vont)\s+(?:\w+\s+){0,2}(?:annul|cancel|retir|withdraw)\w*\s+"
                         r"(?:ma |my |la |the |mon )?(?:candidature|application|nomination|place)"),
@@ -1281,6 +1298,13 @@ ASPECT_CUES = {
     "ects_minimum": r"(?:how many|combien d.?)\s*(?:ects|crédits?|credits?)\b.{0,40}(?:minimum|at least|au moins|min\b|required|"
                     r"requis|need|faut)|(?:minimum|min\.?|at least|au moins)\s+(?:of\s+|d.?\s*)?(?:ects|crédits?|credits?)|"
                     r"(?:ects|crédits?|credits?)\s+minimum",
+    # "my LA for Porto only has 24 ECTS, is that ok?", "mon contrat d'études fait 27 crédits": the total it lists,
+    # held against the minimum (a course's own credits, "drop a 6 ECTS course", are no total)
+    "ects_listed": r"(?:learning[- ]agreement|\bLA\b|contrat d.[ée]tudes?)\b[^?.!]{0,40}?\b(?:has|have|is|lists?|contains?|"
+                   r"totals?|fait|fera|a|contient|compte|liste|totalise|only|just|que|seulement|juste)\s+(?:only\s+|just\s+|que\s+|"
+                   r"seulement\s+|juste\s+)?\d{1,3}(?:[.,]5)?\s*(?:ects|crédits?|credits?)\b|"
+                   r"\b(?:only|just|seulement|juste|que|total of|au total)\s+(?:(?:have|has|got)\s+)?\d{1,3}(?:[.,]5)?\s*(?:ects|crédits?|credits?)\b"
+                   r"[^?.!]{0,40}?(?:learning[- ]agreement|\bLA\b|contrat d.[ée]tudes?)",
     # "must my LA have 30 ECTS?", "faut-il 30 crédits dans le LA ?": whether the Bachelor's 30 apply (a yes or a no)
     "ects_thirty_required": r"(?:\bneed|\bha(?:ve|s) to\b|\bmust|\bshould|\brequir|\bmandatory|\bobligatory|\bcompulsory|\bfaut|"
                             r"\bdoi[st]\b|\bdoivent|obligatoire|oblig[ée]|exig|n[ée]cessaire|besoin)[^?.!]{0,45}?"
@@ -1333,6 +1357,8 @@ ASPECT_CUES = {
                r"\b(?:vers[ée]e?|pay[ée]e?|financ[ée]e?|donn[ée]e?|g[ée]r[ée]e?)\s+par\s+(?:uni\.?lu|l.?(?-i:UL)\b|l.uni\b|"
                r"l.universit[ée]|le luxembourg)",
     "certificate_replaced": NAMED_QUESTIONS[1][1],
+    # "je dois faire le test OLS ?": the Erasmus+ online test itself, not any language requirement of the host
+    "ols_named": r"\bols\b|online (?:language )?(?:test|assessment)|test (?:de langue )?en ligne",
     "grade_deadline": QUESTION_CUES[-1][2],
     "ul_cancels_application": NAMED_QUESTIONS[2][1],
 }

@@ -130,10 +130,12 @@ ASPECTS = {
     "nomination_is_acceptance": "ask_application",  # "does the nomination mean I am accepted?" -> the host decides
     "ul_cancels_application": "ask_application",  # "can the University cancel my application?" -> yes, Art. 7(5)
     "certificate_replaced": "ask_language_test",  # "can the OLS replace the host's certificate?" -> no, Art. 12(2)
+    "ols_named": "ask_language_test",  # "must I take the OLS test?" -> no outside Erasmus+ (Art. 12(1))
     "ects_minimum": "ask_learning_agreement",  # "how many ECTS at least in my LA?" -> 30 (Bachelor), Master silent
     "who_pays": "ask_funding",  # "who pays my SEMP grant, uni.lu or the host?" -> the Swiss host, Art. 5(8)
     "ul_pays": "ask_funding",  # "does uni.lu pay my SEMP grant?" -> no, the Swiss host does, Art. 5(8)
     "later_academic_year": "ask_funding",  # "and if I wait until next year?" after a refused place -> Art. 5(5) no longer bars
+    "ects_listed": "ask_learning_agreement",  # "my LA has only 24 ECTS, ok?" -> no below 30 (Bachelor), Art. 8(1)
     "ects_thirty_required": "ask_learning_agreement",  # "must my LA have 30 ECTS?" -> yes (Bachelor), no (Master)
     "counts_as_another": "ask_mobility_count",  # "does extending count as my second mobility?" -> no, Art. 28(3)
     "signed_by_all": "ask_learning_agreement",  # "and if my prof and my director both sign it?" -> not after the limit

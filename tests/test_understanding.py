@@ -580,3 +580,24 @@ def test_another_mobility_asked_about_after_an_extension_is_no_extension(text):
 def test_an_extension_stated_with_a_second_mobility_question_stays_an_extension():
     found = facts("si je prolonge mon erasmus au S4, est-ce une nouvelle mobilité ?", intent="ask_mobility_count")[0]
     assert found.get("is_extension") is True
+
+
+def test_where_the_student_lives_is_not_the_host_when_the_host_university_is_named():
+    text = ("j'ai eu une place Erasmus+ à l'Université de Fribourg-en-Brisgau, mais je vis chez mes parents à Trèves "
+            "et je fais la route chaque jour")
+    entities = [{"entity": "location", "value": "Trier", "start": text.index("Trèves")}]
+    found, _ = facts(text, intent="ask_funding", entities=entities)
+    assert found.get("host_city") != "Trier"
+
+
+def test_where_the_student_lives_is_not_the_host_beside_another_town():
+    text = "I got a spot at Bonn for the summer, I live with my parents in Metz"
+    entities = [{"entity": "location", "value": "Bonn", "start": text.index("Bonn")},
+                {"entity": "location", "value": "Metz", "start": text.index("Metz")}]
+    assert facts(text, intent="ask_funding", entities=entities)[0]["host_city"] == "Bonn"
+
+
+def test_a_town_the_student_lives_in_is_still_the_host_when_it_is_the_only_place():
+    text = "I live in Krakow now for my erasmus, do I get the grant?"
+    entities = [{"entity": "location", "value": "Krakow", "start": text.index("Krakow")}]
+    assert facts(text, intent="ask_funding", entities=entities)[0]["host_city"] == "Krakow"

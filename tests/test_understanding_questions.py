@@ -417,3 +417,44 @@ def test_the_obligation_asked_outright_beside_such_a_rumour_stays_the_obligation
 ])
 def test_a_second_bachelor_after_a_ul_one_asking_if_mobility_is_mandatory_again_is_the_obligation_question(text):
     assert named_question(text) == "ask_obligation"
+
+
+@pytest.mark.parametrize("text", [
+    "je reste à Coimbra jusqu'en juillet, c'est une prolongation dans la même année, mon 2e semestre là-bas sera-t-il financé ?",
+    "staying on in Utrecht after january, is the extra semester funded as well?",
+])
+def test_asking_whether_the_added_semester_is_funded_is_the_funding_question(text):
+    from actions.understanding import refine_question
+
+    assert refine_question("ask_extension", text) == "ask_funding"
+
+
+@pytest.mark.parametrize("text", [
+    "Graz wants a C1 certificate with my application, could I simply give them my OLS score?",
+    "est-ce que je peux leur envoyer mon résultat OLS au lieu du certificat que demande Salamanque ?",
+    "will the host accept my OLS result?",
+])
+def test_offering_the_ols_result_to_the_host_asks_whether_it_replaces_the_certificate(text):
+    from actions.understanding import aspects_of, named_question
+
+    assert named_question(text) == "ask_language_test"
+    assert "certificate_replaced" in aspects_of(text)
+
+
+@pytest.mark.parametrize("text, listed", [
+    ("mon contrat d'études pour Braga ne fait que 21 crédits, c'est bon ?", True),
+    ("my LA for Tartu only has 25 ECTS, is that enough?", True),
+    ("I only have 27 credits in my learning agreement, problem?", True),
+    ("can I drop a 5 ECTS course from my learning agreement?", False),
+])
+def test_the_total_a_learning_agreement_lists_is_read_as_such_not_a_course_s_credits(text, listed):
+    from actions.understanding import aspects_of
+
+    assert ("ects_listed" in aspects_of(text)) is listed
+
+
+@pytest.mark.parametrize("text", ["dois-je passer le test OLS pour Dublin ?", "do I have to do the OLS online test?"])
+def test_naming_the_ols_test_asks_about_that_test_itself(text):
+    from actions.understanding import aspects_of
+
+    assert "ols_named" in aspects_of(text)

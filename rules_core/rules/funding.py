@@ -77,7 +77,12 @@ def art_5_3_country_of_origin(f: Facts, out: Findings):
         # No town of that name is in the student's country ("Barcelona" for a French student: Spain or
         # Venezuela): the rule cannot apply, so which namesake is meant is not asked.
         return False
-    country = host_country(f)
+    programme = {c for c in countries if c in parameters.value("erasmus_plus_countries")}
+    # An Erasmus+ host is in a programme country (Art. 3): a German going to "Heidelberg" on Erasmus+ goes
+    # to the German one, not to its South African namesake. (A Venezuelan naming Valencia is still asked:
+    # his own country's Valencia may be meant, and the type mistaken.)
+    origin = f.get("country_of_origin")
+    country = origin if len(countries) > 1 and programme == {origin} else host_country(f)
     if country != f.need("country_of_origin"):
         return False
     if f.need("resides_temporarily_elsewhere"):

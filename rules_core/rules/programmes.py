@@ -129,6 +129,12 @@ def decide_language_test(situation: Situation) -> Decision:
         # tests, Art. 12(3), are answered below.)
         out.add("language.ols_not_a_certificate", art(12, 2))
         return out.decision(q, Outcome.no)
+    if asked("ols_named") and f.get("native_speaker") is True and f.get("mobility_type") is None:
+        # "Must I take the OLS test?" from a native speaker: no whatever the mobility, the OLS being Erasmus+'s
+        # alone and waived for native speakers of the teaching language (Art. 12(1)).
+        out.add("language.ols_native", art(12, 1))
+        out.add("language.ols_not_a_certificate", art(12, 2))
+        return out.decision(q, Outcome.no)
     kind = out.attempt(lambda f, o: f.need("mobility_type"))
     if out.missing:
         return out.decision(q, Outcome.missing_facts)
@@ -146,12 +152,15 @@ def decide_language_test(situation: Situation) -> Decision:
             outcome = Outcome.yes
         out.add("language.ols_not_a_certificate", art(12, 2))
     elif kind == T.global_exchange:
+        # Even asked about the OLS, a Global Exchange student's real question is the host's own test (Art. 12(3)).
         out.add("language.global_exchange_tests", art(12, 3))
         outcome = Outcome.conditional
     else:
         out.add("language.no_ols", art(12, 1), mobility_type=kind.value)
         out.add("language.host_certificates", art(12, 2))
-        outcome = Outcome.conditional
+        # "Must I take the OLS test?" is answered no outside Erasmus+ (Art. 12(1)); asked about language
+        # tests in general, the host's own requirements keep the answer conditional.
+        outcome = Outcome.no if asked("ols_named") else Outcome.conditional
     out.add("language.level_can_cancel", art(7, 5))
     return out.decision(q, outcome)
 

@@ -97,13 +97,19 @@ def decide_learning_agreement(situation: Situation) -> Decision:
     out = Findings(Facts(situation))
     f = out.facts
     q = Question.ask_learning_agreement
-    if asked("ects_minimum") or asked("ects_thirty_required"):
+    if asked("ects_minimum") or asked("ects_thirty_required") or asked("ects_listed"):
         # "How many ECTS at least?", "must it have 30 ECTS?": the level settles it, not the course dates.
         level = out.attempt(lambda f, o: f.need("level"))
         if out.missing:
             return out.decision(q, Outcome.missing_facts)
         if level == Level.bachelor:  # Art. 8(1): at least 30 ECTS
-            out.add("learning_agreement.bachelor_content", art(8, 1), ects=parameters.value("minimum_ects"))
+            minimum = parameters.value("minimum_ects")
+            out.add("learning_agreement.bachelor_content", art(8, 1), ects=minimum)
+            listed = f.get("ects_enrolled") if asked("ects_listed") else None
+            if listed is not None and listed < minimum:
+                # "my LA only lists 24 ECTS, is that ok?": the question is whether that total is enough.
+                out.add("learning_agreement.bachelor_too_few", art(8, 1), ects=listed, minimum=minimum)
+                return out.decision(q, Outcome.no)
             return out.decision(q, Outcome.yes)
         # The Master section does not repeat the 30 ECTS minimum of Art. 8(1). Asked whether the 30 apply:
         # no; asked how many then: the circular gives no figure, the programme or the office says.
