@@ -45,7 +45,7 @@ SETS = {"main": (CONVERSATIONS, "2026-12-01"), "fresh": (CONVERSATIONS / "fresh"
         "fresh5": (CONVERSATIONS / "fresh5", "2026-12-08"), "dev5": (CONVERSATIONS / "dev5", "2026-12-08")}
 # Sets nobody reads: their failures are never shown, so their figure says whether fixes generalise.
 SEALED = ("fresh", "fresh2", "fresh4", "fresh5")
-GUARDED = ("main", "dev2", "dev3", "dev4", "fresh3")  # tests/test_heldout_conversations.py plays these; passing.txt names their passes
+GUARDED = ("main", "dev2", "dev3", "dev4", "fresh3", "dev5")  # tests/test_heldout_conversations.py plays these; passing.txt names their passes
 
 
 def cites(expected: str, references: List[str]) -> bool:
@@ -251,8 +251,8 @@ def main(argv=None) -> int:
         kept = [line for line in path.read_text(encoding="utf-8").splitlines()
                 if line.strip() and not line.startswith("#") and line not in played]
         names = sorted(set(kept) | {r["name"] for r in results if r["passed"]})
-        lines = ["# Development-set conversations that pass (main, dev2, dev3, dev4, fresh3): tests/test_heldout_conversations.py",
-                 "# fails if one stops passing. Written by python -m benchmarks.conversations --record [--set dev2|dev3|dev4|fresh3]."]
+        lines = ["# Development-set conversations that pass (main, dev2, dev3, dev4, fresh3, dev5): tests/test_heldout_conversations.py",
+                 "# fails if one stops passing. Written by python -m benchmarks.conversations --record [--set dev2|dev3|dev4|fresh3|dev5]."]
         path.write_text("\n".join(lines + names) + "\n", encoding="utf-8")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")

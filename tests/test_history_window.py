@@ -71,7 +71,7 @@ def readings(events: List[Event]) -> tuple:
     return (tuple(answer.times_asked(tracker, fact) for fact in FACTS), answer.question_text(tracker),
             tuple(map(tuple, (sorted(t.items()) for t in staff_desk.transcript(tracker)))),
             conversation.situation_facts_set_by_this_message(tracker), slots.facts_set_by_this_message(tracker),
-            tuple(extract.earlier_messages(tracker)))
+            tuple(extract.earlier_messages(tracker)), conversation.language_set_by_this_message(tracker))
 
 
 @pytest.mark.parametrize("seed", range(40))
@@ -131,7 +131,8 @@ def test_what_the_window_knows_of_the_actions_is_what_the_actions_read():
                      for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
                      if "tracker.events" in line)
     assert [w.split(":")[0] for w in walkers] == ["answer.py", "answer.py", "conversation.py", "conversation.py",
-                                                  "extract.py", "extract.py", "slots.py", "staff_desk.py"], walkers
+                                                  "conversation.py", "extract.py", "extract.py", "slots.py",
+                                                  "staff_desk.py"], walkers
 
 
 def test_the_policy_reads_only_the_last_states():
